@@ -1,0 +1,21 @@
+// Every subcommand lives in its own file and registers itself here.
+// A registration adds the subcommand to `app` with its options and help;
+// its callback stores the exit status in `*exit_code`.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace kernels::cli {
+
+using Register = void (*)(CLI::App& app, int* exit_code);
+
+// One line per subcommand, in the order `kernels --help` lists them.
+void register_check(CLI::App& app, int* exit_code);
+void register_resolve(CLI::App& app, int* exit_code);
+
+inline constexpr Register kCommands[] = {
+    register_check,
+    register_resolve,
+};
+
+}  // namespace kernels::cli

@@ -1,0 +1,88 @@
+// kernels: check, resolve, lock, download and verify Hugging Face kernel
+// repositories. main() parses the global options, hands over to the
+// subcommand and maps every failure to the documented exit status.
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <iostream>
+#include <map>
+#include <string>
+
+#include "cli/commands.hpp"
+#include "cli/exit_codes.hpp"
+#include "cli/term.hpp"
+
+namespace {
+
+constexpr const char* kDescription =
+    "kernels: check a kernel mapping, resolve it against the Hugging Face Hub, lock it,\n"
+    "download and verify what was locked, and prove on the GPU that a kernel works.";
+
+constexpr const char* kFooter =
+    "Run `kernels help COMMAND` or `kernels COMMAND --help` for a command's options and examples.\n"
+    "Exit status: 0 success, 1 the command ran and found problems, 2 usage, input or I/O error.";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace kernels::cli;
+  CLI::App app{kDescription, "kernels"};
+  app.footer(kFooter);
+  app.set_version_flag("--version", std::string("kernels ") + KERNELS_VERSION);
+  app.require_subcommand(0, 1);
+
+  bool quiet = false;
+  bool verbose = false;
+  ColorMode color = ColorMode::Auto;
+  std::map<std::string, ColorMode> color_names{
+      {"auto", ColorMode::Auto}, {"always", ColorMode::Always}, {"never", ColorMode::Never}};
+  app.add_flag("-q,--quiet", quiet, "Print only results and errors")->configurable(false);
+  app.add_flag("-v,--verbose", verbose, "Print more about what is being done")->excludes("--quiet");
+  app.add_option("--color", color, "Colour output: auto (default; honours NO_COLOR), always, never")
+      ->transform(CLI::CheckedTransformer(color_names, CLI::ignore_case))
+      ->option_text("auto|always|never");
+  // Global options may come before or after the subcommand.
+  app.fallthrough();
+
+  int exit_code = kExitOk;
+  for (Register reg : kCommands) reg(app, &exit_code);
+
+  std::string help_topic;
+  CLI::App* help = app.add_subcommand("help", "Show help for kernels or for one command");
+  help->add_option("command", help_topic, "The command to explain");
+
+  app.parse_complete_callback([&] { terminal() = make_terminal(color, quiet ? -1 : (verbose ? 1 : 0)); });
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return kExitUsage;
+  }
+
+  if (app.got_subcommand(help)) {
+    if (help_topic.empty()) {
+      std::cout << app.help();
+      return kExitOk;
+    }
+    for (CLI::App* sub : app.get_subcommands({})) {
+      if (sub->get_name() == help_topic) {
+        std::cout << sub->help();
+        return kExitOk;
+      }
+    }
+    std::cerr << "kernels: no command named '" << help_topic << "'; run `kernels --help` for the list\n";
+    return kExitUsage;
+  }
+  if (app.get_subcommands().empty()) {
+    std::cerr << app.help();
+    return kExitUsage;
+  }
+  return exit_code;
+}

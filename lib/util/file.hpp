@@ -1,0 +1,21 @@
+// Reading files whole and writing them atomically.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+#include "util/result.hpp"
+
+namespace kernels {
+
+// Reads a regular file whole. Errors (code "io") name the path and say why:
+// missing, a directory, unreadable, or larger than `max_bytes`.
+Result<std::string> read_file(const std::string& path, std::size_t max_bytes = 64u << 20);
+
+// Writes `contents` to `path` atomically: a temporary file in the same
+// directory, fsync, rename over the target, fsync of the directory. On any
+// failure the temporary is removed and the old file, if any, is untouched.
+Status write_file_atomic(const std::string& path, std::string_view contents);
+
+}  // namespace kernels
