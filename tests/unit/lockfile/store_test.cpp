@@ -1,6 +1,8 @@
 #include <catch2/catch.hpp>
 
 #include <filesystem>
+#include <csignal>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -87,14 +89,24 @@ TEST_CASE("write_lock_if_changed: on failure nothing is written and the old lock
   CHECK(r.error().code == "utf8");
   CHECK(*read_file(path) == "old contents");
 
-  // A directory that cannot be written to.
-  if (::geteuid() != 0) {
-    std::filesystem::permissions(dir.path(), std::filesystem::perms::owner_read | std::filesystem::perms::owner_exec);
-    auto denied = write_lock_if_changed(path, one());
-    std::filesystem::permissions(dir.path(), std::filesystem::perms::owner_all);
-    REQUIRE_FALSE(denied.ok());
-    CHECK(denied.error().code == "io");
+  // The write itself fails (works as root too): a file size limit of 16 bytes
+  // makes write(2) fail with EFBIG once SIGXFSZ is ignored.
+  {
+    struct rlimit saved {};
+    REQUIRE(::getrlimit(RLIMIT_FSIZE, &saved) == 0);
+    auto old_handler = std::signal(SIGXFSZ, SIG_IGN);
+    struct rlimit tiny = saved;
+    tiny.rlim_cur = 16;
+    REQUIRE(::setrlimit(RLIMIT_FSIZE, &tiny) == 0);
+    auto too_big = write_lock_if_changed(path, one());
+    ::setrlimit(RLIMIT_FSIZE, &saved);
+    std::signal(SIGXFSZ, old_handler);
+    REQUIRE_FALSE(too_big.ok());
+    CHECK(too_big.error().code == "io");
     CHECK(*read_file(path) == "old contents");
+    int entries = 0;
+    for ([[maybe_unused]] auto& e : std::filesystem::directory_iterator(dir.path())) ++entries;
+    CHECK(entries == 1);  // no temporary left behind
   }
   // A path whose directory does not exist.
   auto nowhere = write_lock_if_changed(dir.path() + "/missing/kernels.lock", one());
