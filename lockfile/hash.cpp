@@ -4,6 +4,7 @@
 #include <openssl/evp.h>
 #include <memory>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 
 namespace kernels::lockfile {
@@ -97,6 +98,7 @@ Result<std::string> git_lfs_concat_hash(std::vector<HashedFile> files) {
 
 Result<std::vector<VariantLock>> git_lfs_concat_variants(const std::vector<TreeEntry>& listing) {
   std::vector<std::pair<std::string, std::vector<HashedFile>>> variants;  // first-appearance order
+  std::unordered_map<std::string, std::size_t> index;                    // name -> position in variants
   for (const auto& entry : listing) {
     if (entry.type != TreeEntry::Type::File) continue;
     const std::string& path = entry.path;
@@ -117,14 +119,9 @@ Result<std::vector<VariantLock>> git_lfs_concat_variants(const std::vector<TreeE
       return hash_error(path + ": " + (entry.lfs_sha256 ? "LFS sha256" : "git blob id") +
                         " is not hexadecimal: \"" + hex + "\"");
 
-    std::string variant(parts[1]);
-    auto it = std::find_if(variants.begin(), variants.end(),
-                           [&](const auto& v) { return v.first == variant; });
-    if (it == variants.end()) {
-      variants.emplace_back(variant, std::vector<HashedFile>{});
-      it = std::prev(variants.end());
-    }
-    it->second.push_back(HashedFile{std::move(relpath), hex});
+    auto [it, added] = index.try_emplace(std::string(parts[1]), variants.size());
+    if (added) variants.emplace_back(it->first, std::vector<HashedFile>{});
+    variants[it->second].second.push_back(HashedFile{std::move(relpath), hex});
   }
 
   std::vector<VariantLock> out;

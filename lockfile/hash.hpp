@@ -19,6 +19,8 @@
 namespace kernels::lockfile {
 
 // One item of a recursive tree listing (GET /api/kernels/{repo}/tree/{sha}?recursive=true).
+// As in huggingface_hub, an item is a File iff its "type" is "file"; any other
+// type (the Hub's "directory") is a Directory.
 struct TreeEntry {
   enum class Type { File, Directory };
   Type type = Type::File;
