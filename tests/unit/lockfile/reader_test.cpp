@@ -110,36 +110,55 @@ TEST_CASE("parse_lock: malformed JSON is reported with line and column", "[lockf
 }
 
 TEST_CASE("parse_lock: JSON of the wrong shape says what and where", "[lockfile][reader]") {
+  // Columns counted by hand: they point at the value in question (at the key for an unknown key).
   CHECK(format_error("\n  {}") == "kernels.lock:2:3: the file holds an object, expected a JSON array of locked kernels");
   CHECK(format_error("[1]") ==
-        "kernels.lock: entry 1 is a number, expected an object with \"repo_id\", \"sha\" and \"variants\"");
-  CHECK(format_error(R"([{"sha": "s", "variants": {}}])") == "kernels.lock: entry 1 has no \"repo_id\"");
+        "kernels.lock:1:2: entry 1 is a number, expected an object with \"repo_id\", \"sha\" and \"variants\"");
+  CHECK(format_error(R"([{"sha": "s", "variants": {}}])") == "kernels.lock:1:2: entry 1 has no \"repo_id\"");
   CHECK(format_error(R"([{"repo_id": "a/b", "sha": "s", "variants": {}}, {"repo_id": "c/d", "variants": {}}])") ==
-        "kernels.lock: entry 2 (c/d) has no \"sha\"");
+        "kernels.lock:1:50: entry 2 (c/d) has no \"sha\"");
   CHECK(format_error(R"([{"repo_id": 7, "sha": "s", "variants": {}}])") ==
-        "kernels.lock: entry 1 \"repo_id\" is a number, expected a string");
-  CHECK(format_error(R"([{"repo_id": "a/b", "sha": "s"}])") == "kernels.lock: entry 1 (a/b) has no \"variants\"");
+        "kernels.lock:1:14: entry 1 \"repo_id\" is a number, expected a string");
+  CHECK(format_error(R"([{"repo_id": "a/b", "sha": "s"}])") == "kernels.lock:1:2: entry 1 (a/b) has no \"variants\"");
   CHECK(format_error(R"([{"repo_id": "a/b", "sha": "s", "variants": []}])") ==
-        "kernels.lock: entry 1 (a/b) \"variants\" is an array, expected an object");
+        "kernels.lock:1:45: entry 1 (a/b) \"variants\" is an array, expected an object");
   CHECK(format_error(R"([{"repo_id": "a/b", "sha": "s", "variants": {"torch-cpu": "sha256-x"}}])") ==
-        "kernels.lock: entry 1 (a/b) variant \"torch-cpu\" is a string, expected an object with \"hash\" and "
+        "kernels.lock:1:59: entry 1 (a/b) variant \"torch-cpu\" is a string, expected an object with \"hash\" and "
         "\"hash_type\"");
   CHECK(format_error(R"([{"repo_id": "a/b", "sha": "s", "variants": {"torch-cpu": {"hash_type": "git_lfs_concat"}}}])") ==
-        "kernels.lock: entry 1 (a/b) variant \"torch-cpu\" has no \"hash\"");
+        "kernels.lock:1:59: entry 1 (a/b) variant \"torch-cpu\" has no \"hash\"");
   CHECK(format_error(R"([{"repo_id": "a/b", "sha": "s", "variants": {"torch-cpu": {"hash": "h", "size": 3}}}])") ==
-        "kernels.lock: entry 1 (a/b) variant \"torch-cpu\" has an unknown key \"size\" (a variant has \"hash\" and "
+        "kernels.lock:1:73: entry 1 (a/b) variant \"torch-cpu\" has an unknown key \"size\" (a variant has \"hash\" and "
         "\"hash_type\")");
   CHECK(format_error(R"([{"repo_id": "a/b", "sha": "s", "variants": {"torch-cpu": {"hash": null}}}])") ==
-        "kernels.lock: entry 1 (a/b) variant \"torch-cpu\": \"hash\" is null, expected a string");
+        "kernels.lock:1:68: entry 1 (a/b) variant \"torch-cpu\": \"hash\" is null, expected a string");
+}
+
+TEST_CASE("parse_lock: positions in a multi-line lock point at the offending value", "[lockfile][reader]") {
+  // Line 7 is `        "hash": 5,`: eight spaces, "hash" in columns 9-14, the 5 in column 17.
+  CHECK(format_error("[\n  {\n    \"repo_id\": \"a/b\",\n    \"sha\": \"s\",\n    \"variants\": {\n"
+                     "      \"torch-cpu\": {\n        \"hash\": 5,\n        \"hash_type\": \"git_lfs_concat\"\n"
+                     "      }\n    }\n  }\n]") ==
+        "kernels.lock:7:17: entry 1 (a/b) variant \"torch-cpu\": \"hash\" is a number, expected a string");
+  // Escaped keys and a duplicate key: the position is that of the value a reader keeps (the last):
+  // line 2 is `  "torch-\u00e9": 2}}]`, the 2 in column 19.
+  CHECK(format_error("[{\"repo_id\": \"a/b\", \"sha\": \"s\", \"variants\": {\"torch-\\u00e9\": {\"hash\": \"1\"},\n"
+                     "  \"torch-\\u00e9\": 2}}]") ==
+        "kernels.lock:2:19: entry 1 (a/b) variant \"torch-\xC3\xA9\" is a number, expected an object with \"hash\" and "
+        "\"hash_type\"");
+  // Deeply nested values are no problem for the position scan.
+  std::string deep = "[{\"repo_id\": \"a/b\", \"sha\": \"s\", \"variants\": {\"torch-cpu\": {\"hash\": " +
+                     std::string(10000, '[') + std::string(10000, ']') + "}}}]";
+  CHECK(format_error(deep) == "kernels.lock:1:68: entry 1 (a/b) variant \"torch-cpu\": \"hash\" is an array, expected a string");
 }
 
 TEST_CASE("parse_lock names the older and newer lock formats it does not read", "[lockfile][reader]") {
   // F0 (hf-kernels, 2025-01) and F3 (kernels-data lock.rs), shapes from reference §1.3.
   CHECK_THAT(format_error(R"([{"repo_id": "a/b", "sha": "s", "files": [{"filename": "build/torch-cpu/x", "blob_id": "b"}]}])"),
-             Catch::StartsWith("kernels.lock: entry 1 (a/b) uses the old per-file lock format of hf-kernels"));
+             Catch::StartsWith("kernels.lock:1:2: entry 1 (a/b) uses the old per-file lock format of hf-kernels"));
   CHECK_THAT(format_error(R"([{"dependency": {"repo-id": "kernels-community/relu", "version": 1},
                                "lock": {"commit": "d649efb56fb249ac8f7a57fa1866728ad0c60e52"}}])"),
-             Catch::StartsWith("kernels.lock: entry 1 uses the {\"dependency\", \"lock\"} lock format of kernels-data"));
+             Catch::StartsWith("kernels.lock:1:2: entry 1 uses the {\"dependency\", \"lock\"} lock format of kernels-data"));
 }
 
 TEST_CASE("read_lock of a missing file is an io error naming it", "[lockfile][reader]") {
