@@ -19,9 +19,10 @@
 namespace kernels::lockfile {
 
 // Parses lock file contents. `source_name` (usually the path) starts every
-// error message. Errors: code "parse" for malformed JSON
-// ("NAME:LINE:COLUMN: ..."), code "format" for valid JSON that is not a lock
-// ("NAME: entry 2 (org/name): ...").
+// error message, followed by the line and column in question. Errors: code
+// "parse" for malformed JSON ("NAME:3:22: not valid JSON: ..."), code
+// "format" for JSON that is not a lock ("NAME:7:17: entry 1 (org/name)
+// variant "torch-cpu": "hash" is a number, expected a string").
 Result<Lock> parse_lock(std::string_view text, const std::string& source_name);
 
 // read_file(path) then parse_lock. A missing or unreadable file: code "io".

@@ -157,3 +157,14 @@ TEST_CASE("read_dependencies: a project without pyproject.toml is a clear io err
   REQUIRE(ok->size() == 1);
   CHECK(ok->front().where == dir.path() + "/pyproject.toml:2");
 }
+
+TEST_CASE("parse_dependencies never crashes: every truncation of a pyproject.toml", "[lockfile][dependencies]") {
+  const std::string text =
+      "[project]\nname = \"demo\"\n[tool.kernels.dependencies]\n\"a/b\" = 1\n\"c/d\" = { revision = \"main\" }\n"
+      "[tool.kernels.dependencies.\"e/f\"]\nversion = 2\n";
+  REQUIRE(parse_dependencies(text, "pyproject.toml").ok());
+  for (std::size_t n = 0; n < text.size(); ++n) {
+    auto r = parse_dependencies(text.substr(0, n), "pyproject.toml");
+    if (!r.ok()) CHECK(r.error().message.rfind("pyproject.toml", 0) == 0);
+  }
+}

@@ -168,3 +168,27 @@ TEST_CASE("read_lock of a missing file is an io error naming it", "[lockfile][re
   CHECK(r.error().code == "io");
   CHECK_THAT(r.error().message, Catch::Contains(dir.path() + "/kernels.lock"));
 }
+
+TEST_CASE("parse_lock never crashes: every truncation and many corruptions of a real lock", "[lockfile][reader]") {
+  auto bytes = read_file(shared_path("fixtures/upstream-kernels/layer_locking/kernels.lock"));
+  REQUIRE(bytes.ok());
+  const std::string& text = *bytes;
+  std::size_t failures = 0;
+  auto attempt = [&](const std::string& input) {
+    auto r = parse_lock(input, "kernels.lock");
+    if (!r.ok()) {
+      ++failures;
+      // Every error is positioned: "kernels.lock:LINE:COLUMN: ..."
+      REQUIRE(r.error().message.rfind("kernels.lock:", 0) == 0);
+      REQUIRE(std::isdigit(static_cast<unsigned char>(r.error().message[13])));
+    }
+  };
+  for (std::size_t n = 0; n < text.size(); ++n) attempt(text.substr(0, n));
+  for (std::size_t i = 0; i < text.size(); ++i)
+    for (char c : {'"', '\\', '{', '}', '[', ']', ',', ':', '1', '\0', '\xFF'}) {
+      std::string corrupted = text;
+      corrupted[i] = c;
+      attempt(corrupted);
+    }
+  CHECK(failures > text.size());  // every proper prefix fails, and so do most corruptions
+}
