@@ -42,11 +42,12 @@ struct LockDiff {
 LockDiff diff_locks(const Lock* before, const Lock& after);
 
 // The diff as lines for a person, without colour or trailing newlines, e.g.
+// (commits and hashes shortened here; the lines hold them in full):
 //   ~ kernels-community/relu: commit d649efb5... -> 0123abcd...
 //       ~ torch-cpu: sha256-d391... -> sha256-0b76...
-//       + torch212-cxx11-cu130-x86_64-linux
+//       + torch212-cxx11-cu130-x86_64-linux: sha256-5e1c...
 //   + kernels-test/versions: new, at commit f609e51b...
-// Commits and hashes are written out in full. An empty diff gives no lines.
+// An empty diff gives no lines.
 std::vector<std::string> render_diff(const LockDiff& diff);
 
 }  // namespace kernels::lockfile

@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "lockfile/diff.hpp"
 #include "lockfile/lock.hpp"
@@ -19,8 +20,8 @@ enum class WriteOutcome { Created, Updated, Unchanged };
 Result<WriteOutcome> write_lock_if_changed(const std::string& path, const Lock& lock);
 
 struct LockCheck {
-  bool current = false;                 // the file holds exactly the bytes kernels lock would write
-  LockDiff diff;                        // what changed (empty diff: same contents, other formatting)
+  bool current = false;                   // the file holds exactly the bytes kernels lock would write
+  LockDiff diff;                          // what changed (empty diff: same contents, other formatting)
   std::optional<std::string> unreadable;  // why the existing file could not be read as a lock
 };
 
