@@ -1,0 +1,121 @@
+#include "lockfile/diff.hpp"
+
+#include <algorithm>
+
+namespace kernels::lockfile {
+namespace {
+
+template <class T, class Key>
+std::vector<const T*> firsts_by(const std::vector<T>& items, Key key) {
+  // Each item, or nullptr where an earlier item has the same key.
+  std::vector<const T*> out;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    bool dup = false;
+    for (std::size_t j = 0; j < i && !dup; ++j) dup = key(items[j]) == key(items[i]);
+    out.push_back(dup ? nullptr : &items[i]);
+  }
+  return out;
+}
+
+// Old and new lists of keys that are in both, each in its own order: equal iff same order.
+template <class T, class Key>
+bool common_order_differs(const std::vector<T>& before, const std::vector<T>& after, Key key) {
+  auto in = [&](const std::vector<T>& list, const auto& k) {
+    return std::any_of(list.begin(), list.end(), [&](const T& x) { return key(x) == k; });
+  };
+  std::vector<std::string> a, b;
+  for (const auto* x : firsts_by(before, key))
+    if (x && in(after, key(*x))) a.push_back(key(*x));
+  for (const auto* x : firsts_by(after, key))
+    if (x && in(before, key(*x))) b.push_back(key(*x));
+  return a != b;
+}
+
+std::vector<VariantChange> diff_variants(const LockedKernel& before, const LockedKernel& after) {
+  std::vector<VariantChange> changes;
+  for (const auto& v : after.variants) {
+    const VariantLock* old = before.find_variant(v.name);
+    if (!old)
+      changes.push_back({Change::Added, v.name, std::nullopt, v});
+    else if (old->hash != v.hash || old->hash_type != v.hash_type)
+      changes.push_back({Change::Modified, v.name, *old, v});
+  }
+  auto name = [](const VariantLock& v) { return v.name; };
+  auto firsts = firsts_by(before.variants, name);
+  for (std::size_t i = 0; i < before.variants.size(); ++i) {
+    const auto& v = before.variants[i];
+    if (!firsts[i] || !after.find_variant(v.name)) changes.push_back({Change::Removed, v.name, v, std::nullopt});
+  }
+  return changes;
+}
+
+std::string hash_text(const VariantLock& v) {
+  return v.hash_type == kGitLfsConcat ? v.hash : v.hash + " (hash_type " + v.hash_type + ")";
+}
+
+}  // namespace
+
+LockDiff diff_locks(const Lock* before, const Lock& after) {
+  LockDiff diff;
+  static const Lock kNone;
+  if (!before) {
+    diff.old_missing = true;
+    before = &kNone;
+  }
+  for (const auto& k : after.kernels) {
+    const LockedKernel* old = before->find(k.repo_id);
+    if (!old) {
+      diff.kernels.push_back({Change::Added, k.repo_id, "", k.sha, {}, false});
+      continue;
+    }
+    KernelChange change{Change::Modified, k.repo_id, old->sha, k.sha, diff_variants(*old, k), false};
+    change.variants_reordered = change.variants.empty() &&
+        common_order_differs(old->variants, k.variants, [](const VariantLock& v) { return v.name; });
+    if (old->sha != k.sha || !change.variants.empty() || change.variants_reordered)
+      diff.kernels.push_back(std::move(change));
+  }
+  auto repo = [](const LockedKernel& k) { return k.repo_id; };
+  auto firsts = firsts_by(before->kernels, repo);
+  for (std::size_t i = 0; i < before->kernels.size(); ++i) {
+    const auto& k = before->kernels[i];
+    if (!firsts[i] || !after.find(k.repo_id))
+      diff.kernels.push_back({Change::Removed, k.repo_id, k.sha, "", {}, false});
+  }
+  diff.kernels_reordered = common_order_differs(before->kernels, after.kernels, repo);
+  return diff;
+}
+
+std::vector<std::string> render_diff(const LockDiff& diff) {
+  std::vector<std::string> lines;
+  if (diff.old_missing) lines.push_back("no kernels.lock yet");
+  for (const auto& k : diff.kernels) {
+    switch (k.change) {
+      case Change::Added:
+        lines.push_back("+ " + k.repo_id + ": new, at commit " + k.new_sha);
+        break;
+      case Change::Removed:
+        lines.push_back("- " + k.repo_id + ": no longer a dependency (was at commit " + k.old_sha + ")");
+        break;
+      case Change::Modified:
+        if (k.old_sha != k.new_sha)
+          lines.push_back("~ " + k.repo_id + ": commit " + k.old_sha + " -> " + k.new_sha);
+        else
+          lines.push_back("~ " + k.repo_id + ": same commit " + k.new_sha + ", variants differ");
+        for (const auto& v : k.variants) {
+          switch (v.change) {
+            case Change::Added: lines.push_back("    + " + v.name + ": " + hash_text(*v.after)); break;
+            case Change::Removed: lines.push_back("    - " + v.name + ": " + hash_text(*v.before)); break;
+            case Change::Modified:
+              lines.push_back("    ~ " + v.name + ": " + hash_text(*v.before) + " -> " + hash_text(*v.after));
+              break;
+          }
+        }
+        if (k.variants_reordered) lines.push_back("    variants are listed in another order");
+        break;
+    }
+  }
+  if (diff.kernels_reordered) lines.push_back("the kernels are listed in another order");
+  return lines;
+}
+
+}  // namespace kernels::lockfile

@@ -1,0 +1,156 @@
+#include "lockfile/reader.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "lockfile/json_positions.hpp"
+#include "util/file.hpp"
+
+namespace kernels::lockfile {
+namespace {
+
+using Json = nlohmann::ordered_json;
+using detail::JsonPosition;
+using detail::line_column;
+
+const char* type_name(const Json& j) {
+  switch (j.type()) {
+    case Json::value_t::null: return "null";
+    case Json::value_t::object: return "an object";
+    case Json::value_t::array: return "an array";
+    case Json::value_t::string: return "a string";
+    case Json::value_t::boolean: return "a boolean";
+    case Json::value_t::binary: return "binary data";
+    case Json::value_t::discarded: return "nothing";
+    default: return "a number";
+  }
+}
+
+// nlohmann's message is "[json.exception.parse_error.101] parse error at
+// line 1, column 2: syntax error while parsing value - invalid literal; ...":
+// keep only what follows the position.
+std::string parse_explanation(const std::string& what) {
+  auto colon = what.find(": ");
+  return colon == std::string::npos ? what : what.substr(colon + 2);
+}
+
+// Reads one entry of the top-level array; errors start with the position of
+// the value they are about.
+class EntryReader {
+ public:
+  EntryReader(std::string_view text, const std::string& source) : text_(text), source_(source) {}
+
+  Result<LockedKernel> read(const Json& entry, const JsonPosition& at, std::size_t index) {
+    what_ = "entry " + std::to_string(index + 1);
+    if (!entry.is_object())
+      return fail(at.offset, std::string("is ") + type_name(entry) +
+                                 ", expected an object with \"repo_id\", \"sha\" and \"variants\"");
+    if (entry.contains("dependency") && entry.contains("lock") && !entry.contains("repo_id"))
+      return fail(at.offset, "uses the {\"dependency\", \"lock\"} lock format of kernels-data, which the kernels "
+                             "library does not read yet; run `kernels lock` to write the current format");
+    auto repo_id = string_member(entry, at, "repo_id");
+    if (!repo_id.ok()) return repo_id.error();
+    what_ += " (" + *repo_id + ")";
+    if (entry.contains("files") && !entry.contains("variants"))
+      return fail(at.offset, "uses the old per-file lock format of hf-kernels (a \"files\" list instead of "
+                             "\"variants\"); run `kernels lock` to write the current format");
+    auto sha = string_member(entry, at, "sha");
+    if (!sha.ok()) return sha.error();
+    if (!entry.contains("variants")) return fail(at.offset, "has no \"variants\"");
+    const Json& variants = entry.at("variants");
+    const JsonPosition& variants_at = position(at.member("variants"), at);
+    if (!variants.is_object())
+      return fail(variants_at.offset, std::string("\"variants\" is ") + type_name(variants) + ", expected an object");
+
+    LockedKernel kernel{*repo_id, *sha, {}};
+    for (const auto& [name, value] : variants.items()) {
+      auto variant = read_variant(name, value, position(variants_at.member(name), variants_at));
+      if (!variant.ok()) return variant.error();
+      kernel.variants.push_back(std::move(*variant));
+    }
+    return kernel;
+  }
+
+ private:
+  // The position of a value, or of its parent when the scan has none.
+  static const JsonPosition& position(const JsonPosition* p, const JsonPosition& parent) { return p ? *p : parent; }
+
+  Error fail(std::size_t offset, const std::string& message) const {
+    return Error{"format", source_ + ":" + line_column(text_, offset) + ": " + what_ + " " + message};
+  }
+
+  Result<std::string> string_member(const Json& object, const JsonPosition& at, const char* key) const {
+    auto it = object.find(key);
+    if (it == object.end()) return fail(at.offset, std::string("has no \"") + key + "\"");
+    if (!it->is_string())
+      return fail(position(at.member(key), at).offset,
+                  std::string("\"") + key + "\" is " + type_name(*it) + ", expected a string");
+    return it->get<std::string>();
+  }
+
+  Result<VariantLock> read_variant(const std::string& name, const Json& value, const JsonPosition& at) const {
+    std::string variant_is = "variant \"" + name + "\"";
+    if (!value.is_object())
+      return fail(at.offset, variant_is + " is " + type_name(value) +
+                                 ", expected an object with \"hash\" and \"hash_type\"");
+    VariantLock variant{name, "", std::string(kGitLfsConcat)};
+    bool have_hash = false;
+    for (const auto& [key, member] : value.items()) {
+      const JsonPosition& member_at = position(at.member(key), at);
+      if (key != "hash" && key != "hash_type")
+        return fail(member_at.key_offset, variant_is + " has an unknown key \"" + key +
+                                              "\" (a variant has \"hash\" and \"hash_type\")");
+      if (!member.is_string())
+        return fail(member_at.offset,
+                    variant_is + ": \"" + key + "\" is " + type_name(member) + ", expected a string");
+      (key == "hash" ? variant.hash : variant.hash_type) = member.get<std::string>();
+      have_hash = have_hash || key == "hash";
+    }
+    if (!have_hash) return fail(at.offset, variant_is + " has no \"hash\"");
+    return variant;
+  }
+
+  std::string_view text_;
+  const std::string& source_;
+  std::string what_;  // "entry 2 (org/name)"
+};
+
+}  // namespace
+
+Result<Lock> parse_lock(std::string_view text, const std::string& source_name) {
+  if (text.substr(0, 3) == "\xEF\xBB\xBF")
+    return Error{"parse", source_name + ":1:1: the file starts with a UTF-8 byte order mark, "
+                                        "which Python's json module refuses; remove it"};
+  if (text.find_first_not_of(" \t\r\n") == std::string_view::npos)
+    return Error{"parse", source_name + ":1:1: the file is empty, expected a JSON array"};
+  Json document;
+  try {
+    document = Json::parse(text.begin(), text.end());
+  } catch (const Json::parse_error& e) {
+    // e.byte is 1-based and points at the character where parsing failed.
+    std::size_t offset = e.byte > 0 ? e.byte - 1 : 0;
+    return Error{"parse", source_name + ":" + line_column(text, offset) + ": not valid JSON: " +
+                              parse_explanation(e.what())};
+  }
+  // Depth 4 reaches the members of each variant: array > entry > variants > variant > hash.
+  JsonPosition at = detail::locate_json(text, 4);
+  if (!document.is_array())
+    return Error{"format", source_name + ":" + line_column(text, at.offset) + ": the file holds " +
+                               type_name(document) + ", expected a JSON array of locked kernels"};
+  Lock lock;
+  EntryReader reader(text, source_name);
+  for (std::size_t i = 0; i < document.size(); ++i) {
+    const JsonPosition* entry_at = at.element(i);
+    auto kernel = reader.read(document[i], entry_at ? *entry_at : at, i);
+    if (!kernel.ok()) return kernel.error();
+    lock.kernels.push_back(std::move(*kernel));
+  }
+  return lock;
+}
+
+Result<Lock> read_lock(const std::string& path) {
+  auto text = read_file(path);
+  if (!text.ok()) return text.error();
+  return parse_lock(*text, path);
+}
+
+}  // namespace kernels::lockfile
