@@ -1,5 +1,8 @@
 #include "cli/diagnostic_printer.hpp"
 
+#include <algorithm>
+#include <vector>
+
 #include "cli/term.hpp"
 
 namespace kernels::cli {
@@ -31,18 +34,41 @@ std::string_view source_line(std::string_view source, std::uint32_t n) {
   return text;
 }
 
-// Spaces (tabs where the source has tabs) up to code point `column`.
-std::string caret_padding(std::string_view line, std::uint32_t column) {
-  std::string pad;
-  std::uint32_t col = 1;
-  for (std::size_t i = 0; i < line.size() && col < column; ++i) {
-    auto u = static_cast<unsigned char>(line[i]);
-    if ((u & 0xC0) == 0x80) continue;  // continuation byte
-    pad += line[i] == '\t' ? '\t' : ' ';
-    ++col;
+// The source line as shown: at most kWindow code points around `column`
+// ("..." marks a cut), and the caret's column within what is shown.
+constexpr std::size_t kWindow = 100;
+
+struct Shown {
+  std::string text;
+  std::string pad;  // spaces (tabs where the source has tabs) up to the caret
+};
+
+Shown window(std::string_view line, std::uint32_t column) {
+  std::vector<std::string_view> cps;  // code points
+  for (std::size_t i = 0; i < line.size();) {
+    std::size_t n = 1;
+    while (i + n < line.size() && (static_cast<unsigned char>(line[i + n]) & 0xC0) == 0x80) ++n;
+    cps.push_back(line.substr(i, n));
+    i += n;
   }
-  while (col++ < column) pad += ' ';
-  return pad;
+  std::size_t caret = column ? column - 1 : 0;  // 0-based code point index
+  std::size_t begin = 0, end = cps.size();
+  if (cps.size() > kWindow) {
+    begin = caret > kWindow / 2 ? caret - kWindow / 2 : 0;
+    end = std::min(cps.size(), begin + kWindow);
+  }
+  Shown out;
+  if (begin > 0) {
+    out.text = "...";
+    out.pad = "   ";
+  }
+  for (std::size_t i = begin; i < end; ++i) {
+    out.text += cps[i];
+    if (i < caret) out.pad += cps[i] == "\t" ? '\t' : ' ';
+  }
+  if (end < cps.size()) out.text += "...";
+  for (std::size_t i = std::max(end, begin); i < caret; ++i) out.pad += ' ';
+  return out;
 }
 
 std::string escape_github_data(const std::string& s) {
@@ -79,8 +105,9 @@ void print_human(std::ostream& out, const FileDiagnostics& f, bool color, bool q
       std::string_view text = source_line(f.source, d.line);
       std::string num = std::to_string(d.line);
       std::string gutter(num.size(), ' ');
-      out << paint(color, Style::Cyan, " " + num + " | ") << text << '\n';
-      out << paint(color, Style::Cyan, " " + gutter + " | ") << caret_padding(text, d.column)
+      Shown shown = window(text, d.column);
+      out << paint(color, Style::Cyan, " " + num + " | ") << shown.text << '\n';
+      out << paint(color, Style::Cyan, " " + gutter + " | ") << shown.pad
           << paint(color, severity_style(d.severity), "^") << '\n';
     }
     if (!d.hint.empty()) out << "  " << paint(color, Style::Cyan, "= hint:") << ' ' << d.hint << '\n';
