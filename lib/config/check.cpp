@@ -67,6 +67,13 @@ const std::vector<std::string> kMemberKeys{"layer", "path"};
 const std::vector<std::string> kLayerKeys{"name",    "device",   "capability",       "mode",
                                           "repo",    "version",  "revision",         "trust_remote_code"};
 
+// "a string", "an integer", ...
+std::string a_type(Type t) {
+  std::string name = toml::type_name(t);
+  bool vowel = name[0] == 'a' || name[0] == 'e' || name[0] == 'i' || name[0] == 'o' || name[0] == 'u';
+  return (vowel ? "an " : "a ") + name;
+}
+
 std::string pos_text(Pos p) { return "line " + std::to_string(p.line); }
 
 enum class Section { Mapping, Fusion, Layer };
@@ -135,7 +142,7 @@ class Checker {
 
   void wrong_type(const toml::Entry& e, const std::string& what, const std::string& expected) {
     add("wrong-type", Severity::Error, e.value.pos,
-        what + " must be " + expected + ", not a " + toml::type_name(e.value.type));
+        what + " must be " + expected + ", not " + a_type(e.value.type));
   }
 
   std::optional<std::vector<std::string>> string_list(const toml::Entry& e, const std::string& what) {
@@ -150,7 +157,7 @@ class Checker {
         out.push_back(v.text);
       } else {
         add("wrong-type", Severity::Error, v.pos,
-            what + " must be an array of strings; this element is a " + toml::type_name(v.type));
+            what + " must be an array of strings; this element is " + a_type(v.type));
         ok = false;
       }
     }
@@ -419,7 +426,7 @@ class Checker {
       if (v.is_table()) out.push_back(&v);
       else
         add("wrong-type", Severity::Error, v.pos,
-            "each '" + name + "' entry must be a table ([[" + name + "]]), not a " + toml::type_name(v.type));
+            "each '" + name + "' entry must be a table ([[" + name + "]]), not " + a_type(v.type));
     }
     return &out;
   }
@@ -457,7 +464,7 @@ class Checker {
       for (const auto& mv : members->value.array) {
         if (!mv.is_table()) {
           add("wrong-type", Severity::Error, mv.pos,
-              "a fusion member must be a table { layer = ..., path = ... }, not a " + toml::type_name(mv.type));
+              "a fusion member must be a table { layer = ..., path = ... }, not " + a_type(mv.type));
           ok = false;
           continue;
         }
@@ -510,7 +517,7 @@ class Checker {
     if (!repo) {
       missing_key(t.pos, "[[fusion]]", "repo", "repo = \"org/repo:FusedKernel\"");
     } else if (!repo->is_string()) {
-      add("wrong-type", Severity::Error, repo->pos, "repo must be a string \"org/repo:Kernel\", not a " + toml::type_name(repo->type));
+      add("wrong-type", Severity::Error, repo->pos, "repo must be a string \"org/repo:Kernel\", not " + a_type(repo->type));
     } else {
       k = repo_string(label, *repo);
     }
@@ -643,7 +650,7 @@ class Checker {
     if (!repo) {
       missing_key(t.pos, "[[layer]]", "repo", "repo = \"org/repo:Layer\"");
     } else if (!repo->is_string()) {
-      add("wrong-type", Severity::Error, repo->pos, "repo must be a string \"org/repo:Layer\", not a " + toml::type_name(repo->type));
+      add("wrong-type", Severity::Error, repo->pos, "repo must be a string \"org/repo:Layer\", not " + a_type(repo->type));
     } else {
       k = repo_string(l.name.empty() ? "layer" : l.name, *repo);
     }
