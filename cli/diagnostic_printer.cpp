@@ -20,19 +20,28 @@ Style severity_style(Severity s) {
   return Style::Bold;
 }
 
-// The text of 1-based line `n` of `source` (without its line ending).
-std::string_view source_line(std::string_view source, std::uint32_t n) {
-  std::size_t start = 0;
-  for (std::uint32_t line = 1; line < n; ++line) {
-    auto nl = source.find('\n', start);
-    if (nl == std::string_view::npos) return {};
-    start = nl + 1;
+// Line lookup for one file: the offset where each line starts.
+class Lines {
+ public:
+  explicit Lines(std::string_view source) : source_(source) {
+    starts_.push_back(0);
+    for (std::size_t i = 0; i < source.size(); ++i)
+      if (source[i] == '\n') starts_.push_back(i + 1);
   }
-  auto end = source.find('\n', start);
-  std::string_view text = source.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
-  if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
-  return text;
-}
+  // The text of 1-based line `n` (without its line ending).
+  std::string_view line(std::uint32_t n) const {
+    if (n == 0 || n > starts_.size()) return {};
+    std::size_t start = starts_[n - 1];
+    std::size_t end = n < starts_.size() ? starts_[n] - 1 : source_.size();
+    std::string_view text = source_.substr(start, end - start);
+    if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
+    return text;
+  }
+
+ private:
+  std::string_view source_;
+  std::vector<std::size_t> starts_;
+};
 
 // The source line as shown: at most kWindow code points around `column`
 // ("..." marks a cut), and the caret's column within what is shown.
@@ -95,6 +104,7 @@ std::string escape_github_property(const std::string& s) {
 }  // namespace
 
 void print_human(std::ostream& out, const FileDiagnostics& f, bool color, bool quiet) {
+  Lines lines(f.source);
   for (const Diagnostic& d : f.diagnostics) {
     if (quiet && d.severity == Severity::Note) continue;
     std::string where = f.file + (d.line ? ":" + std::to_string(d.line) + ":" + std::to_string(d.column) : "") + ":";
@@ -102,7 +112,7 @@ void print_human(std::ostream& out, const FileDiagnostics& f, bool color, bool q
         << paint(color, severity_style(d.severity), std::string(config::severity_name(d.severity)) + "[" + d.code + "]")
         << ": " << d.message << '\n';
     if (d.line) {
-      std::string_view text = source_line(f.source, d.line);
+      std::string_view text = lines.line(d.line);
       std::string num = std::to_string(d.line);
       std::string gutter(num.size(), ' ');
       Shown shown = window(text, d.column);

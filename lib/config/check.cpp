@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <tuple>
 
 #include "config/config.hpp"
 #include "config/dependencies.hpp"
@@ -206,8 +207,9 @@ class Checker {
 
   bool check_registered(const std::string& layer, Pos pos) {
     if (!cfg_.model_layers || registered_.count(layer)) return true;
-    std::vector<std::string> names(cfg_.model_layers->begin(), cfg_.model_layers->end());
-    auto near = nearest(layer, names);
+    // Suggestions cost an edit distance per registered name; skip them for huge lists.
+    std::optional<std::string> near;
+    if (cfg_.model_layers->size() <= 1000) near = nearest(layer, *cfg_.model_layers);
     add("unregistered-layer", Severity::Error, pos, messages::m2_not_registered(layer),
         near ? "did you mean '" + *near + "'? ([model].layers lists the registered names)"
              : "[model].layers lists the names the model registers");
@@ -659,13 +661,14 @@ class Checker {
     if (!k) ok = false;
     if (!ok) return;
     l.kernel = std::move(*k);
-    for (const auto& other : cfg_.layers) {
-      if (other.name == l.name && other.device == l.device && other.capability == l.capability && other.mode == l.mode) {
-        add("duplicate-layer", Severity::Error, l.pos,
-            "this [[layer]] repeats the one at " + pos_text(other.pos) + " (same name, device, capability and mode)",
-            "Python would silently keep only the later one; remove one of them");
-        return;
-      }
+    auto key = std::make_tuple(l.name, l.device, l.capability.has_value(), l.capability.value_or(Capability{}).min,
+                               l.capability.value_or(Capability{}).max, l.mode);
+    auto [it, inserted] = layer_keys_.emplace(key, l.pos);
+    if (!inserted) {
+      add("duplicate-layer", Severity::Error, l.pos,
+          "this [[layer]] repeats the one at " + pos_text(it->second) + " (same name, device, capability and mode)",
+          "Python would silently keep only the later one; remove one of them");
+      return;
     }
     cfg_.layers.push_back(std::move(l));
   }
@@ -673,25 +676,28 @@ class Checker {
   // ------------------------------------------------------------------ rule 8
   void version_conflicts() {
     auto deps = hub_dependencies(cfg_);
-    std::map<std::string, std::vector<const HubDependency*>> seen;
+    // Per repo id: the first mention of each distinct pin.
+    std::map<std::string, std::vector<const HubDependency*>> pins;
     for (const auto& d : deps) {
-      auto& list = seen[d.repo_id];
-      for (const auto* earlier : list) {
-        if (!same_pin(*earlier, d)) {
-          add("version-conflict", Severity::Warning, d.pos,
-              d.repo_id + " is used at " + pin_text(d) + " here and at " + pin_text(*earlier) + " on " +
-                  pos_text(earlier->pos),
-              "kernels lock pins one commit per repo id and will refuse this file");
-          break;
-        }
+      auto& list = pins[d.repo_id];
+      const HubDependency* other = nullptr;
+      bool known = false;
+      for (const auto* p : list) {
+        if (same_pin(*p, d)) known = true;
+        else if (!other) other = p;
       }
-      list.push_back(&d);
+      if (other)
+        add("version-conflict", Severity::Warning, d.pos,
+            d.repo_id + " is used at " + pin_text(d) + " here and at " + pin_text(*other) + " on " + pos_text(other->pos),
+            "kernels lock pins one commit per repo id and will refuse this file");
+      if (!known) list.push_back(&d);
     }
   }
 
   Config cfg_;
   std::vector<Diagnostic> diags_;
   std::set<std::string> registered_;
+  std::map<std::tuple<std::string, std::string, bool, std::int64_t, std::int64_t, Mode>, Pos> layer_keys_;
 };
 
 }  // namespace
