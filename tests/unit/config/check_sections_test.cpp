@@ -214,3 +214,21 @@ TEST_CASE("check: every problem is reported, in source order", "[config][check]"
   CHECK(got[1] == diag(9, 11, "error", "invalid-repo", m7("RMSNorm", "bad")));
   CHECK(got[2] == diag(10, 16, "error", "invalid-repo", m7("MLP", "3")));
 }
+
+TEST_CASE("check: with use_local_kernel, [[layer]] and [[fusion]] take paths and no version", "[config][check]") {
+  const std::string local = "[kernel_config]\nuse_local_kernel = true\n";  // lines 3-4 after kModel
+  auto r = check(kModel + local +
+                 "[[layer]]\nname = \"MLP\"\ndevice = \"cuda\"\nrepo = \"/opt/kernels/mlp:MLP\"\n"
+                 "[[fusion]]\nrepo = \"/opt/kernels/fused:RMSNormMLP\"\nmembers = [{ layer = \"RMSNorm\", path = \"m.l.*.n\" }]\n");
+  CHECK(rendered(r).empty());
+  REQUIRE(r.config.layers.size() == 1);
+  CHECK(r.config.layers[0].kernel.local);
+  CHECK_FALSE(r.config.layers[0].kernel.version);
+  REQUIRE(r.config.fusions.size() == 1);
+  CHECK(r.config.fusions[0].kernel.repo_id == "/opt/kernels/fused");
+  CHECK_FALSE(r.config.fusions[0].kernel.version);
+
+  r = check(kModel + local + "[[layer]]\nname = \"MLP\"\ndevice = \"cuda\"\nrepo = \"/opt/kernels/mlp:MLP\"\nversion = 1\n");
+  CHECK(rendered(r) == Strings{diag(9, 1, "error", "local-metadata",
+                                     "a local kernel (use_local_kernel = true) has no version: it is loaded from its path as is")});
+}
