@@ -121,6 +121,9 @@ int run(const Options& o) {
       j["kernel"] = l.kernel ? kernel_json(*l.kernel, o.file) : nlohmann::json(nullptr);
       j["reason"] = l.kernel ? nlohmann::json(nullptr) : nlohmann::json(l.reason);
       j["error"] = l.error || (o.no_fallback && !l.kernel);
+      nlohmann::json fused = nlohmann::json::array();
+      for (const auto& [kernel, path] : l.fused_into) fused.push_back({{"kernel", kernel}, {"path", path}});
+      j["fused_into"] = std::move(fused);
       layers.push_back(std::move(j));
     }
     doc["layers"] = std::move(layers);
@@ -152,6 +155,8 @@ int run(const Options& o) {
         std::cout << "    " << l.reason << '\n';
         if (err) std::cerr << "kernels resolve: error: " << l.reason << '\n';
       }
+      for (const auto& [kernel, path] : l.fused_into)
+        std::cout << "    at " << path << ": fused into " << kernel << '\n';
     }
   }
   return status;

@@ -145,7 +145,10 @@ Result<Resolution> resolve(const Config& config, const ResolveRequest& request) 
     for (const auto& [device, k] : m.per_device)
       if (device == request.device) add_compatible(m.layer, k, Origin::KernelMapping, m.pos, {});
   }
-  for (const auto& f : config.fusions) add_compatible(f.kernel.layer_name, f.kernel, Origin::Fusion, f.pos, f.members);
+  for (const auto& f : config.fusions) {
+    add_compatible(f.kernel.layer_name, f.kernel, Origin::Fusion, f.pos, f.members);
+    for (const auto& m : f.members) reg.note_layer(m.layer);  // the members are named layers too
+  }
 
   // Selection (kernelize): device, smallest containing capability range, mode priority.
   for (const auto& layer : reg.order()) {
@@ -188,6 +191,16 @@ Result<Resolution> resolve(const Config& config, const ResolveRequest& request) 
       }
     }
     out.layers.push_back(std::move(r));
+  }
+  // Fusion members: which fused kernels (that resolved) take them over, and where.
+  for (const auto& f : config.fusions) {
+    bool resolved = false;
+    for (const auto& l : out.layers)
+      if (l.layer == f.kernel.layer_name && l.kernel && l.kernel->origin == Origin::Fusion) resolved = true;
+    if (!resolved) continue;
+    for (const auto& m : f.members)
+      for (auto& l : out.layers)
+        if (l.layer == m.layer) l.fused_into.emplace_back(f.kernel.layer_name, m.path);
   }
   return out;
 }

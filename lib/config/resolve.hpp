@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "config/config.hpp"
@@ -38,6 +39,8 @@ struct LayerResolution {
   std::optional<Registration> kernel;  // the winner; nullopt: the original forward is kept
   std::string reason;  // without a kernel: the kernels library's message for it
   bool error = false;  // the configuration cannot be applied on this device (not a fallback)
+  // Fusions (that got a kernel) this layer is a member of: (fused kernel's layer name, member path).
+  std::vector<std::pair<std::string, std::string>> fused_into;
 };
 
 struct Resolution {

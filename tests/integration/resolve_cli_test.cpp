@@ -38,8 +38,10 @@ TEST_CASE("resolve: human output for the Llama example on a Hopper GPU", "[cli][
         "device cuda, capability 90, mode inference (Mode.INFERENCE)\n"
         "RMSNorm -> kernels-community/layer-norm-hopper:LlamaRMSNorm (version 1)\n"
         "    [[layer]] at examples/llama.toml:39:1, registered as inference for capability [90, 100]\n"
+        "    at model.layers.*.post_attention_layernorm: fused into RMSNormMLP\n"
         "MLP -> original forward\n"
         "    No layer mapping for `MLP`\n"
+        "    at model.layers.*.mlp: fused into RMSNormMLP\n"
         "SiLU -> kernels-community/activation:Silu (version 1)\n"
         "    [kernel_mapping] at examples/llama.toml:23:1, registered as inference\n"
         "rotary_pos_emb -> kernels-community/rotary:apply_rotary_transformers (version 1)\n"
@@ -74,6 +76,7 @@ TEST_CASE("resolve --format json: repo, pin and the winning registration per lay
   CHECK(layers[2]["kernel"]["registered_mode"] == "fallback");
   CHECK(layers[2]["kernel"]["capability"] == nlohmann::json::array({90, 100}));
   CHECK(layers[2]["kernel"]["source"]["line"] == 15);
+  CHECK(layers[0]["fused_into"] == nlohmann::json::array());
 }
 
 TEST_CASE("resolve: capability and mode pick the registration", "[cli][resolve]") {

@@ -196,6 +196,14 @@ TEST_CASE("resolve: fusion wins over an earlier mapping of the same name", "[con
   CHECK(l.kernel->pos.line == 3);
   REQUIRE(l.kernel->members.size() == 2);
   CHECK(l.kernel->members[1].layer == "MLP");
+  // The members learn which fused kernel takes them over, and where.
+  using Fused = std::vector<std::pair<std::string, std::string>>;
+  CHECK(layer(r, "MLP").fused_into == Fused{{"RMSNormMLP", "m.l.*.mlp"}});
+  CHECK(layer(r, "RMSNorm").fused_into == Fused{{"RMSNormMLP", "m.l.*.norm"}});
+  // On cpu the fusion cannot apply, so nothing is fused.
+  auto cpu = resolve_ok(c, {"cpu", std::nullopt, false, false});
+  CHECK(layer(cpu, "RMSNormMLP").error);
+  CHECK(layer(cpu, "MLP").fused_into.empty());
 }
 
 TEST_CASE("resolve: [[layer]] devices outside KernelConfig's list (mps, cpu) resolve", "[config][resolve]") {
