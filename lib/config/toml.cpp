@@ -37,6 +37,13 @@ std::string type_name(Type type) {
 
 namespace {
 
+// "a table", "an integer", ...
+std::string a_type(Type t) {
+  std::string name = type_name(t);
+  bool vowel = name[0] == 'a' || name[0] == 'e' || name[0] == 'i' || name[0] == 'o' || name[0] == 'u';
+  return (vowel ? "an " : "a ") + name;
+}
+
 struct Failure {
   SyntaxError error;
 };
@@ -87,6 +94,10 @@ class Parser {
     root.type = Type::Table;
     root.table_kind = TableKind::Root;
     root.pos = {1, 1};
+    if (starts("\xEF\xBB\xBF")) {  // a UTF-8 byte order mark: not part of the document
+      i_ = 3;
+      line_start_ = 3;
+    }
     Value* current = &root;
     while (true) {
       skip_ws();
@@ -263,7 +274,7 @@ class Parser {
       } else if (next->is_array() && next->array_of_tables) {
         next = &next->array.back();
       } else if (!next->is_table()) {
-        fail_at(keys[k].pos, "'" + dotted_name(keys, k) + "' is already a " + type_name(next->type) + ", not a table");
+        fail_at(keys[k].pos, "'" + dotted_name(keys, k) + "' is already " + a_type(next->type) + ", not a table");
       } else if (next->table_kind == TableKind::Inline) {
         fail_at(keys[k].pos, "cannot extend the inline table '" + dotted_name(keys, k) + "'");
       }
@@ -280,8 +291,8 @@ class Parser {
         arr.pos = open;
         existing = &add_entry(*t, last.name, last.pos, std::move(arr));
       } else if (!(existing->is_array() && existing->array_of_tables)) {
-        fail_at(last.pos, "'" + name + "' is already a " +
-                              (existing->is_array() ? std::string("static array") : type_name(existing->type)) +
+        fail_at(last.pos, "'" + name + "' is already " +
+                              (existing->is_array() ? std::string("a static array") : a_type(existing->type)) +
                               ", it cannot be an array of tables");
       }
       existing->array.push_back(new_table(TableKind::ArrayElement, open));
@@ -294,7 +305,7 @@ class Parser {
       return existing;
     }
     if (existing->is_table()) fail_at(last.pos, "table '" + name + "' is defined more than once");
-    fail_at(last.pos, "'" + name + "' is already a " + type_name(existing->type) + ", not a table");
+    fail_at(last.pos, "'" + name + "' is already " + a_type(existing->type) + ", not a table");
   }
 
   void key_value(Value& table, std::size_t depth) {
@@ -311,7 +322,7 @@ class Parser {
       if (!next) {
         next = &add_entry(*t, keys[k].name, keys[k].pos, new_table(TableKind::Dotted, keys[k].pos));
       } else if (!next->is_table()) {
-        fail_at(keys[k].pos, "'" + dotted_name(keys, k) + "' is already a " + type_name(next->type) + ", not a table");
+        fail_at(keys[k].pos, "'" + dotted_name(keys, k) + "' is already " + a_type(next->type) + ", not a table");
       } else if (next->table_kind != TableKind::Dotted) {
         fail_at(keys[k].pos, "table '" + dotted_name(keys, k) + "' is already defined; dotted keys cannot extend it here");
       }

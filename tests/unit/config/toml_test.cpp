@@ -168,3 +168,15 @@ TEST_CASE("toml: absurd nesting is an error, not a stack overflow", "[config][to
   // Exactly at the limit is fine.
   CHECK_NOTHROW(ok("a = " + std::string(64, '[') + std::string(64, ']') + "\n"));
 }
+
+TEST_CASE("toml: a value cannot become a table; a byte order mark is skipped", "[config][toml]") {
+  auto e = bad("a = 1\na.b = 2\n");
+  CHECK(e.pos.line == 2);
+  CHECK(e.pos.column == 1);
+  CHECK(e.message == "'a' is already an integer, not a table");
+  CHECK(bad("[[a]]\n[a]\n").message == "'a' is already an array, not a table");
+  auto doc = ok("\xEF\xBB\xBFkey = 1\n");
+  REQUIRE(doc.table.size() == 1);
+  CHECK(doc.table[0].key == "key");
+  CHECK(doc.table[0].value.pos.column == 7);
+}
