@@ -187,3 +187,15 @@ TEST_CASE("check: usage errors exit 2", "[cli][check]") {
   CHECK(contains(help.out, "Examples:"));
   CHECK(contains(help.out, "kernels check --format github kernels.toml"));
 }
+
+TEST_CASE("check: a long source line is shown as a window around the column", "[cli][check]") {
+  TempDir dir;
+  std::string line = "x = \"" + std::string(150, 'a') + "\" y";  // 158 characters, 'y' at column 158
+  auto path = dir.write("long.toml", line + "\n");
+  auto r = run_kernels({"check", path});
+  CHECK(r.exit_code == 1);
+  // 100 characters at most: from 50 before the caret, marked with "...".
+  std::string expected = path + ":1:158: error[syntax]: TOML syntax error: expected the end of the line, found 'y'\n" +
+                         " 1 | ..." + line.substr(107) + "\n" + "   | " + std::string(3 + 50, ' ') + "^\n";
+  CHECK(r.out.find(expected) == 0);
+}
