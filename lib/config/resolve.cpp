@@ -107,7 +107,6 @@ Result<Resolution> resolve(const Config& config, const ResolveRequest& request) 
 
   // 1. [[layer]] entries, grouped by (name, device, capability) into one Mode table each.
   {
-    std::vector<std::pair<std::string, Registration>> pending;  // in file order
     std::map<std::tuple<std::string, std::string, std::int64_t, std::int64_t, bool>, std::map<Mode, Registration>> groups;
     std::vector<std::tuple<std::string, std::string, std::optional<Capability>>> group_order;
     for (const auto& l : config.layers) {
