@@ -400,6 +400,7 @@ HubEmulator::~HubEmulator() { stop(); }
 void HubEmulator::start() {
   signal(SIGPIPE, SIG_IGN);
   for (httplib::Server* server : {&impl_->hub, &impl_->lfs}) {
+    server->set_tcp_nodelay(true);
     server->set_keep_alive_max_count(1000);
     server->set_keep_alive_timeout(5);
     server->set_read_timeout(10);
