@@ -111,7 +111,7 @@ Result<std::vector<CachedFile>> HfCache::snapshot_files(const std::string& repo,
       const auto& entry = *it;
       if (entry.is_directory(ec)) continue;
       CachedFile f;
-      f.path = fs::relative(entry.path(), snap, ec).generic_string();
+      f.path = entry.path().lexically_relative(snap).generic_string();
       if (entry.is_symlink(ec)) {
         f.blob = fs::read_symlink(entry.path(), ec).filename().string();
       } else {

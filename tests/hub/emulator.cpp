@@ -106,6 +106,7 @@ struct HubEmulator::Impl {
   httplib::Server lfs;
   mutable std::mutex mutex;
   Faults faults;
+  std::atomic<std::uint64_t> fault_counter{0};  // requests since the knobs were last set
   std::vector<LoggedRequest> log;
   std::map<std::string, std::shared_ptr<GitStore>> stores;
 
@@ -266,7 +267,7 @@ struct HubEmulator::Impl {
     }
     auto blob = s.blob(it->oid);
     if (!blob) return send_error(res, 500, "", "cannot read blob " + it->oid);
-    res.status = 200;
+    // The status stays unset: httplib answers 200, or 206 for a Range request.
     res.set_header("ETag", "\"" + it->oid + "\"");
     res.set_content(*blob, "application/octet-stream");
   }
@@ -324,7 +325,8 @@ struct HubEmulator::Impl {
   }
 
   void handle_hub(const httplib::Request& req, httplib::Response& res) {
-    std::uint64_t n = ++owner->hub_requests_;
+    ++owner->hub_requests_;
+    std::uint64_t n = ++fault_counter;
     Faults f = current_faults();
     if (f.latency_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(f.latency_ms));
     auto hits = [n](int every) { return every > 0 && n % static_cast<std::uint64_t>(every) == 0; };
@@ -358,7 +360,7 @@ struct HubEmulator::Impl {
                                  return false;
                                });
     }
-    entry.status = res.status;
+    entry.status = res.status == -1 ? (req.ranges.empty() ? 200 : 206) : res.status;
     record(entry);
   }
 
@@ -381,12 +383,11 @@ struct HubEmulator::Impl {
       } else {
         std::ostringstream content;
         content << in.rdbuf();
-        res.status = 200;
         res.set_header("ETag", "\"" + oid + "\"");
         res.set_content(content.str(), "application/octet-stream");
       }
     }
-    entry.status = res.status;
+    entry.status = res.status == -1 ? (req.ranges.empty() ? 200 : 206) : res.status;
     record(entry);
   }
 };
@@ -442,6 +443,7 @@ std::string HubEmulator::lfs_endpoint() const {
 void HubEmulator::set_faults(const Faults& faults) {
   std::lock_guard lock(impl_->mutex);
   impl_->faults = faults;
+  impl_->fault_counter = 0;
 }
 
 std::vector<LoggedRequest> HubEmulator::requests() const {

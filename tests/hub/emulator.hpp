@@ -36,7 +36,8 @@ struct EmulatorOptions {
 };
 
 // Fault knobs for the main host; 0 turns a knob off. "every N" counts the
-// main host's requests from 1, so every=1 hits every request.
+// main host's requests from 1 since the knobs were last set, so every=1
+// hits every request and every=2 the 2nd, 4th, ...
 struct Faults {
   int latency_ms = 0;             // added to every request (LFS host too)
   int rate_limit_every = 0;       // 429 + Retry-After: retry_after_s
