@@ -116,6 +116,7 @@ struct HubEmulator::Impl {
   }
 
   void record(LoggedRequest entry) {
+    if (owner->observer_) owner->observer_(entry);
     std::lock_guard lock(mutex);
     if (log.size() < 200000) log.push_back(std::move(entry));
   }

@@ -14,6 +14,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -34,6 +35,8 @@ struct EmulatorOptions {
   std::set<std::string> tokens;      // tokens the hub accepts
   std::map<std::string, std::string> renames;  // old repo id → new (answered with a relative 307)
 };
+
+struct LoggedRequest;
 
 // Fault knobs for the main host; 0 turns a knob off. "every N" counts the
 // main host's requests from 1 since the knobs were last set, so every=1
@@ -59,6 +62,9 @@ struct LoggedRequest {
 
 class HubEmulator {
  public:
+  // Called after every request (both hosts), from the server's threads.
+  using RequestObserver = std::function<void(const LoggedRequest&)>;
+
   explicit HubEmulator(EmulatorOptions options);
   ~HubEmulator();
   HubEmulator(const HubEmulator&) = delete;
@@ -74,6 +80,8 @@ class HubEmulator {
   int lfs_port() const { return lfs_port_; }
 
   void set_faults(const Faults& faults);
+  // Set before start().
+  void set_observer(RequestObserver observer) { observer_ = std::move(observer); }
   std::vector<LoggedRequest> requests() const;
   std::uint64_t request_count() const { return hub_requests_.load(); }
   void clear_log();
@@ -86,6 +94,7 @@ class HubEmulator {
   int port_ = 0;
   int lfs_port_ = 0;
   std::atomic<std::uint64_t> hub_requests_{0};
+  RequestObserver observer_;
   std::thread hub_thread_;
   std::thread lfs_thread_;
 };

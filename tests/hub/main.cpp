@@ -5,6 +5,7 @@
 
 #include <csignal>
 #include <iostream>
+#include <mutex>
 
 #include "tests/hub/emulator.hpp"
 #include "tests/hub/samples.hpp"
@@ -38,6 +39,9 @@ int main(int argc, char** argv) {
   app.add_option("--truncate-every", faults.truncate_every, "Cut the body of every Nth GET short");
   app.add_option("--malformed-json-every", faults.malformed_json_every, "Send broken JSON for every Nth request");
   app.add_flag("--init-samples", init_samples, "Write a few sample kernel repositories into ROOT first");
+  bool log_requests = false;
+  app.add_flag("--log", log_requests,
+               "Print each request: host, method, target, status, whether it carried an Authorization header");
   CLI11_PARSE(app, argc, argv);
   options.tokens.insert(tokens.begin(), tokens.end());
 
@@ -51,6 +55,14 @@ int main(int argc, char** argv) {
     if (init_samples) write_sample_repos(options.root);
     HubEmulator emulator(options);
     emulator.set_faults(faults);
+    if (log_requests) {
+      emulator.set_observer([](const LoggedRequest& r) {
+        static std::mutex mutex;
+        std::lock_guard lock(mutex);
+        std::cout << r.server << " " << r.method << " " << r.target << " " << r.status
+                  << " auth=" << (r.authorization.empty() ? "no" : "yes") << std::endl;
+      });
+    }
     emulator.start();
     std::cout << "kernels-hub-emulator: serving " << options.root << " at " << emulator.endpoint()
               << " (LFS storage at " << emulator.lfs_endpoint() << ")" << std::endl;
