@@ -136,7 +136,8 @@ Result<HttpResponse> HttpClient::perform(const HttpRequest& request) const {
   } else if (request.method != "GET") {
     curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
   }
-  curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, request.accept_compressed ? "" : "identity");
+  // gzip and deflate only, as huggingface_hub sends (no brotli: slow to produce at high quality).
+  curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, request.accept_compressed ? "gzip, deflate" : "identity");
 
   curl_slist* headers = nullptr;
   for (const auto& [name, value] : request.headers) {
