@@ -115,7 +115,7 @@ Result<HttpResponse> HubClient::send(HttpRequest request, ErrorContext& context)
       retry_after = parse_retry_after(result->header("retry-after"));
     }
     if (!retry || attempt >= retry_.max_retries) {
-      if (!result.ok() && result.error().code == "network") {
+      if (!result.ok() && (result.error().code == "network" || result.error().code == "connect")) {
         return Error{"network", "Cannot reach the Hub at " + config_.endpoint + " (" + result.error().message + ")" +
                                     (attempt > 0 ? " after " + std::to_string(attempt + 1) + " attempts" : "") +
                                     ": check the network, HF_ENDPOINT/--endpoint, or work offline (--offline)"};

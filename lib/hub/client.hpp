@@ -5,7 +5,8 @@
 //
 // Repositories are of type kernel (/api/kernels/..., /kernels/.../resolve)
 // unless the configuration says model (/api/models/..., /.../resolve).
-// 429, 408 and 5xx answers and network failures are retried (RetryPolicy:
+// 429, 408 and 5xx answers and network failures (resets, truncated bodies,
+// timeouts; not a refused connection) are retried (RetryPolicy:
 // Retry-After or exponential backoff with jitter, bounded attempts, total
 // deadline); other failures are not. Redirects: relative and same-host ones
 // are followed with the Authorization header, one to another host (LFS
@@ -56,7 +57,8 @@ class HubClient {
                                std::size_t max_bytes = std::size_t{1} << 30) const;
 
   // kernel-status.toml at `revision`: a redirect, or nullopt when the file
-  // (or, as in the kernels library, the repository) does not exist.
+  // (or, as in the kernels library, the repository) does not exist. Single
+  // hop: the destination's own kernel-status.toml is not read.
   Result<std::optional<Redirect>> kernel_status(const std::string& repo, const std::string& revision = "main") const;
 
   // Requests sent so far (retries and redirect hops included).

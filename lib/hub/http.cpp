@@ -160,7 +160,12 @@ Result<HttpResponse> HttpClient::perform(const HttpRequest& request) const {
     log.status = 0;
     log.error = why;
     if (logger_) logger_(log);
-    return Error{transfer.too_large ? "too-large" : "network", request.method + " " + request.url + ": " + why};
+    // Nothing listens or the name does not resolve: "connect", which is not
+    // worth retrying; every other transport failure is "network".
+    bool unreachable = code == CURLE_COULDNT_CONNECT || code == CURLE_COULDNT_RESOLVE_HOST ||
+                       code == CURLE_COULDNT_RESOLVE_PROXY;
+    return Error{transfer.too_large ? "too-large" : (unreachable ? "connect" : "network"),
+                 request.method + " " + request.url + ": " + why};
   }
   if (logger_) logger_(log);
   return response;

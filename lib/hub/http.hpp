@@ -64,9 +64,11 @@ class HttpClient {
   HttpClient(const HttpClient&) = delete;
   HttpClient& operator=(const HttpClient&) = delete;
 
-  // Sends one request and reads the whole response. Transport failures
-  // (DNS, connect, TLS, reset, truncated body, timeout) are Errors with code
-  // "network"; any HTTP status, 4xx and 5xx included, is a response.
+  // Sends one request and reads the whole response. Transport failures are
+  // Errors: code "connect" when the host does not resolve or refuses the
+  // connection, "network" for the rest (TLS, reset, truncated body,
+  // timeout), "too-large" past max_body_bytes. Any HTTP status, 4xx and 5xx
+  // included, is a response.
   Result<HttpResponse> perform(const HttpRequest& request) const;
 
   std::uint64_t request_count() const { return requests_.load(); }

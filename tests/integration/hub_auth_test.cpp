@@ -29,7 +29,7 @@ TEST_CASE("a private repository needs the token; the token never appears in any 
   for (const auto& entry : log) CHECK(entry.authorization == std::string("Bearer ") + kTestToken);
 }
 
-TEST_CASE("--token-file and $HF_HOME/token supply the token", "[cli][hub][auth]") {
+TEST_CASE("the token comes from --token-file or $HF_HOME/token", "[cli][hub][auth]") {
   TempDir home;
   std::string file = home.write("my-token", std::string(kTestToken) + "\n");
   auto flag = run_kernels({"versions", "kernels-test/private", "--token-file", file, "-v"}, hub_env(home.path()));
@@ -55,7 +55,7 @@ TEST_CASE("a token the Hub rejects is reported without being shown", "[cli][hub]
   CHECK(r.out.find(secret) == std::string::npos);
 }
 
-TEST_CASE("--endpoint overrides HF_ENDPOINT", "[cli][hub]") {
+TEST_CASE("the --endpoint option overrides HF_ENDPOINT", "[cli][hub]") {
   TempDir home;
   kernels::test::RunOptions o;
   o.env = {{"HF_ENDPOINT", "http://127.0.0.1:1"}, {"HF_HOME", home.path()}};

@@ -257,7 +257,7 @@ TEST_CASE("kernel-status.toml: a redirect, none, and a missing repository", "[hu
   CHECK_FALSE(*missing);
 }
 
-TEST_CASE("--repo-type model uses /api/models and /{repo}/resolve", "[hub][client]") {
+TEST_CASE("repo type model uses /api/models and /{repo}/resolve", "[hub][client]") {
   auto& hub = shared_hub();
   auto config = config_for(hub);
   config.repo_type = RepoType::Model;
