@@ -5,6 +5,7 @@
 
 #include "cli/exit_codes.hpp"
 #include "cli/term.hpp"
+#include "hub/url.hpp"
 
 namespace kernels::cli {
 
@@ -37,10 +38,16 @@ Result<std::unique_ptr<hub::HubClient>> make_hub_client(const HubOptions& option
   if (terminal().verbosity >= 1) {
     static std::mutex log_mutex;
     bool color = terminal().color_stderr;
-    client->set_request_logger([color](const hub::RequestLog& log) {
+    std::string hub_origin = hub::url_origin(client->config().endpoint);
+    client->set_request_logger([color, hub_origin](const hub::RequestLog& log) {
       std::string status = log.status != 0 ? std::to_string(log.status) : "failed (" + log.error + ")";
+      // Storage hosts (LFS) get signed URLs: their query is a credential, so it is left out.
+      std::string url = log.url;
+      if (hub::url_origin(url) != hub_origin && url.find('?') != std::string::npos) {
+        url = url.substr(0, url.find('?')) + "?...";
+      }
       std::lock_guard lock(log_mutex);
-      std::cerr << paint(color, Style::Dim, "hub: " + log.method + " " + log.url + " -> " + status + " (" +
+      std::cerr << paint(color, Style::Dim, "hub: " + log.method + " " + url + " -> " + status + " (" +
                                                 std::to_string(log.elapsed.count()) + " ms)")
                 << "\n";
     });

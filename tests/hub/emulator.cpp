@@ -238,7 +238,14 @@ struct HubEmulator::Impl {
       offset = std::stoull(c);
     }
     json items = json::array();
-    for (std::size_t i = offset; i < selected.size() && i < offset + page; ++i) items.push_back(tree_item(*selected[i]));
+    for (std::size_t i = offset; i < selected.size() && i < offset + page; ++i) {
+      json item = tree_item(*selected[i]);
+      if (expand) {
+        auto last = s.last_commit(*commit, selected[i]->path);
+        item["lastCommit"] = json{{"id", last.id}, {"title", last.title}, {"date", last.date}};
+      }
+      items.push_back(std::move(item));
+    }
     if (offset + page < selected.size()) {
       std::string raw_path = req.target.substr(0, req.target.find('?'));
       std::string next = base_url(req) + raw_path + "?recursive=" + (recursive ? "true" : "false") +

@@ -4,6 +4,7 @@
 //   GET  /api/{kernels|models}/{org}/{name}[/revision/{rev}]   repo info
 //   GET  /api/{kernels|models}/{org}/{name}/refs[?include_prs=1]
 //   GET  /api/{kernels|models}/{org}/{name}/tree/{rev}[/{path}]?recursive=&expand=&cursor=
+//        (expand=true: pages of at most 50, items with lastCommit {id, title, date})
 //   HEAD|GET /kernels/{org}/{name}/resolve/{rev}/{path} and /{org}/{name}/resolve/...
 //   GET  /api/organizations/{org}/overview, /api/agent-harnesses (404)
 // LFS files answer with a 302 to a second server on another loopback

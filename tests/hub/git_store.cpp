@@ -150,6 +150,34 @@ std::string GitStore::commit_date(const std::string& commit) const {
   return buf;
 }
 
+GitStore::LastCommit GitStore::last_commit(const std::string& commit, const std::string& path) const {
+  std::string key = commit + "\n" + path;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = last_commits_.find(key);
+    if (it != last_commits_.end()) return it->second;
+  }
+  auto r = run_git(git_dir_, {"log", "-1", "--format=%H%x00%s%x00%ct", commit, "--", path});
+  LastCommit last;
+  std::string out = r.out;
+  while (!out.empty() && out.back() == '\n') out.pop_back();
+  auto a = out.find('\0');
+  auto b = a == std::string::npos ? a : out.find('\0', a + 1);
+  if (r.status == 0 && b != std::string::npos) {
+    last.id = out.substr(0, a);
+    last.title = out.substr(a + 1, b - a - 1);
+    std::time_t t = static_cast<std::time_t>(std::stoll(out.substr(b + 1)));
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[40];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S.000Z", &tm);
+    last.date = buf;
+  }
+  std::lock_guard lock(mutex_);
+  last_commits_[key] = last;
+  return last;
+}
+
 std::string GitStore::lfs_object_path(const std::string& oid) const {
   return git_dir_ + "/lfs/objects/" + oid.substr(0, 2) + "/" + oid.substr(2, 2) + "/" + oid;
 }

@@ -50,6 +50,11 @@ class GitStore {
   std::optional<std::string> blob(const std::string& oid) const;
   // "2023-11-14T22:13:20.000Z".
   std::string commit_date(const std::string& commit) const;
+  // The last commit up to `commit` that touched `path` (git log -1), cached.
+  struct LastCommit {
+    std::string id, title, date;
+  };
+  LastCommit last_commit(const std::string& commit, const std::string& path) const;
   // Where git-lfs keeps an object: <git_dir>/lfs/objects/ab/cd/<oid>.
   std::string lfs_object_path(const std::string& oid) const;
   bool is_private() const;
@@ -59,6 +64,7 @@ class GitStore {
   std::string git_dir_;
   mutable std::mutex mutex_;
   mutable std::map<std::string, std::shared_ptr<const std::vector<StoredEntry>>> trees_;
+  mutable std::map<std::string, LastCommit> last_commits_;  // key: commit + "\n" + path
 };
 
 }  // namespace kernels::hub_emulator

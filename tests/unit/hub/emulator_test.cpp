@@ -121,3 +121,27 @@ TEST_CASE("emulator resolve: HEAD headers, 404 with X-Repo-Commit, Range, error 
   auto harness = get(hub.endpoint() + "/api/agent-harnesses");
   CHECK(harness.status == 404);
 }
+
+TEST_CASE("emulator expand=true: pages of at most 50 with each item's last commit", "[hub][emulator]") {
+  hub_emulator::ScratchDir root;
+  hub_emulator::FixtureRepo repo(root.path(), "o/many");
+  for (int i = 0; i < 60; ++i) repo.write("f" + std::to_string(100 + i) + ".txt", "x\n");
+  std::string first = repo.commit("main", "add files");
+  repo.write("f100.txt", "changed\n");
+  std::string second = repo.commit("main", "change f100");
+  hub_emulator::EmulatorOptions options;
+  options.root = root.path();
+  hub_emulator::HubEmulator emulator(options);
+  emulator.start();
+  auto page = get(emulator.endpoint() + "/api/kernels/o/many/tree/main?recursive=true&expand=true");
+  auto items = nlohmann::json::parse(page.body);
+  REQUIRE(items.size() == 50);
+  CHECK(page.header("link").find("expand=true&cursor=50") != std::string::npos);
+  CHECK(items[0]["path"] == "f100.txt");
+  CHECK(items[0]["lastCommit"]["id"] == second);
+  CHECK(items[0]["lastCommit"]["title"] == "change f100");
+  CHECK(items[1]["lastCommit"]["id"] == first);
+  auto plain = nlohmann::json::parse(get(emulator.endpoint() + "/api/kernels/o/many/tree/main?recursive=true").body);
+  CHECK(plain.size() == 60);
+  CHECK_FALSE(plain[0].contains("lastCommit"));
+}
