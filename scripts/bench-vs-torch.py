@@ -114,8 +114,8 @@ def main():
     src = ap.add_mutually_exclusive_group(required=True)
     src.add_argument("--json", help="results of `kernels bench --json` measured just before")
     src.add_argument("--kernels", help="path of the kernels binary: run `kernels bench --json` first")
-    ap.add_argument("--dtype", default="bf16", help="with --kernels: bf16, fp16, fp32 or all")
-    ap.add_argument("--names", nargs="*", default=[], help="with --kernels: kernel names (default all)")
+    ap.add_argument("--dtype", default="bf16", help="bf16, fp16, fp32 or all (default bf16)")
+    ap.add_argument("--names", nargs="*", default=[], help="kernel names (default all)")
     ap.add_argument("--warmup", type=int, default=10)
     ap.add_argument("--iterations", type=int, default=100)
     ap.add_argument("--out", help="write the comparison as JSON here")
@@ -132,6 +132,10 @@ def main():
             sys.exit(rc)
     with open(path) as f:
         report = json.load(f)
+    if args.json:  # keep the rows asked for
+        keep = lambda r: ((args.dtype == "all" or r["dtype"] == args.dtype)
+                          and (not args.names or r["kernel"] in args.names))
+        report["results"] = [r for r in report["results"] if keep(r)]
 
     torch._dynamo.config.cache_size_limit = 4096
     if hasattr(torch._dynamo.config, "recompile_limit"):

@@ -1,8 +1,9 @@
 // The activation formulas in fp32, shared word for word by the CUDA kernels
 // and the CPU reference so that both evaluate the same sequence of fp32
-// operations (the CUDA side is built with --fmad=false: no contraction).
-// They differ only where the device's expf/erfcf differ from the C library's,
-// by a few fp32 ULPs at most.
+// operations for fp32 I/O (kernels/cuda/fused_fp32.cu is built with
+// --fmad=false: no contraction). They differ only where the device's
+// expf/erfcf differ from the C library's, by a few fp32 ULPs at most. The
+// fp16/bf16 kernels use faster forms (kernels/cuda/device_math.cuh).
 //
 // Each GELU variant uses a form without cancellation: 0.5*x*(1+tanh(u)) is
 // written x/(1+exp(-2u)) and 0.5*x*(1+erf(x/sqrt2)) is 0.5*x*erfc(-x/sqrt2).

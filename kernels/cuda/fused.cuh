@@ -1,8 +1,11 @@
-// The fused kernels. Activations: a 128-bit path (8 fp16/bf16 or 4 fp32
+// The fused kernels (templates; instantiated per dtype in fused_fp32.cu and
+// fused_half.cu so that each can get its own compiler flags). Activations: a 128-bit path (8 fp16/bf16 or 4 fp32
 // elements per thread and load) when rows are 16-byte aligned, a scalar path
 // otherwise; elementwise ops add a scalar tail after the vectors. Norms: one
 // block per row, the row held in registers between the reduction and the
 // normalisation, so memory is read once.
+#pragma once
+
 #include "kernels/cuda/device_math.cuh"
 #include "kernels/cuda/launch.hpp"
 
@@ -111,7 +114,7 @@ __device__ __forceinline__ float block_sum(float v, float* shared) {
 // weight in registers, and loads row r+G while it reduces and writes row r,
 // so that memory stays busy through the reduction.
 template <class T, bool FUSED, int VPT>
-__global__ void rmsnorm_vec(T* __restrict__ x, T* __restrict__ out, T* __restrict__ residual,
+__global__ void __launch_bounds__(512) rmsnorm_vec(T* __restrict__ x, T* __restrict__ out, T* __restrict__ residual,
                             const T* __restrict__ w, int64_t tokens, int hv, float eps) {
   constexpr int N = Vec<T>::N;
   __shared__ float shared[32];
@@ -266,8 +269,9 @@ void run_norm(const KernelCall& c, cudaStream_t s) {
   unsigned grid = unsigned(std::min<int64_t>(c.tokens, int64_t{1} << 30));
   bool vec = c.width % N == 0 && aligned16(x) && aligned16(w) && (FUSED ? aligned16(res) : aligned16(out));
   int64_t hv = c.width / N;
-  if (vec && hv <= 4 * 1024) {
-    // Up to 4 vectors a thread (registers for this row, the next and the weight).
+  if (vec && hv <= 4 * 512) {
+    // Up to 4 vectors a thread (registers for this row, the next and the
+    // weight) and 512 threads a block; wider rows take the two-pass path.
     int vpt = hv <= 256 ? 1 : hv <= 512 ? 2 : 4;
     unsigned threads = round32((hv + vpt - 1) / vpt);
     int h = int(hv);
@@ -298,22 +302,5 @@ void run_typed(const KernelCall& c, cudaStream_t s) {
   }
 }
 
-__global__ void empty_kernel() {}
-
 }  // namespace dev
-
-Status launch(const KernelCall& c, void* stream) {
-  if (Status v = validate(c); !v.ok()) return v;
-  if (c.tokens == 0) return ok_status();
-  cudaStream_t s = static_cast<cudaStream_t>(stream);
-  switch (c.dtype) {
-    case DType::F32: dev::run_typed<float>(c, s); break;
-    case DType::F16: dev::run_typed<__half>(c, s); break;
-    case DType::BF16: dev::run_typed<__nv_bfloat16>(c, s); break;
-  }
-  return dev::cuda_status(cudaGetLastError(), "kernel launch");
-}
-
-void launch_empty(void* stream) { dev::empty_kernel<<<132, 128, 0, static_cast<cudaStream_t>(stream)>>>(); }
-
 }  // namespace kernels::gpu
