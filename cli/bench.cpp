@@ -13,6 +13,7 @@
 #include "kernels/bench/json.hpp"
 #include "kernels/bench/svg.hpp"
 #include "util/file.hpp"
+#include "variants/variant.hpp"
 
 namespace kernels::cli {
 namespace {
@@ -143,7 +144,11 @@ int run(const Options& o) {
   if (o.iterations < 1 || o.iterations > 100000) return usage("--iterations must be between 1 and 100000");
   plan.warmup = o.warmup;
   plan.iterations = o.iterations;
-  if (!o.variant.empty()) plan.variant = o.variant;
+  if (!o.variant.empty()) {
+    auto v = variants::parse_variant(o.variant);
+    if (!v.ok()) return usage(v.error().message);
+    plan.variant = o.variant;
+  }
 
   double copy = 0;
   BenchHooks hooks;

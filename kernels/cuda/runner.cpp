@@ -125,7 +125,7 @@ Result<Machine> probe(const BenchPlan& plan) {
   m.driver_cuda = variants::cuda_version_from_int(driver);
   int count = 0;
   cudaError_t e = cudaGetDeviceCount(&count);
-  if (e == cudaErrorInsufficientDriver || driver < runtime)
+  if (e == cudaErrorInsufficientDriver || m.driver_cuda.major < m.runtime_cuda.major)
     return Error{"driver", "the CUDA driver is too old: it supports CUDA " + variants::to_string(m.driver_cuda) +
                                " and this binary needs CUDA " + variants::to_string(m.runtime_cuda) +
                                " or newer; update the NVIDIA driver"};

@@ -7,7 +7,7 @@ bool built_with_cuda() { return false; }
 
 Result<BenchReport> run_bench(const BenchPlan&, const BenchHooks&) {
   return Error{"no-cuda-build",
-               "this kernels binary was built without CUDA (nvcc was not found at build time), so it has no GPU "
+               "this kernels binary was built without CUDA (no nvcc at build time, or -DKERNELS_CUDA=OFF), so it has no GPU "
                "kernels to bench; rebuild with the CUDA toolkit installed (-DKERNELS_CUDA=ON)"};
 }
 

@@ -25,7 +25,9 @@ TEST_CASE("kernels bench rejects bad options with exit 2 and a clear message", "
                         Case{{"bench", "--shape", "12"}, "invalid shape '12'"},
                         Case{{"bench", "Silu"}, "no bundled kernel named 'Silu'; the kernels are: SiluAndMul"},
                         Case{{"bench", "--all", "RMSNorm"}, "give kernel names or --all, not both"},
-                        Case{{"bench", "--iterations", "0"}, "--iterations must be between 1 and 100000"}}) {
+                        Case{{"bench", "--iterations", "0"}, "--iterations must be between 1 and 100000"},
+                        Case{{"bench", "--variant", "torch212-gpu-x86_64-linux"},
+                             "invalid build variant 'torch212-gpu-x86_64-linux': unknown backend 'gpu'"}}) {
     auto r = run_kernels(c.args);
     INFO(c.args.back() << ": " << r.err);
     CHECK(r.exit_code == 2);

@@ -26,7 +26,7 @@ TEST_CASE("normal inputs are deterministic, centred, of unit variance and never 
   CHECK(var == Approx(1.0).epsilon(0.02));
 }
 
-TEST_CASE("uniform inputs stay in [lo, hi) and are stored in the dtype", "[kernels][inputs]") {
+TEST_CASE("uniform inputs stay between lo and hi and are stored in the dtype", "[kernels][inputs]") {
   std::vector<uint16_t> w(5000);
   fill_uniform(DType::BF16, w.data(), w.size(), 3, 0.5f, 1.5f);
   float lo = 10, hi = -10;
