@@ -27,8 +27,8 @@ Verdict cuda_verdict(const Version& needed, const MachineFacts& facts) {
     return {true, "the driver supports CUDA " + to_string(have) + ", which runs code built with CUDA " +
                       to_string(needed)};
   return {false, "it was built with CUDA " + to_string(needed) + " and the driver supports only up to CUDA " +
-                     to_string(have) + " (update the driver to one for CUDA " + to_string(needed) +
-                     " or pick a variant built with CUDA " + to_string(have) + " or older)"};
+                     to_string(have) + "; update the driver to one for CUDA " + to_string(needed) +
+                     " or pick a variant built with CUDA " + to_string(have) + " or older"};
 }
 
 }  // namespace
