@@ -16,7 +16,8 @@ namespace {
 // Widths 1, 7 and 4097 take the scalar paths (and the tail); 4096 and 14336
 // the 128-bit path; 0 tokens launch nothing.
 const std::vector<Shape> kShapes{{0, 4096}, {1, 1}, {1, 7}, {1, 4097}, {3, 1},   {5, 7},
-                                 {3, 4097}, {1, 4096}, {2, 4096}, {7, 14336}, {4, 24}, {130, 8}};
+                                 {3, 4097}, {1, 4096}, {2, 4096}, {7, 14336}, {4, 24}, {130, 8},
+                                 {5, 2048}, {3, 1024}, {9, 1000}, {17, 4096}};
 
 void check_op(Op op, const VerifyOptions& options = {}) {
   for (DType t : kAllDTypes) {
