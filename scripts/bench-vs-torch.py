@@ -1,0 +1,185 @@
+#!/usr/bin/env python3
+"""Time the bundled kernels' shapes through PyTorch eager and torch.compile and
+print them beside `kernels bench --json` results from the same run, as ratios.
+
+Run it on a machine with a CUDA GPU and PyTorch:
+
+    scripts/bench-vs-torch.py --kernels build/cli/kernels --dtype bf16
+    scripts/bench-vs-torch.py --json bench.json          # results measured just before
+
+With --kernels it first runs `kernels bench --json` itself (same process
+lifetime of the machine, same clocks). Timing method, the same as kernels
+bench: one call per sample between two CUDA events, inputs rotated over enough
+buffer sets that one pass touches at least 4x the L2 (cold L2), warmup then
+median of the samples. torch.compile uses dynamic=False (a kernel specialised
+for each shape, as torch.compile does by default for a static shape).
+"""
+import argparse
+import json
+import math
+import os
+import subprocess
+import sys
+import tempfile
+
+import torch
+import torch.nn.functional as F
+
+
+def gated(act, first):
+    def fn(x):
+        d = x.shape[-1] // 2
+        if first:
+            return act(x[..., :d]) * x[..., d:]
+        return x[..., :d] * act(x[..., d:])
+    return fn
+
+
+def fast_gelu(x):  # transformers FastGELUActivation
+    return 0.5 * x * (1.0 + torch.tanh(x * 0.7978845608 * (1.0 + 0.044715 * x * x)))
+
+
+def new_gelu(x):  # transformers NewGELUActivation
+    return 0.5 * x * (1.0 + torch.tanh(math.sqrt(2.0 / math.pi) * (x + 0.044715 * torch.pow(x, 3.0))))
+
+
+def quick_gelu(x):  # transformers QuickGELUActivation
+    return x * torch.sigmoid(1.702 * x)
+
+
+def rms_norm(x, w, eps=1e-6):  # transformers LlamaRMSNorm.forward
+    h = x.to(torch.float32)
+    var = h.pow(2).mean(-1, keepdim=True)
+    h = h * torch.rsqrt(var + eps)
+    return w * h.to(x.dtype)
+
+
+def fused_add_rms_norm(x, r, w, eps=1e-6):
+    r = x + r
+    return rms_norm(r, w, eps), r
+
+
+KERNELS = {
+    "SiluAndMul": ("gated", gated(F.silu, True)),
+    "MulAndSilu": ("gated", gated(F.silu, False)),
+    "GeluAndMul": ("gated", gated(F.gelu, True)),
+    "GeluTanhAndMul": ("gated", gated(lambda t: F.gelu(t, approximate="tanh"), True)),
+    "FatreluAndMul": ("gated", gated(lambda t: F.threshold(t, 0.0, 0.0), True)),
+    "FastGELU": ("elementwise", fast_gelu),
+    "NewGELU": ("elementwise", new_gelu),
+    "QuickGELU": ("elementwise", quick_gelu),
+    "RMSNorm": ("norm", rms_norm),
+    "FusedAddRMSNorm": ("fused_norm", fused_add_rms_norm),
+}
+DTYPES = {"bf16": torch.bfloat16, "fp16": torch.float16, "fp32": torch.float32}
+
+
+def make_inputs(kind, tokens, width, dtype, sets):
+    gen = torch.Generator(device="cuda").manual_seed(42)
+    out = []
+    for _ in range(sets):
+        if kind == "gated":
+            out.append((torch.randn(tokens, 2 * width, device="cuda", dtype=dtype, generator=gen),))
+        elif kind == "elementwise":
+            out.append((torch.randn(tokens, width, device="cuda", dtype=dtype, generator=gen),))
+        else:
+            x = torch.randn(tokens, width, device="cuda", dtype=dtype, generator=gen)
+            w = torch.rand(width, device="cuda", dtype=dtype, generator=gen) + 0.5
+            if kind == "norm":
+                out.append((x, w))
+            else:
+                out.append((x, torch.randn(tokens, width, device="cuda", dtype=dtype, generator=gen), w))
+    return out
+
+
+def time_ms(fn, inputs, warmup, iterations):
+    for i in range(warmup):
+        fn(*inputs[i % len(inputs)])
+    starts = [torch.cuda.Event(enable_timing=True) for _ in range(iterations)]
+    ends = [torch.cuda.Event(enable_timing=True) for _ in range(iterations)]
+    for i in range(iterations):
+        args = inputs[(warmup + i) % len(inputs)]
+        starts[i].record()
+        fn(*args)
+        ends[i].record()
+    torch.cuda.synchronize()
+    samples = sorted(s.elapsed_time(e) for s, e in zip(starts, ends))
+    n = len(samples)
+    mid = (n - 1) / 2
+    return samples[int(math.floor(mid))] + (samples[int(math.ceil(mid))] - samples[int(math.floor(mid))]) * (mid - math.floor(mid))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    src = ap.add_mutually_exclusive_group(required=True)
+    src.add_argument("--json", help="results of `kernels bench --json` measured just before")
+    src.add_argument("--kernels", help="path of the kernels binary: run `kernels bench --json` first")
+    ap.add_argument("--dtype", default="bf16", help="bf16, fp16, fp32 or all (default bf16)")
+    ap.add_argument("--names", nargs="*", default=[], help="kernel names (default all)")
+    ap.add_argument("--warmup", type=int, default=10)
+    ap.add_argument("--iterations", type=int, default=100)
+    ap.add_argument("--out", help="write the comparison as JSON here")
+    args = ap.parse_args()
+
+    path = args.json
+    if args.kernels:
+        path = os.path.join(tempfile.mkdtemp(), "kernels-bench.json")
+        cmd = [args.kernels, "bench", *args.names, "--dtype", args.dtype, "--json", path,
+               "--warmup", str(args.warmup), "--iterations", str(args.iterations)]
+        print("+", " ".join(cmd), flush=True)
+        rc = subprocess.run(cmd).returncode
+        if rc not in (0, 1):
+            sys.exit(rc)
+    with open(path) as f:
+        report = json.load(f)
+    if args.json:  # keep the rows asked for
+        keep = lambda r: ((args.dtype == "all" or r["dtype"] == args.dtype)
+                          and (not args.names or r["kernel"] in args.names))
+        report["results"] = [r for r in report["results"] if keep(r)]
+
+    torch._dynamo.config.cache_size_limit = 4096
+    if hasattr(torch._dynamo.config, "recompile_limit"):
+        torch._dynamo.config.recompile_limit = 4096
+    l2 = torch.cuda.get_device_properties(0).L2_cache_size
+    rows = []
+    print(f"\n{'kernel':16}{'dtype':6}{'shape':13}{'kernels us':>11}{'eager us':>10}{'compile us':>11}"
+          f"{'eager/k':>9}{'compile/k':>10}")
+    compiled_cache = {}
+    for r in report["results"]:
+        name, dt, tokens, width = r["kernel"], r["dtype"], r["tokens"], r["width"]
+        if name not in KERNELS or tokens == 0:
+            continue
+        kind, fn = KERNELS[name]
+        dtype = DTYPES[dt]
+        sets = max(1, min(2048, math.ceil(4 * l2 / max(1, r["bytesMoved"]))))
+        inputs = make_inputs(kind, tokens, width, dtype, sets)
+        key = name
+        if key not in compiled_cache:
+            compiled_cache[key] = torch.compile(fn, dynamic=False)
+        cfn = compiled_cache[key]
+        with torch.no_grad():
+            eager = time_ms(fn, inputs, args.warmup, args.iterations)
+            comp = time_ms(cfn, inputs, max(args.warmup, 3), args.iterations)
+        ours = r["timingResults"]["median_ms"]
+        row = {"kernel": name, "dtype": dt, "tokens": tokens, "width": width, "kernels_ms": ours,
+               "eager_ms": eager, "compiled_ms": comp, "eager_over_kernels": eager / ours,
+               "compiled_over_kernels": comp / ours}
+        rows.append(row)
+        print(f"{name:16}{dt:6}{f'{tokens}x{width}':13}{ours * 1e3:11.2f}{eager * 1e3:10.2f}{comp * 1e3:11.2f}"
+              f"{eager / ours:9.2f}{comp / ours:10.2f}", flush=True)
+        del inputs
+        torch.cuda.empty_cache()
+    behind = [r for r in rows if r["compiled_over_kernels"] < 1.0]
+    print(f"\n{len(rows) - len(behind)} of {len(rows)} shapes at least as fast as torch.compile"
+          f" (GPU {torch.cuda.get_device_name(0)}, torch {torch.__version__})")
+    for r in behind:
+        print(f"  slower: {r['kernel']} {r['dtype']} {r['tokens']}x{r['width']}: "
+              f"{r['kernels_ms'] * 1e3:.2f} us vs compiled {r['compiled_ms'] * 1e3:.2f} us")
+    if args.out:
+        with open(args.out, "w") as f:
+            json.dump({"gpu": torch.cuda.get_device_name(0), "torch": torch.__version__,
+                       "machineInfo": report.get("machineInfo"), "rows": rows}, f, indent=2)
+
+
+if __name__ == "__main__":
+    main()
