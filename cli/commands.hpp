@@ -12,10 +12,14 @@ using Register = void (*)(CLI::App& app, int* exit_code);
 // One line per subcommand, in the order `kernels --help` lists them.
 void register_check(CLI::App& app, int* exit_code);
 void register_resolve(CLI::App& app, int* exit_code);
+void register_versions(CLI::App& app, int* exit_code);
+void register_info(CLI::App& app, int* exit_code);
 
 inline constexpr Register kCommands[] = {
     register_check,
     register_resolve,
+    register_versions,
+    register_info,
 };
 
 }  // namespace kernels::cli

@@ -1,0 +1,177 @@
+// `kernels info ORG/REPO [--revision R | --version N] [--json]`: what a
+// kernel repository holds at one revision: its commit, versions, build
+// variants, files and sizes, and its kernel-status.toml redirect, if any.
+#include <nlohmann/json.hpp>
+
+#include <iostream>
+#include <set>
+
+#include "cli/commands.hpp"
+#include "cli/exit_codes.hpp"
+#include "cli/hub_options.hpp"
+#include "cli/term.hpp"
+#include "hub/repo_id.hpp"
+#include "hub/versions.hpp"
+
+namespace kernels::cli {
+
+namespace {
+
+struct InfoArgs {
+  std::string repo;
+  std::string revision;
+  int version = -1;
+  bool as_json = false;
+  HubOptions hub;
+};
+
+void report(const Error& e) {
+  std::cerr << paint(terminal().color_stderr, Style::BoldRed, "error") << ": kernels info: " << e.message << "\n";
+}
+
+std::string human_size(std::uint64_t bytes) {
+  const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+  double v = static_cast<double>(bytes);
+  int u = 0;
+  while (v >= 1024 && u < 4) {
+    v /= 1024;
+    ++u;
+  }
+  char buf[32];
+  std::snprintf(buf, sizeof buf, u == 0 ? "%.0f %s" : "%.1f %s", v, units[u]);
+  return buf;
+}
+
+int run_info(const InfoArgs& args) {
+  if (auto valid = hub::validate_repo_id(args.repo); !valid.ok()) {
+    report(valid.error());
+    return kExitUsage;
+  }
+  auto made = make_hub_client(args.hub);
+  if (!made.ok()) {
+    report(made.error());
+    return kExitUsage;
+  }
+  const hub::HubClient& client = **made;
+  auto fail = [](const Error& e) {
+    report(e);
+    return exit_code_for(e);
+  };
+
+  auto refs = client.list_refs(args.repo);
+  if (!refs.ok() && !(refs.error().code == "offline" && !args.revision.empty())) return fail(refs.error());
+  auto versions = refs.ok() ? hub::versions_from_refs(*refs) : std::map<int, hub::GitRef>{};
+
+  // --version N is the branch vN; neither flag: the highest version, else main.
+  std::string revision = args.revision;
+  if (args.version >= 0) {
+    auto ref = hub::resolve_version(args.repo, *refs, args.version);
+    if (!ref.ok()) return fail(ref.error());
+    revision = ref->name;
+  } else if (revision.empty()) {
+    revision = versions.empty() ? "main" : versions.rbegin()->second.name;
+  }
+
+  auto info = client.repo_info(args.repo, revision);
+  if (!info.ok()) return fail(info.error());
+  auto tree = client.list_tree(args.repo, info->sha, "", true);
+  if (!tree.ok()) return fail(tree.error());
+  auto redirect = client.kernel_status(args.repo, info->sha);
+  if (!redirect.ok()) return fail(redirect.error());
+
+  std::vector<std::string> variants;
+  std::vector<const hub::TreeEntry*> files;
+  std::uint64_t total = 0;
+  for (const auto& e : *tree) {
+    if (e.is_directory) {
+      auto slash = e.path.find('/');
+      if (e.path.rfind("build/", 0) == 0 && e.path.find('/', slash + 1) == std::string::npos) {
+        variants.push_back(e.path.substr(slash + 1));
+      }
+      continue;
+    }
+    files.push_back(&e);
+    total += e.size;
+  }
+  if (variants.empty()) {  // offline listings may lack directory entries
+    std::set<std::string> seen;
+    for (const auto* f : files) {
+      if (f->path.rfind("build/", 0) != 0) continue;
+      auto end = f->path.find('/', 6);
+      if (end == std::string::npos) continue;
+      std::string v = f->path.substr(6, end - 6);
+      if (seen.insert(v).second) variants.push_back(v);
+    }
+  }
+
+  if (args.as_json) {
+    using ojson = nlohmann::ordered_json;
+    ojson out;
+    out["repo_id"] = args.repo;
+    out["revision"] = revision;
+    out["commit"] = info->sha;
+    out["versions"] = ojson::array();
+    for (const auto& [n, ref] : versions) out["versions"].push_back(n);
+    out["redirect"] = *redirect ? ojson{{"destination", (*redirect)->destination}, {"revision", (*redirect)->revision}}
+                                : ojson(nullptr);
+    out["variants"] = variants;
+    out["files"] = ojson::array();
+    for (const auto* f : files) {
+      ojson item{{"path", f->path}, {"size", f->size}, {"oid", f->oid}};
+      if (f->lfs) item["lfs"] = ojson{{"oid", f->lfs->oid}, {"size", f->lfs->size}};
+      out["files"].push_back(item);
+    }
+    out["total_size"] = total;
+    std::cout << out.dump(2) << "\n";
+    return kExitOk;
+  }
+
+  bool color = terminal().color_stdout;
+  auto label = [&](const std::string& l) { return paint(color, Style::Bold, l); };
+  std::string version_list;
+  for (const auto& [n, ref] : versions) version_list += (version_list.empty() ? "" : ", ") + std::to_string(n);
+  std::string variant_list;
+  for (const auto& v : variants) variant_list += (variant_list.empty() ? "" : ", ") + v;
+  std::cout << label("Repository:") << " " << args.repo << "\n";
+  std::cout << label("Revision:") << "   " << revision << "\n";
+  std::cout << label("Commit:") << "     " << info->sha << "\n";
+  std::cout << label("Versions:") << "   " << (version_list.empty() ? "-" : version_list) << "\n";
+  std::cout << label("Redirect:") << "   "
+            << (*redirect ? (*redirect)->destination + " (revision " + (*redirect)->revision + ")" : "-") << "\n";
+  std::cout << label("Variants:") << "   " << (variant_list.empty() ? "-" : variant_list) << "\n";
+  std::cout << label("Files:") << "      " << files.size() << " (" << human_size(total) << ")\n";
+  for (const auto* f : files) {
+    std::string size = std::to_string(f->size);
+    std::cout << "  " << std::string(size.size() < 12 ? 12 - size.size() : 0, ' ') << size << "  " << f->path
+              << (f->lfs ? paint(color, Style::Dim, "  (LFS)") : "") << "\n";
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+void register_info(CLI::App& app, int* exit_code) {
+  CLI::App* cmd = app.add_subcommand("info", "Show a kernel repository's commit, versions, variants and files");
+  auto args = std::make_shared<InfoArgs>();
+  cmd->add_option("repo", args->repo, "Repository id, ORG/NAME")->required();
+  auto* rev = cmd->add_option("--revision", args->revision, "A branch, tag or commit")->option_text("REV");
+  auto* ver = cmd->add_option("--version", args->version, "Version N (the branch vN)")
+                  ->option_text("N")
+                  ->check(CLI::NonNegativeNumber);
+  rev->excludes(ver);
+  cmd->add_flag("--json", args->as_json,
+                "Print JSON: {repo_id, revision, commit, versions, redirect, variants, files, total_size}");
+  add_hub_options(cmd, args->hub);
+  cmd->footer(std::string("Without --revision or --version, shows the highest version (or main when there is none).\n"
+                          "Sizes are the files' real sizes (LFS files: their content, not the pointer).\n\n"
+                          "Examples:\n"
+                          "  kernels info kernels-community/relu\n"
+                          "  kernels info kernels-community/relu --version 1\n"
+                          "  kernels info kernels-community/relu --revision v1.0 --json\n\n") +
+              kHubEnvironmentHelp +
+              "\nExit status: 0 shown, 1 repository, revision or version not found (or not cached offline),\n"
+              "2 usage, network or server error.");
+  cmd->callback([=] { *exit_code = run_info(*args); });
+}
+
+}  // namespace kernels::cli

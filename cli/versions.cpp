@@ -1,0 +1,135 @@
+// `kernels versions ORG/REPO`: the repository's versions (branches v<N>),
+// each with its head commit and the build variants it holds.
+#include <nlohmann/json.hpp>
+
+#include <future>
+#include <iostream>
+
+#include "cli/commands.hpp"
+#include "cli/exit_codes.hpp"
+#include "cli/hub_options.hpp"
+#include "cli/term.hpp"
+#include "hub/repo_id.hpp"
+#include "hub/versions.hpp"
+
+namespace kernels::cli {
+
+namespace {
+
+struct VersionRow {
+  int version = 0;
+  hub::GitRef branch;
+  Result<std::vector<std::string>> variants = std::vector<std::string>{};
+};
+
+// The folders directly under build/ at `commit`, in the Hub's order.
+Result<std::vector<std::string>> list_variants(const hub::HubClient& client, const std::string& repo,
+                                               const std::string& commit) {
+  auto tree = client.list_tree(repo, commit, "build", false);
+  if (!tree.ok()) {
+    if (tree.error().code == "EntryNotFound") return std::vector<std::string>{};
+    return tree.error();
+  }
+  std::vector<std::string> out;
+  for (const auto& e : *tree) {
+    if (e.is_directory) out.push_back(e.path.substr(e.path.rfind('/') + 1));
+  }
+  return out;
+}
+
+void report(const char* command, const Error& e) {
+  std::cerr << paint(terminal().color_stderr, Style::BoldRed, "error") << ": kernels " << command << ": " << e.message
+            << "\n";
+}
+
+int run_versions(const std::string& repo, const HubOptions& hub_options, bool as_json) {
+  if (auto valid = hub::validate_repo_id(repo); !valid.ok()) {
+    report("versions", valid.error());
+    return kExitUsage;
+  }
+  auto client = make_hub_client(hub_options);
+  if (!client.ok()) {
+    report("versions", client.error());
+    return kExitUsage;
+  }
+  auto refs = (*client)->list_refs(repo);
+  if (!refs.ok()) {
+    report("versions", refs.error());
+    return exit_code_for(refs.error());
+  }
+  auto versions = hub::versions_from_refs(*refs);
+
+  // One tree listing per version, all in flight at once.
+  std::vector<VersionRow> rows;
+  std::vector<std::future<Result<std::vector<std::string>>>> pending;
+  for (const auto& [n, branch] : versions) {
+    rows.push_back(VersionRow{n, branch});
+    pending.push_back(std::async(std::launch::async, [&c = **client, &repo, commit = branch.target_commit] {
+      return list_variants(c, repo, commit);
+    }));
+  }
+  for (std::size_t i = 0; i < rows.size(); ++i) rows[i].variants = pending[i].get();
+  for (const auto& row : rows) {
+    if (!row.variants.ok() && row.variants.error().code != "offline") {
+      report("versions", row.variants.error());
+      return exit_code_for(row.variants.error());
+    }
+  }
+
+  if (as_json) {
+    nlohmann::ordered_json out;
+    out["repo_id"] = repo;
+    out["versions"] = nlohmann::ordered_json::array();
+    for (const auto& row : rows) {
+      nlohmann::ordered_json v;
+      v["version"] = row.version;
+      v["branch"] = row.branch.name;
+      v["commit"] = row.branch.target_commit;
+      v["variants"] = row.variants.ok() ? nlohmann::ordered_json(*row.variants) : nlohmann::ordered_json(nullptr);
+      out["versions"].push_back(v);
+    }
+    std::cout << out.dump(2) << "\n";
+    return kExitOk;
+  }
+  if (rows.empty()) {
+    std::cout << "Repository does not support kernel versions: " << repo << "\n";
+    return kExitOk;
+  }
+  bool color = terminal().color_stdout;
+  for (const auto& row : rows) {
+    std::cout << paint(color, Style::Bold, "Version " + std::to_string(row.version) + ":") << " "
+              << row.branch.target_commit << "\n";
+    if (!row.variants.ok()) {
+      std::cout << "  (variants unknown: this version's files are not in the cache)\n";
+    } else if (row.variants->empty()) {
+      std::cout << "  (no build variants)\n";
+    } else {
+      for (const auto& v : *row.variants) std::cout << "  " << v << "\n";
+    }
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+void register_versions(CLI::App& app, int* exit_code) {
+  CLI::App* cmd = app.add_subcommand("versions", "List a kernel repository's versions and their build variants");
+  auto repo = std::make_shared<std::string>();
+  auto hub_options = std::make_shared<HubOptions>();
+  auto as_json = std::make_shared<bool>(false);
+  cmd->add_option("repo", *repo, "Repository id, ORG/NAME")->required();
+  cmd->add_flag("--json", *as_json, "Print JSON: {repo_id, versions: [{version, branch, commit, variants}]}");
+  add_hub_options(cmd, *hub_options);
+  cmd->footer(std::string("A version N is the branch vN; its commit is that branch's head. Variants are the\n"
+                          "folders under build/ at that commit.\n\n"
+                          "Examples:\n"
+                          "  kernels versions kernels-community/relu\n"
+                          "  kernels versions kernels-community/relu --json\n"
+                          "  HF_HUB_OFFLINE=1 kernels versions kernels-community/relu   # from the HF cache\n\n") +
+              kHubEnvironmentHelp +
+              "\nExit status: 0 listed (also when there are no versions), 1 repository not found or not\n"
+              "cached offline, 2 usage, network or server error.");
+  cmd->callback([=] { *exit_code = run_versions(*repo, *hub_options, *as_json); });
+}
+
+}  // namespace kernels::cli

@@ -1,0 +1,409 @@
+#include "hub/client.hpp"
+
+#include <nlohmann/json.hpp>
+#include <toml.hpp>
+
+#include <algorithm>
+#include <map>
+#include <random>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "hub/url.hpp"
+#include "util/file.hpp"
+
+namespace kernels::hub {
+
+namespace {
+
+using json = nlohmann::json;
+
+std::mt19937_64& thread_rng() {
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  return rng;
+}
+
+std::string unquote_etag(std::string etag) {
+  if (etag.rfind("W/", 0) == 0) etag.erase(0, 2);
+  etag.erase(std::remove(etag.begin(), etag.end(), '"'), etag.end());
+  return etag;
+}
+
+// The URL of `rel="next"` in a Link header, or "".
+std::string next_link(const std::string& link) {
+  std::size_t pos = 0;
+  while (pos < link.size()) {
+    auto open = link.find('<', pos);
+    if (open == std::string::npos) break;
+    auto close = link.find('>', open);
+    if (close == std::string::npos) break;
+    auto end = link.find(',', close);
+    std::string params = link.substr(close + 1, end == std::string::npos ? std::string::npos : end - close - 1);
+    if (params.find("rel=\"next\"") != std::string::npos || params.find("rel=next") != std::string::npos) {
+      return link.substr(open + 1, close - open - 1);
+    }
+    if (end == std::string::npos) break;
+    pos = end + 1;
+  }
+  return {};
+}
+
+std::uint64_t to_u64(const json& j) {
+  if (j.is_number_unsigned()) return j.get<std::uint64_t>();
+  if (j.is_number_integer() && j.get<std::int64_t>() >= 0) return static_cast<std::uint64_t>(j.get<std::int64_t>());
+  return 0;
+}
+
+Error bad_response(const ErrorContext& c, const std::string& why) {
+  return Error{"bad-response", "The Hub at " + c.endpoint + " sent an unexpected answer to " + c.method + " " + c.url +
+                                   ": " + why + "; try again, and report it if it persists"};
+}
+
+Result<std::vector<GitRef>> parse_ref_list(const json& j, const char* key, const ErrorContext& c) {
+  auto it = j.find(key);
+  if (it == j.end() || !it->is_array()) return bad_response(c, std::string("no \"") + key + "\" list in the refs");
+  std::vector<GitRef> out;
+  for (const auto& item : *it) {
+    if (!item.is_object() || !item.contains("name") || !item["name"].is_string() || !item.contains("targetCommit") ||
+        !item["targetCommit"].is_string()) {
+      return bad_response(c, std::string("a ref in \"") + key + "\" lacks name or targetCommit");
+    }
+    out.push_back(GitRef{item["name"].get<std::string>(), item.value("ref", std::string()),
+                         item["targetCommit"].get<std::string>()});
+  }
+  return out;
+}
+
+}  // namespace
+
+HubClient::HubClient(HubConfig config, RetryPolicy retry, HttpTimeouts timeouts)
+    : config_(std::move(config)),
+      retry_(retry),
+      http_(config_.user_agent, timeouts),
+      cache_({config_.kernels_cache, config_.hub_cache}, config_.repo_type) {}
+
+std::string HubClient::api_url(const std::string& repo) const {
+  return config_.endpoint + (config_.repo_type == RepoType::Kernel ? "/api/kernels/" : "/api/models/") + repo;
+}
+
+std::string HubClient::resolve_url(const std::string& repo, const std::string& revision,
+                                   const std::string& path) const {
+  return config_.endpoint + (config_.repo_type == RepoType::Kernel ? "/kernels/" : "/") + repo + "/resolve/" +
+         percent_encode(revision, "") + "/" + percent_encode(path, "/");
+}
+
+void HubClient::add_auth(HttpRequest& request) const {
+  if (config_.token && url_origin(request.url) == url_origin(config_.endpoint)) {
+    request.headers.emplace_back("Authorization", "Bearer " + *config_.token);
+  }
+}
+
+Result<HttpResponse> HubClient::send(HttpRequest request, ErrorContext& context) const {
+  add_auth(request);
+  context.sent_token = config_.token && url_origin(request.url) == url_origin(config_.endpoint);
+  auto started = std::chrono::steady_clock::now();
+  for (int attempt = 0;; ++attempt) {
+    context.attempts = attempt + 1;
+    auto result = http_.perform(request);
+    bool retry = false;
+    std::optional<std::chrono::seconds> retry_after;
+    if (!result.ok()) {
+      retry = result.error().code == "network";
+    } else if (retryable_status(result->status)) {
+      retry = true;
+      retry_after = parse_retry_after(result->header("retry-after"));
+    }
+    if (!retry || attempt >= retry_.max_retries) {
+      if (!result.ok() && (result.error().code == "network" || result.error().code == "connect")) {
+        return Error{"network", "Cannot reach the Hub at " + config_.endpoint + " (" + result.error().message + ")" +
+                                    (attempt > 0 ? " after " + std::to_string(attempt + 1) + " attempts" : "") +
+                                    ": check the network, HF_ENDPOINT/--endpoint, or work offline (--offline)"};
+      }
+      return result;
+    }
+    std::chrono::milliseconds wait =
+        retry_after ? std::chrono::duration_cast<std::chrono::milliseconds>(*retry_after)
+                    : backoff_delay(retry_, attempt, thread_rng());
+    auto spent = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+    if (spent + wait > retry_.deadline) return result;  // the caller reports the last answer
+    std::this_thread::sleep_for(wait);
+  }
+}
+
+Result<HubClient::Fetched> HubClient::fetch(const std::string& method, const std::string& url,
+                                            ErrorContext& context, bool cross_origin, std::size_t max_bytes) const {
+  std::string current = url;
+  for (int hop = 0; hop <= 5; ++hop) {
+    HttpRequest request;
+    request.method = method;
+    request.url = current;
+    request.max_body_bytes = max_bytes;
+    if (method == "HEAD") request.accept_compressed = false;
+    context.method = method;
+    context.url = current;
+    auto response = send(std::move(request), context);
+    if (!response.ok()) return response.error();
+    long status = response->status;
+    bool redirect = status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+    if (!redirect || !response->has_header("location")) return Fetched{std::move(*response), current};
+    std::string next = resolve_location(current, response->header("location"));
+    bool same_origin = url_origin(next) == url_origin(config_.endpoint);
+    if (!same_origin && !cross_origin) return Fetched{std::move(*response), current};
+    current = next;
+  }
+  return bad_response(context, "more than 5 redirects");
+}
+
+Result<std::string> HubClient::get_json_text(const std::string& url, ErrorContext& context) const {
+  auto fetched = fetch("GET", url, context, false, std::size_t{256} << 20);
+  if (!fetched.ok()) return fetched.error();
+  if (fetched->response.status < 200 || fetched->response.status >= 300) {
+    return hub_error(fetched->response, context);
+  }
+  return std::move(fetched->response.body);
+}
+
+Result<Refs> HubClient::list_refs(const std::string& repo) const {
+  if (config_.offline) {
+    Refs refs;
+    refs.branches = cache_.branches(repo);
+    if (refs.branches.empty()) {
+      return Error{"offline", "Offline mode: no cached refs for " + repo + " in the cache (" + cache_.describe() +
+                                  "; looked for " + repo_folder_name(repo, config_.repo_type) +
+                                  "/refs/). Run the command once online, or unset HF_HUB_OFFLINE / drop --offline"};
+    }
+    return refs;
+  }
+  ErrorContext context{config_.endpoint, repo, "", "", "GET", "", false, 1};
+  auto text = get_json_text(api_url(repo) + "/refs", context);
+  if (!text.ok()) return text.error();
+  auto j = json::parse(*text, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) return bad_response(context, "the refs are not a JSON object");
+  Refs refs;
+  auto branches = parse_ref_list(j, "branches", context);
+  if (!branches.ok()) return branches.error();
+  auto tags = parse_ref_list(j, "tags", context);
+  if (!tags.ok()) return tags.error();
+  refs.branches = std::move(*branches);
+  refs.tags = std::move(*tags);
+  if (j.contains("converts")) {
+    auto converts = parse_ref_list(j, "converts", context);
+    if (!converts.ok()) return converts.error();
+    refs.converts = std::move(*converts);
+  }
+  return refs;
+}
+
+Result<RepoInfo> HubClient::repo_info(const std::string& repo, const std::string& revision) const {
+  if (config_.offline) {
+    auto commit = cache_.resolve(repo, revision.empty() ? "main" : revision);
+    if (!commit.ok()) return commit.error();
+    RepoInfo info;
+    info.id = repo;
+    info.sha = *commit;
+    info.author = repo.substr(0, repo.find('/'));
+    return info;
+  }
+  ErrorContext context{config_.endpoint, repo, revision, "", "GET", "", false, 1};
+  std::string url = api_url(repo) + (revision.empty() ? "" : "/revision/" + percent_encode(revision, ""));
+  auto text = get_json_text(url, context);
+  if (!text.ok()) return text.error();
+  auto j = json::parse(*text, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) return bad_response(context, "the repository info is not a JSON object");
+  if (!j.contains("id") || !j["id"].is_string()) return bad_response(context, "the repository info has no \"id\"");
+  RepoInfo info;
+  info.id = j["id"].get<std::string>();
+  if (j.contains("sha") && j["sha"].is_string()) info.sha = j["sha"].get<std::string>();
+  if (j.contains("author") && j["author"].is_string()) info.author = j["author"].get<std::string>();
+  if (j.contains("lastModified") && j["lastModified"].is_string()) {
+    info.last_modified = j["lastModified"].get<std::string>();
+  }
+  if (j.contains("private") && j["private"].is_boolean()) info.is_private = j["private"].get<bool>();
+  if (j.contains("gated") && j["gated"].is_string()) info.gated = j["gated"].get<std::string>();
+  if (!is_commit_hash(info.sha)) return bad_response(context, "the repository info has no commit \"sha\"");
+  return info;
+}
+
+Result<std::vector<TreeEntry>> HubClient::list_tree(const std::string& repo, const std::string& revision,
+                                                    const std::string& path_in_repo, bool recursive) const {
+  if (config_.offline) return offline_tree(repo, revision, path_in_repo, recursive);
+  ErrorContext context{config_.endpoint, repo, revision, path_in_repo, "GET", "", false, 1};
+  std::string url = api_url(repo) + "/tree/" + percent_encode(revision.empty() ? "main" : revision, "") +
+                    (path_in_repo.empty() ? "" : "/" + percent_encode(path_in_repo, "")) +
+                    "?recursive=" + (recursive ? "true" : "false") + "&expand=false";
+  std::vector<TreeEntry> entries;
+  std::set<std::string> seen_urls;
+  while (!url.empty()) {
+    if (!seen_urls.insert(url).second) return bad_response(context, "the tree pages link back to " + url);
+    auto fetched = fetch("GET", url, context, false, std::size_t{256} << 20);
+    if (!fetched.ok()) return fetched.error();
+    const HttpResponse& r = fetched->response;
+    if (r.status < 200 || r.status >= 300) {
+      if (r.header("x-error-code").empty() && r.status == 404 && !path_in_repo.empty()) {
+        return Error{"EntryNotFound", "Folder " + path_in_repo + " not found in " + repo + " at revision " + revision};
+      }
+      Error e = hub_error(r, context);
+      if (e.code == "EntryNotFound") e.message = "Folder " + path_in_repo + " not found in " + repo + " at revision " + revision;
+      return e;
+    }
+    auto j = json::parse(r.body, nullptr, false);
+    if (j.is_discarded() || !j.is_array()) return bad_response(context, "a tree page is not a JSON array");
+    for (const auto& item : j) {
+      if (!item.is_object() || !item.contains("path") || !item["path"].is_string() || !item.contains("type")) {
+        return bad_response(context, "a tree entry lacks \"path\" or \"type\"");
+      }
+      TreeEntry e;
+      e.path = item["path"].get<std::string>();
+      e.is_directory = item["type"] != "file";
+      if (item.contains("oid") && item["oid"].is_string()) e.oid = item["oid"].get<std::string>();
+      if (item.contains("size")) e.size = to_u64(item["size"]);
+      if (!e.is_directory && (e.oid.empty() || !item.contains("size"))) {
+        return bad_response(context, "the tree entry " + e.path + " lacks \"oid\" or \"size\"");
+      }
+      if (item.contains("lfs") && item["lfs"].is_object()) {
+        const auto& l = item["lfs"];
+        if (!l.contains("oid") || !l["oid"].is_string()) return bad_response(context, "the LFS entry " + e.path + " lacks \"oid\"");
+        e.lfs = LfsInfo{l["oid"].get<std::string>(), to_u64(l.value("size", json(0))),
+                        to_u64(l.value("pointerSize", json(0)))};
+      }
+      entries.push_back(std::move(e));
+    }
+    std::string next = next_link(r.header("link"));
+    url = next.empty() ? "" : resolve_location(fetched->url, next);
+  }
+  return entries;
+}
+
+Result<std::vector<TreeEntry>> HubClient::offline_tree(const std::string& repo, const std::string& revision,
+                                                       const std::string& path_in_repo, bool recursive) const {
+  auto commit = cache_.resolve(repo, revision.empty() ? "main" : revision);
+  if (!commit.ok()) return commit.error();
+  auto files = cache_.snapshot_files(repo, *commit);
+  if (!files.ok()) return files.error();
+  std::string prefix = path_in_repo.empty() ? "" : path_in_repo + "/";
+  std::vector<TreeEntry> out;
+  std::set<std::string> dirs;
+  for (const auto& f : *files) {
+    if (f.path.rfind(prefix, 0) != 0) continue;
+    std::string rest = f.path.substr(prefix.size());
+    // Directories on the way to the file.
+    for (auto slash = rest.find('/'); slash != std::string::npos; slash = rest.find('/', slash + 1)) {
+      std::string dir = prefix + rest.substr(0, slash);
+      if (!recursive && rest.find('/') != slash) break;
+      if (dirs.insert(dir).second) {
+        TreeEntry d;
+        d.is_directory = true;
+        d.path = dir;
+        out.push_back(d);
+      }
+      if (!recursive) break;
+    }
+    if (!recursive && rest.find('/') != std::string::npos) continue;
+    TreeEntry e;
+    e.path = f.path;
+    e.size = f.size;
+    if (f.blob.size() == 64) {
+      e.lfs = LfsInfo{f.blob, f.size, 0};
+    } else {
+      e.oid = f.blob;
+    }
+    out.push_back(std::move(e));
+  }
+  if (!prefix.empty() && out.empty()) {
+    return Error{"offline", "Offline mode: folder " + path_in_repo + " is not in the cached snapshot of " + repo +
+                                " at " + *commit};
+  }
+  return out;
+}
+
+Result<FileMetadata> HubClient::file_metadata(const std::string& repo, const std::string& revision,
+                                              const std::string& path) const {
+  if (config_.offline) {
+    auto commit = cache_.resolve(repo, revision);
+    if (!commit.ok()) return commit.error();
+    auto files = cache_.snapshot_files(repo, *commit);
+    if (!files.ok()) return files.error();
+    for (const auto& f : *files) {
+      if (f.path == path) return FileMetadata{*commit, f.blob, f.size, ""};
+    }
+    return Error{"offline", "Offline mode: " + path + " is not in the cached snapshot of " + repo + " at " + *commit};
+  }
+  ErrorContext context{config_.endpoint, repo, revision, path, "HEAD", "", false, 1};
+  auto fetched = fetch("HEAD", resolve_url(repo, revision, path), context, false, 0);
+  if (!fetched.ok()) return fetched.error();
+  const HttpResponse& r = fetched->response;
+  bool redirect = r.status >= 300 && r.status < 400;
+  if (!redirect && (r.status < 200 || r.status >= 300)) return hub_error(r, context);
+  FileMetadata m;
+  m.commit = r.header("x-repo-commit");
+  m.etag = unquote_etag(r.has_header("x-linked-etag") ? r.header("x-linked-etag") : r.header("etag"));
+  std::string size = r.has_header("x-linked-size") ? r.header("x-linked-size")
+                                                   : (redirect ? "" : r.header("content-length"));
+  m.location = redirect ? resolve_location(fetched->url, r.header("location")) : fetched->url;
+  if (m.commit.empty()) return bad_response(context, "no X-Repo-Commit header");
+  if (m.etag.empty()) return bad_response(context, "no ETag header");
+  if (size.empty() || size.find_first_not_of("0123456789") != std::string::npos) {
+    return bad_response(context, "no usable size (X-Linked-Size or Content-Length)");
+  }
+  m.size = std::stoull(size);
+  return m;
+}
+
+Result<std::string> HubClient::download(const std::string& repo, const std::string& revision,
+                                        const std::string& path, std::size_t max_bytes) const {
+  if (config_.offline) {
+    auto commit = cache_.resolve(repo, revision);
+    if (!commit.ok()) return commit.error();
+    for (const auto& dir : cache_.candidate_dirs(repo)) {
+      auto text = read_file(dir + "/snapshots/" + *commit + "/" + path, max_bytes);
+      if (text.ok()) return text;
+    }
+    return Error{"offline", "Offline mode: " + path + " is not in the cached snapshot of " + repo + " at " + *commit};
+  }
+  ErrorContext context{config_.endpoint, repo, revision, path, "GET", "", false, 1};
+  auto fetched = fetch("GET", resolve_url(repo, revision, path), context, true, max_bytes);
+  if (!fetched.ok()) return fetched.error();
+  if (fetched->response.status < 200 || fetched->response.status >= 300) {
+    return hub_error(fetched->response, context);
+  }
+  return std::move(fetched->response.body);
+}
+
+Result<std::optional<Redirect>> HubClient::kernel_status(const std::string& repo, const std::string& revision) const {
+  auto text = download(repo, revision, "kernel-status.toml", 1 << 20);
+  if (!text.ok()) {
+    const std::string& code = text.error().code;
+    if (code == "EntryNotFound" || code == "RepoNotFound" || code == "offline") return std::optional<Redirect>{};
+    return text.error();
+  }
+  return parse_kernel_status(*text, repo);
+}
+
+Result<std::optional<Redirect>> parse_kernel_status(const std::string& text, const std::string& repo) {
+  std::string where = "kernel-status.toml of " + repo;
+  try {
+    std::istringstream in(text);
+    auto data = toml::parse(in, "kernel-status.toml");
+    if (!data.is_table() || !data.contains("kind")) return Error{"bad-status", where + " has no \"kind\""};
+    const auto& kind = data.at("kind");
+    if (!kind.is_string() || kind.as_string().str != "redirect") {
+      return Error{"bad-status", where + ": kind must be \"redirect\""};
+    }
+    Redirect r;
+    if (!data.contains("destination") || !data.at("destination").is_string() ||
+        data.at("destination").as_string().str.empty()) {
+      return Error{"bad-status", where + ": a redirect needs a non-empty destination = \"org/name\""};
+    }
+    r.destination = data.at("destination").as_string().str;
+    if (data.contains("revision")) {
+      if (!data.at("revision").is_string()) return Error{"bad-status", where + ": revision must be a string"};
+      r.revision = data.at("revision").as_string().str;
+    }
+    return std::optional<Redirect>{r};
+  } catch (const std::exception& e) {
+    return Error{"bad-status", where + " is not valid TOML: " + std::string(e.what())};
+  }
+}
+
+}  // namespace kernels::hub

@@ -1,0 +1,101 @@
+// The Hugging Face Hub client: the calls kernels needs, blocking, and safe
+// to call from several threads at once on one HubClient (the HttpClient
+// underneath shares connections, DNS and TLS sessions between threads, and
+// the client itself holds no mutable state besides atomic counters).
+//
+// Repositories are of type kernel (/api/kernels/..., /kernels/.../resolve)
+// unless the configuration says model (/api/models/..., /.../resolve).
+// 429, 408 and 5xx answers and network failures (resets, truncated bodies,
+// timeouts; not a refused connection) are retried (RetryPolicy:
+// Retry-After or exponential backoff with jitter, bounded attempts, total
+// deadline); other failures are not. Redirects: relative and same-host ones
+// are followed with the Authorization header, one to another host (LFS
+// storage) is followed without it. Offline (config.offline), every call is
+// answered from the HF cache or fails with code "offline", saying what is
+// missing; no request is sent.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "hub/config.hpp"
+#include "hub/errors.hpp"
+#include "hub/hf_cache.hpp"
+#include "hub/http.hpp"
+#include "hub/retry.hpp"
+#include "hub/types.hpp"
+#include "util/result.hpp"
+
+namespace kernels::hub {
+
+class HubClient {
+ public:
+  explicit HubClient(HubConfig config, RetryPolicy retry = {}, HttpTimeouts timeouts = {});
+
+  const HubConfig& config() const { return config_; }
+
+  // GET /api/{type}s/{repo}/refs.
+  Result<Refs> list_refs(const std::string& repo) const;
+
+  // GET /api/{type}s/{repo}[/revision/{rev}]; an empty revision asks for the default branch.
+  Result<RepoInfo> repo_info(const std::string& repo, const std::string& revision = "") const;
+
+  // GET /api/{type}s/{repo}/tree/{rev}[/{path}]?recursive=..&expand=false,
+  // following Link: rel="next" pages. Entries in the Hub's order.
+  Result<std::vector<TreeEntry>> list_tree(const std::string& repo, const std::string& revision,
+                                           const std::string& path_in_repo = "", bool recursive = true) const;
+
+  // HEAD /{prefix}{repo}/resolve/{rev}/{path}.
+  Result<FileMetadata> file_metadata(const std::string& repo, const std::string& revision,
+                                     const std::string& path) const;
+
+  // GET the file's bytes (through the LFS redirect when there is one).
+  Result<std::string> download(const std::string& repo, const std::string& revision, const std::string& path,
+                               std::size_t max_bytes = std::size_t{1} << 30) const;
+
+  // kernel-status.toml at `revision`: a redirect, or nullopt when the file
+  // (or, as in the kernels library, the repository) does not exist. Single
+  // hop: the destination's own kernel-status.toml is not read.
+  Result<std::optional<Redirect>> kernel_status(const std::string& repo, const std::string& revision = "main") const;
+
+  // Requests sent so far (retries and redirect hops included).
+  std::uint64_t request_count() const { return http_.request_count(); }
+
+  // Called after every request with method, URL, status and time; never headers.
+  void set_request_logger(std::function<void(const RequestLog&)> logger) { http_.set_logger(std::move(logger)); }
+
+  std::string api_url(const std::string& repo) const;
+  std::string resolve_url(const std::string& repo, const std::string& revision, const std::string& path) const;
+
+  const HfCache& cache() const { return cache_; }
+
+ private:
+  struct Fetched {
+    HttpResponse response;
+    std::string url;  // the URL that gave `response`
+  };
+  // One request with retries; never follows redirects.
+  Result<HttpResponse> send(HttpRequest request, ErrorContext& context) const;
+  // Follows redirects: same-origin always; cross-origin when `cross_origin`
+  // (then without Authorization); stops at the first cross-origin one otherwise.
+  Result<Fetched> fetch(const std::string& method, const std::string& url, ErrorContext& context,
+                        bool cross_origin, std::size_t max_bytes) const;
+  Result<std::string> get_json_text(const std::string& url, ErrorContext& context) const;
+  void add_auth(HttpRequest& request) const;
+
+  Result<std::vector<TreeEntry>> offline_tree(const std::string& repo, const std::string& revision,
+                                              const std::string& path_in_repo, bool recursive) const;
+
+  HubConfig config_;
+  RetryPolicy retry_;
+  HttpClient http_;
+  HfCache cache_;
+};
+
+// Parses kernel-status.toml. Errors (code "bad-status") say what is wrong.
+Result<std::optional<Redirect>> parse_kernel_status(const std::string& text, const std::string& repo);
+
+}  // namespace kernels::hub

@@ -1,0 +1,90 @@
+// A blocking HTTP client over libcurl, safe to use from many threads at once.
+//
+// Every call of perform() takes a fresh easy handle; all handles of one
+// HttpClient share one connection cache, DNS cache and TLS session cache
+// (a curl share handle with a mutex per shared part), so concurrent callers
+// reuse each other's keep-alive connections. TLS peer and host verification
+// are always on. Redirects are never followed here: the Hub client decides
+// (hub/client.hpp). Every request is counted (request_count()) and, when a
+// logger is set, reported as method, URL, status and time: never headers,
+// so never the Authorization header.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "util/result.hpp"
+
+namespace kernels::hub {
+
+struct HttpRequest {
+  std::string method = "GET";  // GET or HEAD
+  std::string url;
+  std::vector<std::pair<std::string, std::string>> headers;  // name, value
+  bool accept_compressed = true;  // false: Accept-Encoding: identity
+  std::size_t max_body_bytes = std::size_t{1} << 30;
+};
+
+struct HttpResponse {
+  long status = 0;
+  std::vector<std::pair<std::string, std::string>> headers;  // names lower-cased, in order
+  std::string body;
+  // The first header named `name` (case-insensitive), or "" when absent.
+  std::string header(std::string_view name) const;
+  bool has_header(std::string_view name) const;
+};
+
+// One finished request as the verbose log shows it.
+struct RequestLog {
+  std::string method;
+  std::string url;
+  long status = 0;        // 0 when no response came
+  std::string error;      // transport error, if any
+  std::chrono::milliseconds elapsed{0};
+};
+
+struct HttpTimeouts {
+  std::chrono::milliseconds connect{10000};
+  // A transfer slower than 1 byte/s for this long is aborted.
+  std::chrono::seconds low_speed{30};
+  // Upper bound for one whole request (0: none).
+  std::chrono::milliseconds total{0};
+};
+
+class HttpClient {
+ public:
+  explicit HttpClient(std::string user_agent, HttpTimeouts timeouts = {});
+  ~HttpClient();
+  HttpClient(const HttpClient&) = delete;
+  HttpClient& operator=(const HttpClient&) = delete;
+
+  // Sends one request and reads the whole response. Transport failures are
+  // Errors: code "connect" when the host does not resolve or refuses the
+  // connection, "network" for the rest (TLS, reset, truncated body,
+  // timeout), "too-large" past max_body_bytes. Any HTTP status, 4xx and 5xx
+  // included, is a response.
+  Result<HttpResponse> perform(const HttpRequest& request) const;
+
+  std::uint64_t request_count() const { return requests_.load(); }
+  void set_logger(std::function<void(const RequestLog&)> logger) { logger_ = std::move(logger); }
+  const std::string& user_agent() const { return user_agent_; }
+
+ private:
+  struct Share;
+  std::string user_agent_;
+  HttpTimeouts timeouts_;
+  std::unique_ptr<Share> share_;
+  mutable std::atomic<std::uint64_t> requests_{0};
+  std::function<void(const RequestLog&)> logger_;
+};
+
+// The libcurl version string ("7.88.1"), for the User-Agent.
+std::string curl_version_string();
+
+}  // namespace kernels::hub
