@@ -1,17 +1,186 @@
-// Placeholder: `kernels resolve` is being built (issue 2).
+// kernels resolve FILE --device D ...: which kernel every layer of a
+// KernelConfig gets on one device, capability and mode (lib/config/resolve).
 #include <iostream>
+#include <map>
+#include <optional>
+#include <string>
 
 #include "cli/commands.hpp"
+#include "cli/diagnostic_printer.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/term.hpp"
+#include "config/config.hpp"
+#include "config/resolve.hpp"
+#include "util/file.hpp"
 
 namespace kernels::cli {
+namespace {
+
+constexpr const char* kFooter = R"(For every layer the file names ([model].layers, [[layer]], [kernel_mapping],
+[[fusion]]), shows the kernel it gets on the given device: repo id, layer name in the
+repo, version or revision, and the registration (file:line) that won. A layer without
+a kernel keeps its original forward; the reason is the kernels library's message.
+Registration order: [[layer]] entries, then [kernel_mapping], then [[fusion]]; for
+cuda/rocm the smallest capability range containing --capability wins (ties: the later
+registration); then the first mode in the kernels library's priority list.
+Without --capability, only registrations without a capability range match on cuda/rocm.
+
+Examples:
+  kernels resolve kernels.toml --device cuda --capability 90
+  kernels resolve kernels.toml --device cuda --capability 80 --mode training --compile
+  kernels resolve kernels.toml --device rocm --no-fallback --format json
+
+Exit status: 0 resolved, 1 the file has errors or (with --no-fallback) a layer has no
+kernel, or the mapping cannot apply on the device, 2 usage or I/O error.)";
+
+enum class Format { Human, Json };
+
+struct Options {
+  std::string file;
+  std::string device;
+  std::optional<std::int64_t> capability;
+  std::string mode = "inference";
+  bool compile = false;
+  bool no_fallback = false;
+  Format format = Format::Human;
+};
+
+std::string pin(const config::KernelRef& k) {
+  if (k.local) return "local";
+  if (k.revision) return "revision " + *k.revision;
+  return "version " + std::to_string(k.kernel_version());
+}
+
+std::string section_label(config::Origin o) {
+  switch (o) {
+    case config::Origin::Layer: return "[[layer]]";
+    case config::Origin::KernelMapping: return "[kernel_mapping]";
+    case config::Origin::Fusion: return "[[fusion]]";
+  }
+  return "";
+}
+
+nlohmann::json kernel_json(const config::Registration& r, const std::string& file) {
+  const auto& k = r.kernel;
+  nlohmann::json j;
+  j["repo_id"] = k.repo_id;
+  j["layer_name"] = k.layer_name;
+  j["version"] = (!k.local && !k.revision) ? nlohmann::json(k.kernel_version()) : nlohmann::json(nullptr);
+  j["revision"] = k.revision ? nlohmann::json(*k.revision) : nlohmann::json(nullptr);
+  j["trust_remote_code"] = k.trust_remote_code;
+  j["local"] = k.local;
+  j["registered_mode"] = config::mode_name(r.mode);
+  j["capability"] = r.capability ? nlohmann::json::array({r.capability->min, r.capability->max}) : nlohmann::json(nullptr);
+  j["source"] = {{"section", config::origin_name(r.origin)}, {"file", file}, {"line", r.pos.line}, {"column", r.pos.column}};
+  if (r.origin == config::Origin::Fusion) {
+    nlohmann::json members = nlohmann::json::array();
+    for (const auto& m : r.members) members.push_back({{"layer", m.layer}, {"path", m.path}});
+    j["members"] = std::move(members);
+  }
+  return j;
+}
+
+int run(const Options& o) {
+  const Terminal& term = terminal();
+  auto text = read_file(o.file, config::kMaxConfigBytes);
+  if (!text.ok()) {
+    std::cerr << "kernels resolve: " << text.error().message << '\n';
+    return kExitUsage;
+  }
+  auto checked = config::check_config(o.file, *text);
+  if (config::has_errors(checked.diagnostics)) {
+    FileDiagnostics fd{o.file, *text, {}};
+    for (const auto& d : checked.diagnostics)
+      if (d.severity == config::Severity::Error) fd.diagnostics.push_back(d);
+    print_human(std::cerr, fd, term.color_stderr, true);
+    std::cerr << "kernels resolve: " << o.file << " has errors; `kernels check " << o.file << "` lists every problem\n";
+    return kExitProblems;
+  }
+  config::ResolveRequest request{o.device, o.capability, o.mode == "training", o.compile};
+  auto resolved = config::resolve(checked.config, request);
+  if (!resolved.ok()) {
+    std::cerr << "kernels resolve: " << resolved.error().message << '\n';
+    return kExitUsage;
+  }
+  int status = kExitOk;
+  for (const auto& l : resolved->layers)
+    if (l.error || (o.no_fallback && !l.kernel)) status = kExitProblems;
+
+  if (o.format == Format::Json) {
+    nlohmann::json doc;
+    doc["file"] = o.file;
+    doc["device"] = o.device;
+    doc["capability"] = o.capability ? nlohmann::json(*o.capability) : nlohmann::json(nullptr);
+    doc["mode"] = config::mode_name(resolved->mode);
+    doc["python_mode"] = config::python_mode(resolved->mode);
+    doc["use_fallback"] = !o.no_fallback;
+    nlohmann::json layers = nlohmann::json::array();
+    for (const auto& l : resolved->layers) {
+      nlohmann::json j;
+      j["layer"] = l.layer;
+      j["kernel"] = l.kernel ? kernel_json(*l.kernel, o.file) : nlohmann::json(nullptr);
+      j["reason"] = l.kernel ? nlohmann::json(nullptr) : nlohmann::json(l.reason);
+      j["error"] = l.error || (o.no_fallback && !l.kernel);
+      nlohmann::json fused = nlohmann::json::array();
+      for (const auto& [kernel, path] : l.fused_into) fused.push_back({{"kernel", kernel}, {"path", path}});
+      j["fused_into"] = std::move(fused);
+      layers.push_back(std::move(j));
+    }
+    doc["layers"] = std::move(layers);
+    std::cout << doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+  } else {
+    bool c = term.color_stdout;
+    std::cout << "device " << o.device;
+    if (o.capability) std::cout << ", capability " << *o.capability;
+    std::cout << ", mode " << config::mode_name(resolved->mode) << " (" << config::python_mode(resolved->mode) << ")\n";
+    for (const auto& l : resolved->layers) {
+      if (l.kernel) {
+        const auto& r = *l.kernel;
+        std::cout << paint(c, Style::Bold, l.layer) << " -> " << paint(c, Style::Green, r.kernel.repo_id + ":" + r.kernel.layer_name)
+                  << " (" << pin(r.kernel) << (r.kernel.trust_remote_code ? ", trust_remote_code" : "") << ")\n";
+        std::cout << "    " << section_label(r.origin) << " at " << o.file << ":" << r.pos.line << ":" << r.pos.column
+                  << ", registered as " << config::mode_name(r.mode);
+        if (r.capability) std::cout << " for capability [" << r.capability->min << ", " << r.capability->max << "]";
+        std::cout << '\n';
+        if (r.origin == config::Origin::Fusion) {
+          std::cout << "    fuses";
+          for (std::size_t i = 0; i < r.members.size(); ++i)
+            std::cout << (i ? " +" : "") << ' ' << r.members[i].layer << " (" << r.members[i].path << ")";
+          std::cout << '\n';
+        }
+      } else {
+        bool err = l.error || o.no_fallback;
+        std::cout << paint(c, Style::Bold, l.layer) << " -> "
+                  << paint(c, err ? Style::BoldRed : Style::Yellow, err ? "error" : "original forward") << '\n';
+        std::cout << "    " << l.reason << '\n';
+        if (err) std::cerr << "kernels resolve: error: " << l.reason << '\n';
+      }
+      for (const auto& [kernel, path] : l.fused_into)
+        std::cout << "    at " << path << ": fused into " << kernel << '\n';
+    }
+  }
+  return status;
+}
+
+}  // namespace
 
 void register_resolve(CLI::App& app, int* exit_code) {
-  CLI::App* cmd = app.add_subcommand("resolve", "(not yet implemented)");
-  cmd->callback([exit_code] {
-    std::cerr << "kernels resolve: not yet implemented\n";
-    *exit_code = kExitUsage;
-  });
+  auto opts = std::make_shared<Options>();
+  CLI::App* cmd = app.add_subcommand("resolve", "Show which kernel every layer gets on a device, capability and mode");
+  cmd->footer(kFooter);
+  cmd->add_option("FILE", opts->file, "KernelConfig TOML file")->required();
+  cmd->add_option("--device", opts->device, "Device type: cpu, cuda, rocm, mps, xpu, npu, neuron, tpu")->required();
+  cmd->add_option("--capability", opts->capability, "cuda/rocm compute capability as major*10+minor (e.g. 90)");
+  cmd->add_option("--mode", opts->mode, "inference (default) or training")
+      ->check(CLI::IsMember({"inference", "training"}));
+  cmd->add_flag("--compile", opts->compile, "Resolve for torch.compile (Mode.TORCH_COMPILE)");
+  cmd->add_flag("--no-fallback", opts->no_fallback,
+                "A layer without a kernel is an error (kernelize(use_fallback=False))");
+  std::map<std::string, Format> formats{{"human", Format::Human}, {"json", Format::Json}};
+  cmd->add_option("--format", opts->format, "Output format: human (default) or json")
+      ->transform(CLI::CheckedTransformer(formats, CLI::ignore_case))
+      ->option_text("human|json");
+  cmd->callback([opts, exit_code] { *exit_code = run(*opts); });
 }
 
 }  // namespace kernels::cli

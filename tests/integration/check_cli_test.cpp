@@ -1,0 +1,201 @@
+// `kernels check` end to end: the built binary on files in tests/data/ and examples/.
+#include <catch2/catch.hpp>
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "tests/support/process.hpp"
+
+using kernels::test::run_kernels;
+using kernels::test::RunOptions;
+using kernels::test::source_path;
+using kernels::test::TempDir;
+
+namespace {
+
+RunOptions in_source() {
+  RunOptions o;
+  o.cwd = source_path("");
+  return o;
+}
+
+bool contains(const std::string& haystack, const std::string& needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+
+const std::string kErrors = "tests/data/check/errors.toml";
+
+}  // namespace
+
+TEST_CASE("check: the bundled examples have no problems", "[cli][check]") {
+  auto r = run_kernels({"check", "examples/llama.toml", "examples/all-features.toml"}, in_source());
+  CHECK(r.exit_code == 0);
+  CHECK(r.out == "2 files checked: 0 errors, 0 warnings, 0 notes\n");
+  CHECK(r.err.empty());
+}
+
+TEST_CASE("check: human output shows location, code, message, source line, caret and hint", "[cli][check]") {
+  auto r = run_kernels({"check", kErrors}, in_source());
+  CHECK(r.exit_code == 1);
+  const std::string expected =
+      kErrors + ":6:1: error[unregistered-layer]: Layer MLPP is not registered in the model, please register it first "
+                "using use_kernel_forward_from_hub\n"
+                " 6 | MLPP = \"kernels-community/mlp:MLP\"\n"
+                "   | ^\n"
+                "  = hint: did you mean 'MLP'? ([model].layers lists the registered names)\n" +
+      kErrors + ":7:7: error[missing-version]: Expected valid combination for version/revision (mutually exclusive but "
+                "one of them) to be passed when passed as tuple, but got revision= None and version= None\n"
+                " 7 | MLP = { repo = \"kernels-community/mlp:MLP\", verison = 1 }\n"
+                "   |       ^\n"
+                "  = hint: add version = 1 (or revision = \"...\"), or write the repo as a plain string for version 1\n" +
+      kErrors + ":7:45: warning[unknown-key]: unknown key 'verison' in the kernel table of 'MLP'; did you mean 'version'?\n"
+                " 7 | MLP = { repo = \"kernels-community/mlp:MLP\", verison = 1 }\n"
+                "   |                                             ^\n" +
+      kErrors + ":11:10: error[unknown-device]: Unknown device type: metal\n"
+                " 11 | device = \"metal\"\n"
+                "    |          ^\n"
+                "  = hint: Apple GPUs are the device 'mps'\n"
+                "1 file checked: 3 errors, 1 warning, 0 notes\n";
+  CHECK(r.out == expected);
+}
+
+TEST_CASE("check --format json: one object with a diagnostics array", "[cli][check]") {
+  auto r = run_kernels({"check", "--format", "json", kErrors}, in_source());
+  CHECK(r.exit_code == 1);
+  auto doc = nlohmann::json::parse(r.out);
+  REQUIRE(doc["diagnostics"].size() == 4);
+  const auto& d = doc["diagnostics"][2];
+  CHECK(d["file"] == kErrors);
+  CHECK(d["line"] == 7);
+  CHECK(d["column"] == 45);
+  CHECK(d["severity"] == "warning");
+  CHECK(d["code"] == "unknown-key");
+  CHECK(d["message"] == "unknown key 'verison' in the kernel table of 'MLP'; did you mean 'version'?");
+  CHECK(d["hint"].is_null());
+  CHECK(doc["diagnostics"][3]["hint"] == "Apple GPUs are the device 'mps'");
+  CHECK(doc["summary"] == nlohmann::json({{"files", 1}, {"errors", 3}, {"warnings", 1}, {"notes", 0}}));
+}
+
+TEST_CASE("check --format github: workflow commands", "[cli][check]") {
+  auto r = run_kernels({"check", "--format", "github", "tests/data/check/warnings-only.toml"}, in_source());
+  CHECK(r.exit_code == 0);
+  CHECK(r.out ==
+        "::notice file=tests/data/check/warnings-only.toml,line=1,col=2::[registration-unchecked] layer registration "
+        "was not checked: the file has no [model] layers%0Ahint: add [model] layers = [...] (the model's "
+        "kernel_layer_name values) to check every layer name\n"
+        "::warning file=tests/data/check/warnings-only.toml,line=7,col=8::[version-conflict] "
+        "kernels-community/layer-norm is used at version 2 here and at version 1 on line 2%0Ahint: kernels lock pins "
+        "one commit per repo id and will refuse this file\n");
+}
+
+TEST_CASE("check: not TOML, invalid UTF-8 and an empty file are errors with a position", "[cli][check]") {
+  auto r = run_kernels({"check", "--format", "json", "tests/data/check/not-toml.toml",
+                        "tests/data/check/invalid-utf8.toml", "tests/data/check/empty.toml"},
+                       in_source());
+  CHECK(r.exit_code == 1);
+  auto d = nlohmann::json::parse(r.out)["diagnostics"];
+  REQUIRE(d.size() == 3);
+  CHECK(d[0]["code"] == "syntax");
+  CHECK(d[0]["line"] == 1);
+  CHECK(d[0]["column"] == 6);
+  CHECK(d[0]["message"] == "TOML syntax error: expected '=' after the key 'this', found 'i'");
+  CHECK(d[1]["code"] == "syntax");
+  CHECK(d[1]["line"] == 2);
+  CHECK(d[1]["column"] == 46);
+  CHECK(d[1]["message"] == "TOML syntax error: invalid UTF-8 (a TOML file must be UTF-8 encoded)");
+  CHECK(d[2]["code"] == "empty-file");
+  CHECK(d[2]["line"].is_null());
+}
+
+TEST_CASE("check: tables nested 10,000 deep are a syntax error, not a crash", "[cli][check]") {
+  TempDir dir;
+  std::string deep = "[kernel_mapping]\nRMSNorm = ";
+  for (int i = 0; i < 10000; ++i) deep += "{a=";
+  auto inline_path = dir.write("inline.toml", deep + "1\n");
+  std::string header = "[";
+  for (int i = 0; i < 10000; ++i) header += "t.";
+  auto header_path = dir.write("header.toml", header + "t]\n");
+  auto arrays_path = dir.write("arrays.toml", "x = " + std::string(10000, '[') + std::string(10000, ']') + "\n");
+  auto r = run_kernels({"check", "--format", "json", inline_path, header_path, arrays_path});
+  CHECK(r.exit_code == 1);
+  auto d = nlohmann::json::parse(r.out)["diagnostics"];
+  REQUIRE(d.size() == 3);
+  CHECK(d[0]["message"] == "TOML syntax error: arrays and inline tables nested more than 64 deep");
+  CHECK(d[0]["line"] == 2);
+  CHECK(d[0]["column"] == 11 + 3 * 64);
+  CHECK(d[1]["message"] == "TOML syntax error: a dotted key with more than 64 parts");
+  CHECK(d[2]["message"] == "TOML syntax error: arrays and inline tables nested more than 64 deep");
+}
+
+TEST_CASE("check: a 10 MB file, a directory and a missing file are I/O errors (exit 2); the rest is still checked",
+          "[cli][check]") {
+  TempDir dir;
+  auto big = dir.write("big.toml", std::string(10u << 20, '#'));
+  auto missing = dir.path() + "/missing.toml";
+  auto r = run_kernels({"check", big, dir.path(), missing, source_path(kErrors)});
+  CHECK(r.exit_code == 2);
+  CHECK(contains(r.out, big + ": error[io]: " + big + " is too large (10485760 bytes; the limit is 1048576)\n"));
+  CHECK(contains(r.out, dir.path() + ": error[io]: " + dir.path() + " is a directory, not a file\n"));
+  CHECK(contains(r.out, missing + ": error[io]: cannot open " + missing + ": No such file or directory\n"));
+  CHECK(contains(r.out, "error[unknown-device]: Unknown device type: metal"));
+  CHECK(contains(r.out, "4 files checked: 6 errors, 1 warning, 0 notes\n"));
+}
+
+TEST_CASE("check: an unreadable file is an I/O error", "[cli][check]") {
+  TempDir dir;
+  auto path = dir.write("secret.toml", "[kernel_mapping]\n");
+  std::string expected;
+  if (::geteuid() == 0) {
+    // root reads anything: use a dangling symlink instead.
+    std::string link = dir.path() + "/dangling.toml";
+    REQUIRE(::symlink((dir.path() + "/nowhere").c_str(), link.c_str()) == 0);
+    path = link;
+    expected = "cannot open " + link + ": No such file or directory";
+  } else {
+    ::chmod(path.c_str(), 0);
+    expected = "cannot open " + path + ": Permission denied";
+  }
+  auto r = run_kernels({"check", "--format", "json", path});
+  CHECK(r.exit_code == 2);
+  auto d = nlohmann::json::parse(r.out)["diagnostics"];
+  REQUIRE(d.size() == 1);
+  CHECK(d[0]["code"] == "io");
+  CHECK(d[0]["message"] == expected);
+}
+
+TEST_CASE("check: colour only when asked or on a TTY; -q hides notes and the summary", "[cli][check]") {
+  auto plain = run_kernels({"check", "tests/data/check/warnings-only.toml"}, in_source());
+  CHECK_FALSE(contains(plain.out, "\x1b["));
+  auto colour = run_kernels({"check", "--color", "always", "tests/data/check/warnings-only.toml"}, in_source());
+  CHECK(contains(colour.out, "\x1b[1;33mwarning[version-conflict]\x1b[0m"));
+  auto quiet = run_kernels({"-q", "check", "tests/data/check/warnings-only.toml"}, in_source());
+  CHECK(quiet.exit_code == 0);
+  CHECK_FALSE(contains(quiet.out, "registration-unchecked"));
+  CHECK_FALSE(contains(quiet.out, "files checked"));
+  CHECK(contains(quiet.out, "warning[version-conflict]"));
+}
+
+TEST_CASE("check: usage errors exit 2", "[cli][check]") {
+  CHECK(run_kernels({"check"}).exit_code == 2);
+  auto r = run_kernels({"check", "--format", "xml", "x.toml"});
+  CHECK(r.exit_code == 2);
+  CHECK(contains(r.err, "--format"));
+  auto help = run_kernels({"check", "--help"});
+  CHECK(help.exit_code == 0);
+  CHECK(contains(help.out, "Examples:"));
+  CHECK(contains(help.out, "kernels check --format github kernels.toml"));
+}
+
+TEST_CASE("check: a long source line is shown as a window around the column", "[cli][check]") {
+  TempDir dir;
+  std::string line = "x = \"" + std::string(150, 'a') + "\" y";  // 158 characters, 'y' at column 158
+  auto path = dir.write("long.toml", line + "\n");
+  auto r = run_kernels({"check", path});
+  CHECK(r.exit_code == 1);
+  // 100 characters at most: from 50 before the caret, marked with "...".
+  std::string expected = path + ":1:158: error[syntax]: TOML syntax error: expected the end of the line, found 'y'\n" +
+                         " 1 | ..." + line.substr(107) + "\n" + "   | " + std::string(3 + 50, ' ') + "^\n";
+  CHECK(r.out.find(expected) == 0);
+}

@@ -1,0 +1,145 @@
+// `kernels resolve` end to end on files in tests/data/resolve/ and examples/.
+#include <catch2/catch.hpp>
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "tests/support/process.hpp"
+
+using kernels::test::run_kernels;
+using kernels::test::RunOptions;
+using kernels::test::source_path;
+
+namespace {
+
+RunOptions in_source() {
+  RunOptions o;
+  o.cwd = source_path("");
+  return o;
+}
+
+const std::string kModel = "tests/data/resolve/model.toml";
+
+nlohmann::json resolve_json(std::vector<std::string> extra) {
+  std::vector<std::string> args{"resolve", kModel, "--format", "json"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  auto r = run_kernels(args, in_source());
+  REQUIRE(r.exit_code == 0);
+  return nlohmann::json::parse(r.out);
+}
+
+}  // namespace
+
+TEST_CASE("resolve: human output for the Llama example on a Hopper GPU", "[cli][resolve]") {
+  auto r = run_kernels({"resolve", "examples/llama.toml", "--device", "cuda", "--capability", "90", "--mode", "inference"},
+                       in_source());
+  CHECK(r.exit_code == 0);
+  CHECK(r.out ==
+        "device cuda, capability 90, mode inference (Mode.INFERENCE)\n"
+        "RMSNorm -> kernels-community/layer-norm-hopper:LlamaRMSNorm (version 1)\n"
+        "    [[layer]] at examples/llama.toml:39:1, registered as inference for capability [90, 100]\n"
+        "    at model.layers.*.post_attention_layernorm: fused into RMSNormMLP\n"
+        "MLP -> original forward\n"
+        "    No layer mapping for `MLP`\n"
+        "    at model.layers.*.mlp: fused into RMSNormMLP\n"
+        "SiLU -> kernels-community/activation:Silu (version 1)\n"
+        "    [kernel_mapping] at examples/llama.toml:23:1, registered as inference\n"
+        "rotary_pos_emb -> kernels-community/rotary:apply_rotary_transformers (version 1)\n"
+        "    [kernel_mapping] at examples/llama.toml:25:17, registered as inference\n"
+        "RMSNormMLP -> kernels-community/fused-norm-mlp:RMSNormMLP (version 1)\n"
+        "    [[fusion]] at examples/llama.toml:30:1, registered as inference\n"
+        "    fuses RMSNorm (model.layers.*.post_attention_layernorm) + MLP (model.layers.*.mlp)\n");
+  CHECK(r.err.empty());
+}
+
+TEST_CASE("resolve --format json: repo, pin and the winning registration per layer", "[cli][resolve]") {
+  auto doc = resolve_json({"--device", "cuda", "--capability", "90"});
+  CHECK(doc["device"] == "cuda");
+  CHECK(doc["capability"] == 90);
+  CHECK(doc["mode"] == "inference");
+  CHECK(doc["python_mode"] == "Mode.INFERENCE");
+  auto layers = doc["layers"];
+  REQUIRE(layers.size() == 3);
+  CHECK(layers[0]["layer"] == "RMSNorm");
+  CHECK(layers[0]["kernel"]["repo_id"] == "kernels-community/layer-norm");
+  CHECK(layers[0]["kernel"]["layer_name"] == "LlamaRMSNorm");
+  CHECK(layers[0]["kernel"]["version"] == 1);
+  CHECK(layers[0]["kernel"]["revision"].is_null());
+  CHECK(layers[0]["kernel"]["source"] ==
+        nlohmann::json({{"section", "kernel_mapping"}, {"file", kModel}, {"line", 5}, {"column", 1}}));
+  CHECK(layers[1]["layer"] == "MLP");
+  CHECK(layers[1]["kernel"].is_null());
+  CHECK(layers[1]["reason"] == "No layer mapping for `MLP`");
+  CHECK(layers[1]["error"] == false);
+  CHECK(layers[2]["kernel"]["repo_id"] == "kernels-community/activation-hopper");
+  CHECK(layers[2]["kernel"]["version"] == 2);
+  CHECK(layers[2]["kernel"]["registered_mode"] == "fallback");
+  CHECK(layers[2]["kernel"]["capability"] == nlohmann::json::array({90, 100}));
+  CHECK(layers[2]["kernel"]["source"]["line"] == 15);
+  CHECK(layers[0]["fused_into"] == nlohmann::json::array());
+}
+
+TEST_CASE("resolve: capability and mode pick the registration", "[cli][resolve]") {
+  auto ampere = resolve_json({"--device", "cuda", "--capability", "86"});
+  auto silu = ampere["layers"][2];
+  CHECK(silu["kernel"]["repo_id"] == "kernels-community/activation");
+  CHECK(silu["kernel"]["revision"] == "0123456789abcdef0123456789abcdef01234567");
+  CHECK(silu["kernel"]["version"].is_null());
+  CHECK(silu["kernel"]["registered_mode"] == "training");  // inference falls back to TRAINING
+
+  auto compiled = resolve_json({"--device", "cuda", "--capability", "86", "--mode", "training", "--compile"});
+  CHECK(compiled["python_mode"] == "Mode.TRAINING|TORCH_COMPILE");
+  CHECK(compiled["layers"][2]["kernel"].is_null());
+  CHECK(compiled["layers"][2]["reason"] ==
+        "No repository for `SiluAndMul` for configuration mode=Mode.TRAINING|TORCH_COMPILE");
+  CHECK(compiled["layers"][0]["kernel"]["registered_mode"] == "training+torch_compile");
+
+  auto volta = resolve_json({"--device", "cuda", "--capability", "70"});
+  CHECK(volta["layers"][2]["reason"] ==
+        "No layer mapping for `SiluAndMul` device `Device(type='cuda', properties=None)` with the right properties");
+}
+
+TEST_CASE("resolve --no-fallback: a layer without a kernel is an error with the kernels message", "[cli][resolve]") {
+  auto r = run_kernels({"resolve", kModel, "--device", "cuda", "--capability", "90", "--no-fallback"}, in_source());
+  CHECK(r.exit_code == 1);
+  CHECK(r.err == "kernels resolve: error: No layer mapping for `MLP`\n");
+  CHECK(r.out.find("MLP -> error\n    No layer mapping for `MLP`\n") != std::string::npos);
+  auto ok = run_kernels({"resolve", "tests/data/resolve/cpu-mapping.toml", "--device", "cuda", "--no-fallback"}, in_source());
+  CHECK(ok.exit_code == 0);
+}
+
+TEST_CASE("resolve: KernelConfig entries on cpu fail with transformers' device message", "[cli][resolve]") {
+  auto r = run_kernels({"resolve", "tests/data/resolve/cpu-mapping.toml", "--device", "cpu", "--format", "json"}, in_source());
+  CHECK(r.exit_code == 1);
+  auto layer = nlohmann::json::parse(r.out)["layers"][0];
+  CHECK(layer["error"] == true);
+  CHECK(layer["reason"] == "Only cuda, rocm, xpu, npu, neuron and tpu devices supported, got: cpu");
+}
+
+TEST_CASE("resolve: a file with errors is not resolved", "[cli][resolve]") {
+  auto r = run_kernels({"resolve", "tests/data/resolve/bad.toml", "--device", "cuda"}, in_source());
+  CHECK(r.exit_code == 1);
+  CHECK(r.out.empty());
+  CHECK(r.err.find("tests/data/resolve/bad.toml:2:11: error[invalid-repo]: Kernel mapping for 'RMSNorm' must be a valid "
+                   "repo name with a layer name") == 0);
+  CHECK(r.err.find("kernels resolve: tests/data/resolve/bad.toml has errors; `kernels check tests/data/resolve/bad.toml` "
+                   "lists every problem\n") != std::string::npos);
+}
+
+TEST_CASE("resolve: usage errors exit 2", "[cli][resolve]") {
+  auto metal = run_kernels({"resolve", kModel, "--device", "metal"}, in_source());
+  CHECK(metal.exit_code == 2);
+  CHECK(metal.err ==
+        "kernels resolve: Unsupported device type 'metal'. Supported device types are: cpu, cuda, mps, neuron, npu, "
+        "rocm, tpu, xpu\n");
+  auto cap = run_kernels({"resolve", kModel, "--device", "cpu", "--capability", "90"}, in_source());
+  CHECK(cap.exit_code == 2);
+  CHECK(cap.err == "kernels resolve: --capability applies only to cuda and rocm devices, not to 'cpu'\n");
+  CHECK(run_kernels({"resolve", kModel}, in_source()).exit_code == 2);  // --device is required
+  CHECK(run_kernels({"resolve", kModel, "--device", "cuda", "--mode", "eval"}, in_source()).exit_code == 2);
+  auto missing = run_kernels({"resolve", "no/such.toml", "--device", "cuda"}, in_source());
+  CHECK(missing.exit_code == 2);
+  CHECK(missing.err == "kernels resolve: cannot open no/such.toml: No such file or directory\n");
+  auto help = run_kernels({"help", "resolve"});
+  CHECK(help.out.find("Examples:") != std::string::npos);
+}
