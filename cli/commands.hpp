@@ -14,12 +14,14 @@ void register_check(CLI::App& app, int* exit_code);
 void register_resolve(CLI::App& app, int* exit_code);
 void register_versions(CLI::App& app, int* exit_code);
 void register_info(CLI::App& app, int* exit_code);
+void register_lock(CLI::App& app, int* exit_code);
 
 inline constexpr Register kCommands[] = {
     register_check,
     register_resolve,
     register_versions,
     register_info,
+    register_lock,
 };
 
 }  // namespace kernels::cli
