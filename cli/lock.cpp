@@ -143,7 +143,7 @@ int run_lock(const Options& o) {
   options.jobs = o.jobs;
   if (term.stderr_is_tty && term.verbosity >= 0) {
     options.on_resolved = [&term](const lockfile::Dependency& d, const lockfile::ResolvedKernel& k) {
-      std::string what = d.version ? "v" + std::to_string(*d.version) : *d.revision;
+      std::string what = d.version ? std::to_string(*d.version) : *d.revision;
       std::cerr << paint(term.color_stderr, Style::Green, "  resolved") << " " << d.repo_id << " " << what;
       if (!k.redirected_from.empty()) std::cerr << " -> " << k.kernel.repo_id;
       std::cerr << " @ " << short_sha(k.kernel.sha) << " (" << k.kernel.variants.size() << " variants)\n";

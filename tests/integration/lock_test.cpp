@@ -342,3 +342,20 @@ TEST_CASE("kernels lock --config: the KernelConfig's Hub repos, local ones left 
         std::string::npos);
   CHECK_FALSE(exists(dir.path() + "/c.lock"));
 }
+
+TEST_CASE("kernels lock: on a terminal, one progress line per dependency", "[cli][lock][tty]") {
+  auto& hub = lock_hub();
+  TempDir project;
+  project.write("pyproject.toml", "[tool.kernels.dependencies]\n\"org/beta\" = 1\n\"org/moved\" = 2\n");
+  auto options = lock_env(project.path() + "/home", {{"NO_COLOR", "1"}});
+  options.unset_env = {"HF_TOKEN", "HF_HUB_OFFLINE", "HF_TOKEN_PATH"};
+  // script(1) runs the command on a pseudo-terminal: stderr is a TTY there.
+  std::string command = std::string("'") + KERNELS_BINARY + "' lock '" + project.path() + "'";
+  auto r = kernels::test::run_process({"/usr/bin/script", "-qec", command, "/dev/null"}, options);
+  INFO(r.out);
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.find("  resolved org/beta 1 @ " + hub.beta_first.substr(0, 12) + " (1 variants)") != std::string::npos);
+  CHECK(r.out.find("  resolved org/moved 2 -> org/alpha @ " + hub.alpha_second.substr(0, 12) + " (3 variants)") !=
+        std::string::npos);
+  CHECK(slurp(project.path() + "/kernels.lock") == expected_lock({beta_v1_entry(), alpha_v2_entry()}));
+}
