@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <climits>
+#include <exception>
 #include <map>
 #include <mutex>
 #include <thread>
@@ -131,7 +132,12 @@ Result<Resolution> resolve_lock(const hub::HubClient& client, const std::vector<
     for (;;) {
       std::size_t i = next.fetch_add(1);
       if (i >= dependencies.size()) return;
-      auto r = resolver.resolve(i);
+      Result<ResolvedKernel> r = Error{"internal", "not resolved"};
+      try {
+        r = resolver.resolve(i);
+      } catch (const std::exception& e) {  // a worker must not take the process down
+        r = Error{"internal", std::string("unexpected failure: ") + e.what()};
+      }
       if (r.ok() && options.on_resolved) {
         std::lock_guard lock(report_mutex);
         options.on_resolved(dependencies[i], *r);
