@@ -156,10 +156,10 @@ int run_lock(const Options& o) {
     return exit_code_for(resolution.error());
   }
   if (term.verbosity >= 0) {
-    for (const auto& note : resolution->notes) {
-      bool newer = note.rfind("You are using", 0) == 0;
+    for (const auto& notice : resolution->notices) {
+      bool newer = notice.kind == lockfile::Notice::Kind::NewerVersion;
       std::cerr << paint(term.color_stderr, newer ? Style::BoldYellow : Style::BoldCyan, newer ? "warning" : "note")
-                << ": " << note << "\n";
+                << ": " << notice.text << "\n";
     }
   }
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

@@ -190,12 +190,14 @@ Result<Resolution> resolve_lock(const hub::HubClient& client, const std::vector<
     ResolvedKernel& k = outcomes[i].result->value();
     const Dependency& d = dependencies[i];
     if (!k.redirected_from.empty()) {
-      out.notes.push_back(d.where + ": " + k.redirected_from + " redirects to " + k.kernel.repo_id +
-                          " (its kernel-status.toml); the lock records " + k.kernel.repo_id);
+      out.notices.push_back({Notice::Kind::Redirect, d.where + ": " + k.redirected_from + " redirects to " +
+                                                         k.kernel.repo_id + " (its kernel-status.toml); the lock records " +
+                                                         k.kernel.repo_id});
     }
     if (k.newer_version && d.version) {
-      out.notes.push_back("You are using version " + std::to_string(*d.version) + " of '" + k.kernel.repo_id +
-                          "', but version " + std::to_string(*k.newer_version) + " is available.");
+      out.notices.push_back({Notice::Kind::NewerVersion, "You are using version " + std::to_string(*d.version) +
+                                                             " of '" + k.kernel.repo_id + "', but version " +
+                                                             std::to_string(*k.newer_version) + " is available."});
     }
     out.lock.kernels.push_back(k.kernel);
     out.kernels.push_back(std::move(k));

@@ -36,13 +36,22 @@ struct ResolveOptions {
   std::function<void(const Dependency&, const ResolvedKernel&)> on_resolved;
 };
 
+// Something a person should hear about a successful resolution.
+struct Notice {
+  enum class Kind { Redirect, NewerVersion };
+  Kind kind;
+  // Redirect: "WHERE: a/b redirects to c/d (its kernel-status.toml); the lock
+  // records c/d". NewerVersion: Python's "You are using version 1 of 'a/b',
+  // but version 2 is available."
+  std::string text;
+
+  friend bool operator==(const Notice&, const Notice&) = default;
+};
+
 struct Resolution {
   Lock lock;                            // one entry per dependency, in dependency order
   std::vector<ResolvedKernel> kernels;  // the same, with what was followed on the way
-  // For people, in dependency order: redirects followed ("a/b redirects to
-  // c/d ...") and newer versions (Python's "You are using version 1 of
-  // 'a/b', but version 2 is available.").
-  std::vector<std::string> notes;
+  std::vector<Notice> notices;          // in dependency order
 };
 
 // Resolves every dependency. Errors: one line per failed dependency

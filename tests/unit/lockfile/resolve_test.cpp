@@ -8,6 +8,7 @@
 
 using kernels::hub::HubClient;
 using kernels::lockfile::Dependency;
+using kernels::lockfile::Notice;
 using kernels::lockfile::ResolvedKernel;
 using kernels::lockfile::resolve_lock;
 using kernels::lockfile::ResolveOptions;
@@ -71,12 +72,13 @@ TEST_CASE("resolve_lock: version N is the head of vN, with a note when a newer o
   REQUIRE(r.ok());
   CHECK(r->lock.kernels[0].sha == hub().relu_first);
   CHECK(r->kernels[0].newer_version == 2);
-  CHECK(r->notes == std::vector<std::string>{
-                        "You are using version 1 of 'kernels-test/relu', but version 2 is available."});
+  CHECK(r->notices == std::vector<Notice>{{Notice::Kind::NewerVersion,
+                                           "You are using version 1 of 'kernels-test/relu', but version 2 is "
+                                           "available."}});
   auto latest = resolve_lock(client, {version("kernels-test/relu", 2)});
   REQUIRE(latest.ok());
   CHECK(latest->lock.kernels[0].sha == hub().relu_second);
-  CHECK(latest->notes.empty());
+  CHECK(latest->notices.empty());
   CHECK(names(latest->lock.kernels[0]).size() == 5);
 }
 
@@ -87,7 +89,9 @@ TEST_CASE("resolve_lock: a redirect is followed once and recorded", "[lockfile][
   CHECK(r->lock.kernels[0].repo_id == "kernels-test/relu");
   CHECK(r->lock.kernels[0].sha == hub().relu_second);
   CHECK(r->kernels[0].redirected_from == "kernels-test/moved");
-  CHECK(r->notes.at(0) ==
+  REQUIRE(r->notices.size() == 1);
+  CHECK(r->notices[0].kind == Notice::Kind::Redirect);
+  CHECK(r->notices[0].text ==
         "pyproject.toml:4: kernels-test/moved redirects to kernels-test/relu (its kernel-status.toml); the lock "
         "records kernels-test/relu");
 }
