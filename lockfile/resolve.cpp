@@ -27,10 +27,10 @@ Status check_cached_blob_names(const std::vector<hub::TreeEntry>& listing, const
     if (e.is_directory || e.path.rfind("build/torch", 0) != 0) continue;
     const std::string& h = e.content_hash();
     if ((h.size() != 40 && h.size() != 64) || !is_hex(h)) {
-      return Error{"offline", "Offline mode: the cached file " + e.path + " of " + repo + " at " + commit +
-                                  " is stored as blob '" + h +
-                                  "', which is neither its git oid nor its LFS sha256, so its hash is unknown; "
-                                  "lock once online"};
+      std::string why = h.empty() ? "is not a link into the cache's blobs/"
+                                  : "is stored as blob '" + h + "', which is neither its git oid nor its LFS sha256";
+      return Error{"offline", "Offline mode: the cached file " + e.path + " of " + repo + " at " + commit + " " + why +
+                                  ", so its hash is unknown; lock once online"};
     }
   }
   return ok_status();

@@ -359,3 +359,17 @@ TEST_CASE("kernels lock: on a terminal, one progress line per dependency", "[cli
         std::string::npos);
   CHECK(slurp(project.path() + "/kernels.lock") == expected_lock({beta_v1_entry(), alpha_v2_entry()}));
 }
+
+TEST_CASE("kernels lock --offline: a cached file that is not a blob link has no known hash", "[cli][lock][offline]") {
+  TempDir home;
+  TempDir project;
+  project.write("pyproject.toml", "[tool.kernels.dependencies]\n\"org/k\" = { revision = \"main\" }\n");
+  const std::string c1(40, 'e');
+  home.write("hub/kernels--org--k/refs/main", c1);
+  home.write("hub/kernels--org--k/snapshots/" + c1 + "/build/torch-cpu/k/__init__.py", "copied, not linked\n");
+  auto r = run_kernels({"lock", project.path(), "--offline"}, lock_env(home.path()));
+  CHECK(r.exit_code == 1);
+  CHECK(r.err.find("org/k (revision main): Offline mode: the cached file build/torch-cpu/k/__init__.py of org/k at " +
+                   c1 + " is not a link into the cache's blobs/, so its hash is unknown") != std::string::npos);
+  CHECK_FALSE(exists(project.path() + "/kernels.lock"));
+}
