@@ -12,6 +12,7 @@ using Register = void (*)(CLI::App& app, int* exit_code);
 // One line per subcommand, in the order `kernels --help` lists them.
 void register_check(CLI::App& app, int* exit_code);
 void register_resolve(CLI::App& app, int* exit_code);
+void register_lock(CLI::App& app, int* exit_code);
 void register_versions(CLI::App& app, int* exit_code);
 void register_info(CLI::App& app, int* exit_code);
 void register_bench(CLI::App& app, int* exit_code);
@@ -19,6 +20,7 @@ void register_bench(CLI::App& app, int* exit_code);
 inline constexpr Register kCommands[] = {
     register_check,
     register_resolve,
+    register_lock,
     register_versions,
     register_info,
     register_bench,

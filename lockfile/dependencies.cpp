@@ -5,7 +5,7 @@
 #include <toml.hpp>
 
 #include "lockfile/ordered_table.hpp"
-#include "lockfile/repo_id.hpp"
+#include "hub/repo_id.hpp"
 #include "util/file.hpp"
 
 namespace kernels::lockfile {
@@ -71,8 +71,8 @@ class EntryParser {
   std::optional<Dependency> parse(const std::string& repo_id, const Value& value) {
     const std::string key = quoted(repo_id);
     bool ok = true;
-    if (auto why = repo_id_problem(repo_id)) {
-      problem(value, key + " is not a Hub repo id: " + *why);
+    if (auto why = hub::repo_id_problem(repo_id)) {
+      problem(value, key + " is not a Hub repo id: " + hub::describe(*why));
       ok = false;
     }
     Dependency dep{repo_id, std::nullopt, std::nullopt, at_line(source_, value)};

@@ -3,33 +3,29 @@
 #include <algorithm>
 #include <array>
 
+#include "hub/repo_id.hpp"
+
 namespace kernels::config {
-namespace {
 
-bool alnum(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
-
-std::string part_problem(std::string_view part, const char* what) {
-  if (part.empty()) return std::string("the ") + what + " is empty";
-  if (!alnum(part[0])) return std::string("the ") + what + " must start with a letter or digit";
-  for (char c : part)
-    if (!alnum(c) && c != '.' && c != '_' && c != '-')
-      return std::string("the ") + what + " may contain only letters, digits, '.', '_' and '-'";
-  return "";
-}
-
-}  // namespace
-
+// The Hub's rule (hub/repo_id), worded as kernels check has always put it.
 std::string hub_repo_id_problem(std::string_view id) {
-  auto slash = id.find('/');
-  if (slash == std::string_view::npos) return "a repo id has the form org/name";
-  if (id.find('/', slash + 1) != std::string_view::npos) return "a repo id has exactly one '/' (org/name)";
-  if (auto p = part_problem(id.substr(0, slash), "organisation"); !p.empty()) return p;
-  if (auto p = part_problem(id.substr(slash + 1), "repository name"); !p.empty()) return p;
-  if (id.find("--") != std::string_view::npos) return "a repo id cannot contain '--'";
-  if (id.find("..") != std::string_view::npos) return "a repo id cannot contain '..'";
-  if (id.size() > 96) return "a repo id is at most 96 characters long (this one has " + std::to_string(id.size()) + ")";
-  if (id.size() >= 4 && id.substr(id.size() - 4) == ".git") return "a repo id cannot end in '.git'";
-  return "";
+  auto p = hub::repo_id_problem(id);
+  if (!p) return "";
+  std::string part = p->in_name ? "repository name" : "organisation";
+  switch (p->rule) {
+    case hub::RepoIdRule::Empty:
+    case hub::RepoIdRule::NoSlash: return "a repo id has the form org/name";
+    case hub::RepoIdRule::ManySlashes: return "a repo id has exactly one '/' (org/name)";
+    case hub::RepoIdRule::EmptyPart: return "the " + part + " is empty";
+    case hub::RepoIdRule::BadStart: return "the " + part + " must start with a letter or digit";
+    case hub::RepoIdRule::BadCharacter: return "the " + part + " may contain only letters, digits, '.', '_' and '-'";
+    case hub::RepoIdRule::DoubleDash: return "a repo id cannot contain '--'";
+    case hub::RepoIdRule::DoubleDot: return "a repo id cannot contain '..'";
+    case hub::RepoIdRule::TooLong:
+      return "a repo id is at most 96 characters long (this one has " + std::to_string(p->length) + ")";
+    case hub::RepoIdRule::EndsInGit: return "a repo id cannot end in '.git'";
+  }
+  return "not a repo id";
 }
 
 bool is_python_identifier(std::string_view name) {

@@ -6,9 +6,8 @@
 
 namespace kernels::config {
 
-// Empty when `id` is a valid Hugging Face Hub repo id (org/name, each part
-// [A-Za-z0-9][A-Za-z0-9._-]*, no "--" or "..", at most 96 characters, not
-// ending in ".git"); otherwise the reason it is not.
+// Empty when `id` is a valid Hugging Face Hub repo id (the rule of
+// hub/repo_id.hpp); otherwise the reason it is not, in kernels check's words.
 std::string hub_repo_id_problem(std::string_view id);
 
 // True when `name` is a Python identifier (ASCII) and not a keyword.

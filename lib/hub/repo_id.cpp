@@ -1,38 +1,62 @@
 #include "hub/repo_id.hpp"
 
-#include <algorithm>
-#include <cctype>
-
 namespace kernels::hub {
-
 namespace {
 
-bool valid_part(const std::string& s, std::size_t max) {
-  if (s.empty() || s.size() > max) return false;
-  if (!std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isalnum(c) || c == '-' || c == '_' || c == '.'; })) {
-    return false;
+bool is_alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
+
+std::optional<RepoIdProblem> part_problem(std::string_view part, bool in_name) {
+  if (part.empty()) return RepoIdProblem{RepoIdRule::EmptyPart, in_name};
+  if (!is_alnum(part[0])) return RepoIdProblem{RepoIdRule::BadStart, in_name, part[0]};
+  for (char c : part) {
+    if (!is_alnum(c) && c != '.' && c != '_' && c != '-') return RepoIdProblem{RepoIdRule::BadCharacter, in_name, c};
   }
-  // Python's \b: must start and end with a word character.
-  auto word = [](unsigned char c) { return std::isalnum(c) || c == '_'; };
-  return word(static_cast<unsigned char>(s.front())) && word(static_cast<unsigned char>(s.back()));
+  return std::nullopt;
 }
 
 }  // namespace
 
-Status validate_repo_id(const std::string& id) {
+std::optional<RepoIdProblem> repo_id_problem(std::string_view id) {
+  if (id.empty()) return RepoIdProblem{RepoIdRule::Empty};
   auto slash = id.find('/');
-  std::string why;
-  if (slash == std::string::npos || id.find('/', slash + 1) != std::string::npos) {
-    why = "it must be ORG/NAME, with exactly one '/'";
-  } else if (!valid_part(id.substr(0, slash), 96) || !valid_part(id.substr(slash + 1), 96)) {
-    why = "ORG and NAME may hold only letters, digits, '-', '_' and '.', and must start and end with a letter or digit";
-  } else if (id.find("--") != std::string::npos || id.find("..") != std::string::npos) {
-    why = "it must not contain '--' or '..'";
-  } else if (id.size() >= 4 && id.compare(id.size() - 4, 4, ".git") == 0) {
-    why = "it must not end in '.git'";
+  if (slash == std::string_view::npos) return RepoIdProblem{RepoIdRule::NoSlash};
+  if (id.find('/', slash + 1) != std::string_view::npos) return RepoIdProblem{RepoIdRule::ManySlashes};
+  if (auto p = part_problem(id.substr(0, slash), false)) return p;
+  if (auto p = part_problem(id.substr(slash + 1), true)) return p;
+  if (id.find("--") != std::string_view::npos) return RepoIdProblem{RepoIdRule::DoubleDash};
+  if (id.find("..") != std::string_view::npos) return RepoIdProblem{RepoIdRule::DoubleDot};
+  if (id.size() > kMaxRepoIdLength) return RepoIdProblem{RepoIdRule::TooLong, false, '\0', id.size()};
+  if (id.size() >= 4 && id.substr(id.size() - 4) == ".git") return RepoIdProblem{RepoIdRule::EndsInGit};
+  return std::nullopt;
+}
+
+std::string describe(const RepoIdProblem& p) {
+  std::string part = p.in_name ? "the name part" : "the org part";
+  switch (p.rule) {
+    case RepoIdRule::Empty: return "it is empty";
+    case RepoIdRule::NoSlash: return "it has no '/' (expected org/name)";
+    case RepoIdRule::ManySlashes: return "it has more than one '/' (expected org/name)";
+    case RepoIdRule::EmptyPart: return part + " is empty";
+    case RepoIdRule::BadStart: return part + " must start with a letter or digit, not '" + std::string(1, p.character) + "'";
+    case RepoIdRule::BadCharacter: {
+      auto u = static_cast<unsigned char>(p.character);
+      std::string shown =
+          (u >= 0x20 && u < 0x7F) ? "'" + std::string(1, p.character) + "'" : "a non-ASCII or control byte";
+      return part + " contains " + shown + " (allowed: letters, digits, '.', '_', '-')";
+    }
+    case RepoIdRule::DoubleDash: return "it contains \"--\"";
+    case RepoIdRule::DoubleDot: return "it contains \"..\"";
+    case RepoIdRule::TooLong:
+      return "it is " + std::to_string(p.length) + " characters long (at most " + std::to_string(kMaxRepoIdLength) + ")";
+    case RepoIdRule::EndsInGit: return "it ends in \".git\"";
   }
-  if (why.empty()) return ok_status();
-  return Error{"usage", "'" + id + "' is not a valid repository id: " + why};
+  return "it is not a repo id";
+}
+
+Status validate_repo_id(const std::string& id) {
+  auto problem = repo_id_problem(id);
+  if (!problem) return ok_status();
+  return Error{"usage", "'" + id + "' is not a valid repository id: " + describe(*problem)};
 }
 
 }  // namespace kernels::hub

@@ -1,10 +1,21 @@
 #include <catch2/catch.hpp>
 
-#include "lockfile/repo_id.hpp"
+#include "hub/repo_id.hpp"
 
-using kernels::lockfile::repo_id_problem;
+using kernels::hub::validate_repo_id;
 
-TEST_CASE("repo ids: what the Hub accepts passes", "[lockfile][repo_id]") {
+namespace {
+
+// The problem in words, or nullopt for a valid id.
+std::optional<std::string> repo_id_problem(const std::string& id) {
+  auto p = kernels::hub::repo_id_problem(id);
+  if (!p) return std::nullopt;
+  return kernels::hub::describe(*p);
+}
+
+}  // namespace
+
+TEST_CASE("repo ids: what the Hub accepts passes", "[hub][repo_id]") {
   for (std::string id : {std::string("kernels-community/relu"), std::string("a/b"), std::string("Org_1/name.v2"),
                          std::string("0/0"), std::string("kernels-test/flash-attn3"),
                          std::string(47, 'a') + "/" + std::string(48, 'b')}) {  // 96 characters
@@ -13,7 +24,7 @@ TEST_CASE("repo ids: what the Hub accepts passes", "[lockfile][repo_id]") {
   }
 }
 
-TEST_CASE("repo ids: each rule is explained", "[lockfile][repo_id]") {
+TEST_CASE("repo ids: each rule is explained", "[hub][repo_id]") {
   CHECK(*repo_id_problem("") == "it is empty");
   CHECK(*repo_id_problem("relu") == "it has no '/' (expected org/name)");
   CHECK(*repo_id_problem("a/b/c") == "it has more than one '/' (expected org/name)");
@@ -29,4 +40,19 @@ TEST_CASE("repo ids: each rule is explained", "[lockfile][repo_id]") {
   CHECK(*repo_id_problem("a/b..c") == "it contains \"..\"");
   CHECK(*repo_id_problem("a/b.git") == "it ends in \".git\"");
   CHECK(*repo_id_problem(std::string(48, 'a') + "/" + std::string(48, 'b')) == "it is 97 characters long (at most 96)");
+}
+
+TEST_CASE("validate_repo_id: a usage error that quotes the id and says why", "[hub][repo_id]") {
+  CHECK(validate_repo_id("kernels-community/relu").ok());
+  CHECK(validate_repo_id("a.b/c_d-1").ok());
+  CHECK(validate_repo_id("a/b-").ok());  // spec rule 5: a part may end in '.', '_' or '-'
+  for (const char* bad : {"relu", "a/b/c", "a--b/c", "a/b..c", "a/b.git", "-a/b", "a/ b", "/b", "a/"}) {
+    INFO(bad);
+    CHECK_FALSE(validate_repo_id(bad).ok());
+  }
+  auto e = validate_repo_id("a/b c");
+  REQUIRE_FALSE(e.ok());
+  CHECK(e.error().code == "usage");
+  CHECK(e.error().message ==
+        "'a/b c' is not a valid repository id: the name part contains ' ' (allowed: letters, digits, '.', '_', '-')");
 }
