@@ -1,4 +1,4 @@
-// kernels: check, resolve, lock, download and verify Hugging Face kernel
+// kernels: check, resolve and lock Hugging Face kernel
 // repositories. main() parses the global options, hands over to the
 // subcommand and maps every failure to the documented exit status.
 #include <CLI/CLI.hpp>
@@ -16,7 +16,7 @@ namespace {
 
 constexpr const char* kDescription =
     "kernels: check a kernel mapping, resolve it against the Hugging Face Hub, lock it,\n"
-    "download and verify what was locked, and prove on the GPU that a kernel works.";
+    "inspect kernel repositories, and prove on the GPU that a bundled kernel works.";
 
 constexpr const char* kFooter =
     "Run `kernels help COMMAND` or `kernels COMMAND --help` for a command's options and examples.\n"
