@@ -6,7 +6,7 @@
 #include <fstream>
 #include <stdexcept>
 
-#include "tests/hub/subprocess.hpp"
+#include "tests/hub/git_store.hpp"
 
 namespace fs = std::filesystem;
 

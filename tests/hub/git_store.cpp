@@ -5,7 +5,6 @@
 #include <filesystem>
 #include <sstream>
 
-#include "tests/hub/subprocess.hpp"
 
 namespace kernels::hub_emulator {
 
@@ -184,5 +183,14 @@ std::string GitStore::lfs_object_path(const std::string& oid) const {
 
 bool GitStore::is_private() const { return std::filesystem::exists(git_dir_ + "/hub-private"); }
 bool GitStore::is_gated() const { return std::filesystem::exists(git_dir_ + "/hub-gated"); }
+
+Captured run_git(const std::string& git_dir, const std::vector<std::string>& args, const std::string& input) {
+  std::vector<std::string> argv{"git", "--git-dir=" + git_dir};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return run_capture(argv, input,
+                     {"GIT_CONFIG_NOSYSTEM=1", "GIT_CONFIG_GLOBAL=/dev/null", "GIT_AUTHOR_NAME=Hub Fixture",
+                      "GIT_AUTHOR_EMAIL=fixture@example.invalid", "GIT_COMMITTER_NAME=Hub Fixture",
+                      "GIT_COMMITTER_EMAIL=fixture@example.invalid", "GIT_TERMINAL_PROMPT=0", "LC_ALL=C"});
+}
 
 }  // namespace kernels::hub_emulator

@@ -13,7 +13,17 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/subprocess.hpp"
+
 namespace kernels::hub_emulator {
+
+using test::Captured;
+using test::run_capture;
+
+// run_capture({"git", "--git-dir=" + git_dir, args...}) with a fixed identity
+// and no user or system config, so results do not depend on the machine.
+Captured run_git(const std::string& git_dir, const std::vector<std::string>& args, const std::string& input = {});
+
 
 struct LfsPointer {
   std::string oid;  // sha256 hex of the content

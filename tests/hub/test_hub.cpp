@@ -27,12 +27,6 @@ std::string binary(std::size_t size, unsigned seed) {
 
 }  // namespace
 
-ScratchDir::ScratchDir() : path_(make_temp_dir()) {}
-ScratchDir::~ScratchDir() {
-  std::error_code ec;
-  std::filesystem::remove_all(path_, ec);
-}
-
 TestHub::TestHub(std::size_t page_size) : root_(make_temp_dir()) {
   const std::string cu128 = "build/torch210-cxx11-cu128-x86_64-linux/relu/";
   {

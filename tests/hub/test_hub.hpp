@@ -16,6 +16,7 @@
 #include <string>
 
 #include "tests/hub/emulator.hpp"
+#include "tests/support/process.hpp"
 #include "tests/hub/fixture_repo.hpp"
 
 namespace kernels::hub_emulator {
@@ -45,16 +46,6 @@ class TestHub {
 };
 
 // A fresh temporary directory (mkdtemp) that is removed by the destructor.
-class ScratchDir {
- public:
-  ScratchDir();
-  ~ScratchDir();
-  ScratchDir(const ScratchDir&) = delete;
-  ScratchDir& operator=(const ScratchDir&) = delete;
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+using ScratchDir = test::TempDir;
 
 }  // namespace kernels::hub_emulator

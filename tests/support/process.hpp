@@ -15,7 +15,7 @@ struct ProcessResult {
 };
 
 struct RunOptions {
-  std::map<std::string, std::string> env;  // set (or, with an empty value, unset... see below)
+  std::map<std::string, std::string> env;  // set, replacing inherited values
   std::vector<std::string> unset_env;      // removed from the inherited environment
   std::string cwd;                         // empty: inherit
   std::string stdin_data;

@@ -6,7 +6,7 @@
 #include <string>
 
 #include "hub/client.hpp"
-#include "tests/hub/subprocess.hpp"
+#include "tests/hub/git_store.hpp"
 #include "tests/hub/test_hub.hpp"
 
 namespace kernels::hub_test {

@@ -1,4 +1,4 @@
-#include "tests/hub/subprocess.hpp"
+#include "tests/support/subprocess.hpp"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -13,10 +13,11 @@
 
 extern char** environ;
 
-namespace kernels::hub_emulator {
+namespace kernels::test {
 
 Captured run_capture(const std::vector<std::string>& argv, const std::string& input,
-                     const std::vector<std::string>& extra_env) {
+                     const std::vector<std::string>& extra_env, const std::vector<std::string>& unset_env,
+                     const std::string& cwd) {
   Captured result;
   int in_pipe[2], out_pipe[2], err_pipe[2];
   if (pipe2(in_pipe, O_CLOEXEC) != 0) return result;
@@ -34,6 +35,7 @@ Captured run_capture(const std::vector<std::string>& argv, const std::string& in
   posix_spawn_file_actions_adddup2(&actions, in_pipe[0], 0);
   posix_spawn_file_actions_adddup2(&actions, out_pipe[1], 1);
   posix_spawn_file_actions_adddup2(&actions, err_pipe[1], 2);
+  if (!cwd.empty()) posix_spawn_file_actions_addchdir_np(&actions, cwd.c_str());
 
   static std::once_flag ignore_sigpipe;
   std::call_once(ignore_sigpipe, [] { signal(SIGPIPE, SIG_IGN); });
@@ -43,6 +45,7 @@ Captured run_capture(const std::vector<std::string>& argv, const std::string& in
     std::string name = entry.substr(0, entry.find('='));
     bool replaced = false;
     for (const auto& x : extra_env) replaced = replaced || x.compare(0, name.size() + 1, name + "=") == 0;
+    for (const auto& x : unset_env) replaced = replaced || x == name;
     if (!replaced) env_strings.push_back(std::move(entry));
   }
   for (const auto& e : extra_env) env_strings.push_back(e);
@@ -118,13 +121,5 @@ Captured run_capture(const std::vector<std::string>& argv, const std::string& in
   return result;
 }
 
-Captured run_git(const std::string& git_dir, const std::vector<std::string>& args, const std::string& input) {
-  std::vector<std::string> argv{"git", "--git-dir=" + git_dir};
-  argv.insert(argv.end(), args.begin(), args.end());
-  return run_capture(argv, input,
-                     {"GIT_CONFIG_NOSYSTEM=1", "GIT_CONFIG_GLOBAL=/dev/null", "GIT_AUTHOR_NAME=Hub Fixture",
-                      "GIT_AUTHOR_EMAIL=fixture@example.invalid", "GIT_COMMITTER_NAME=Hub Fixture",
-                      "GIT_COMMITTER_EMAIL=fixture@example.invalid", "GIT_TERMINAL_PROMPT=0", "LC_ALL=C"});
-}
 
-}  // namespace kernels::hub_emulator
+}  // namespace kernels::test
