@@ -341,8 +341,8 @@ class Parser {
     char c = peek();
     if (c == '"' || c == '\'') {
       v.type = Type::String;
-      if (starts("\"\"\"")) v.text = ml_basic_string();
-      else if (starts("'''")) v.text = ml_literal_string();
+      if (starts("\"\"\"")) v.text = ml_string('"');
+      else if (starts("'''")) v.text = ml_string('\'');
       else if (c == '"') v.text = basic_string();
       else v.text = literal_string();
     } else if (starts("true") && !is_bare_key_char(peek(4))) {
@@ -530,7 +530,10 @@ class Parser {
     }
   }
 
-  std::string ml_basic_string() {
+  // A multi-line string, basic ('"""', escapes) or literal ("'''", none).
+  std::string ml_string(char quote) {
+    const std::string delimiter(3, quote);
+    const bool escapes = quote == '"';
     Pos open = here();
     i_ += 3;
     if (peek() == '\n' || peek() == '\r') newline();
@@ -538,43 +541,17 @@ class Parser {
     while (true) {
       if (eof()) fail_at(open, "unterminated multi-line string");
       char c = peek();
-      if (starts("\"\"\"")) {
+      if (starts(delimiter)) {
         // Up to two quotes may precede the closing delimiter.
         std::size_t extra = 0;
-        while (extra < 2 && peek(3 + extra) == '"') ++extra;
-        out.append(extra, '"');
+        while (extra < 2 && peek(3 + extra) == quote) ++extra;
+        out.append(extra, quote);
         i_ += 3 + extra;
         return out;
       }
-      if (c == '\\') {
+      if (escapes && c == '\\') {
         escape(out, true);
         continue;
-      }
-      if (c == '\n' || c == '\r') {
-        newline();
-        out += '\n';
-        continue;
-      }
-      check_string_char(true);
-      out += c;
-      ++i_;
-    }
-  }
-
-  std::string ml_literal_string() {
-    Pos open = here();
-    i_ += 3;
-    if (peek() == '\n' || peek() == '\r') newline();
-    std::string out;
-    while (true) {
-      if (eof()) fail_at(open, "unterminated multi-line string");
-      char c = peek();
-      if (starts("'''")) {
-        std::size_t extra = 0;
-        while (extra < 2 && peek(3 + extra) == '\'') ++extra;
-        out.append(extra, '\'');
-        i_ += 3 + extra;
-        return out;
       }
       if (c == '\n' || c == '\r') {
         newline();
