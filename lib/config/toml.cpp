@@ -215,10 +215,10 @@ class Parser {
     char c = peek();
     if (c == '"') {
       if (starts("\"\"\"")) fail("a key cannot be a multi-line string");
-      k.name = basic_string();
+      k.name = line_string('"');
     } else if (c == '\'') {
       if (starts("'''")) fail("a key cannot be a multi-line string");
-      k.name = literal_string();
+      k.name = line_string('\'');
     } else if (is_bare_key_char(c)) {
       std::size_t b = i_;
       while (!eof() && is_bare_key_char(peek())) ++i_;
@@ -343,8 +343,8 @@ class Parser {
       v.type = Type::String;
       if (starts("\"\"\"")) v.text = ml_string('"');
       else if (starts("'''")) v.text = ml_string('\'');
-      else if (c == '"') v.text = basic_string();
-      else v.text = literal_string();
+      else if (c == '"') v.text = line_string('"');
+      else v.text = line_string('\'');
     } else if (starts("true") && !is_bare_key_char(peek(4))) {
       v.type = Type::Boolean;
       v.boolean = true;
@@ -490,38 +490,22 @@ class Parser {
     }
   }
 
-  std::string basic_string() {
+  // A single-line string, basic ('"', escapes) or literal ("'", none).
+  std::string line_string(char quote) {
+    const bool escapes = quote == '"';
     Pos open = here();
     ++i_;
     std::string out;
     while (true) {
       if (eof()) fail_at(open, "unterminated string");
       char c = peek();
-      if (c == '"') {
+      if (c == quote) {
         ++i_;
         return out;
       }
-      if (c == '\\') {
+      if (escapes && c == '\\') {
         escape(out, false);
         continue;
-      }
-      if (c == '\n' || c == '\r') fail_at(open, "unterminated string: a single-line string ends at the end of the line");
-      check_string_char(false);
-      out += c;
-      ++i_;
-    }
-  }
-
-  std::string literal_string() {
-    Pos open = here();
-    ++i_;
-    std::string out;
-    while (true) {
-      if (eof()) fail_at(open, "unterminated string");
-      char c = peek();
-      if (c == '\'') {
-        ++i_;
-        return out;
       }
       if (c == '\n' || c == '\r') fail_at(open, "unterminated string: a single-line string ends at the end of the line");
       check_string_char(false);

@@ -15,12 +15,6 @@ using kernels::test::TempDir;
 
 namespace {
 
-RunOptions in_source() {
-  RunOptions o;
-  o.cwd = source_path("");
-  return o;
-}
-
 bool contains(const std::string& haystack, const std::string& needle) {
   return haystack.find(needle) != std::string::npos;
 }
@@ -30,14 +24,14 @@ const std::string kErrors = "tests/data/check/errors.toml";
 }  // namespace
 
 TEST_CASE("check: the bundled examples have no problems", "[cli][check]") {
-  auto r = run_kernels({"check", "examples/llama.toml", "examples/all-features.toml"}, in_source());
+  auto r = run_kernels({"check", "examples/llama.toml", "examples/all-features.toml"}, kernels::test::in_source_dir());
   CHECK(r.exit_code == 0);
   CHECK(r.out == "2 files checked: 0 errors, 0 warnings, 0 notes\n");
   CHECK(r.err.empty());
 }
 
 TEST_CASE("check: human output shows location, code, message, source line, caret and hint", "[cli][check]") {
-  auto r = run_kernels({"check", kErrors}, in_source());
+  auto r = run_kernels({"check", kErrors}, kernels::test::in_source_dir());
   CHECK(r.exit_code == 1);
   const std::string expected =
       kErrors + ":6:1: error[unregistered-layer]: Layer MLPP is not registered in the model, please register it first "
@@ -62,7 +56,7 @@ TEST_CASE("check: human output shows location, code, message, source line, caret
 }
 
 TEST_CASE("check --format json: one object with a diagnostics array", "[cli][check]") {
-  auto r = run_kernels({"check", "--format", "json", kErrors}, in_source());
+  auto r = run_kernels({"check", "--format", "json", kErrors}, kernels::test::in_source_dir());
   CHECK(r.exit_code == 1);
   auto doc = nlohmann::json::parse(r.out);
   REQUIRE(doc["diagnostics"].size() == 4);
@@ -79,7 +73,7 @@ TEST_CASE("check --format json: one object with a diagnostics array", "[cli][che
 }
 
 TEST_CASE("check --format github: workflow commands", "[cli][check]") {
-  auto r = run_kernels({"check", "--format", "github", "tests/data/check/warnings-only.toml"}, in_source());
+  auto r = run_kernels({"check", "--format", "github", "tests/data/check/warnings-only.toml"}, kernels::test::in_source_dir());
   CHECK(r.exit_code == 0);
   CHECK(r.out ==
         "::notice file=tests/data/check/warnings-only.toml,line=1,col=2::[registration-unchecked] layer registration "
@@ -93,7 +87,7 @@ TEST_CASE("check --format github: workflow commands", "[cli][check]") {
 TEST_CASE("check: not TOML, invalid UTF-8 and an empty file are errors with a position", "[cli][check]") {
   auto r = run_kernels({"check", "--format", "json", "tests/data/check/not-toml.toml",
                         "tests/data/check/invalid-utf8.toml", "tests/data/check/empty.toml"},
-                       in_source());
+                       kernels::test::in_source_dir());
   CHECK(r.exit_code == 1);
   auto d = nlohmann::json::parse(r.out)["diagnostics"];
   REQUIRE(d.size() == 3);
@@ -166,11 +160,11 @@ TEST_CASE("check: an unreadable file is an I/O error", "[cli][check]") {
 }
 
 TEST_CASE("check: colour only when asked or on a TTY; -q hides notes and the summary", "[cli][check]") {
-  auto plain = run_kernels({"check", "tests/data/check/warnings-only.toml"}, in_source());
+  auto plain = run_kernels({"check", "tests/data/check/warnings-only.toml"}, kernels::test::in_source_dir());
   CHECK_FALSE(contains(plain.out, "\x1b["));
-  auto colour = run_kernels({"check", "--color", "always", "tests/data/check/warnings-only.toml"}, in_source());
+  auto colour = run_kernels({"check", "--color", "always", "tests/data/check/warnings-only.toml"}, kernels::test::in_source_dir());
   CHECK(contains(colour.out, "\x1b[1;33mwarning[version-conflict]\x1b[0m"));
-  auto quiet = run_kernels({"-q", "check", "tests/data/check/warnings-only.toml"}, in_source());
+  auto quiet = run_kernels({"-q", "check", "tests/data/check/warnings-only.toml"}, kernels::test::in_source_dir());
   CHECK(quiet.exit_code == 0);
   CHECK_FALSE(contains(quiet.out, "registration-unchecked"));
   CHECK_FALSE(contains(quiet.out, "files checked"));

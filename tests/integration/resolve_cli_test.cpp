@@ -12,18 +12,12 @@ using kernels::test::source_path;
 
 namespace {
 
-RunOptions in_source() {
-  RunOptions o;
-  o.cwd = source_path("");
-  return o;
-}
-
 const std::string kModel = "tests/data/resolve/model.toml";
 
 nlohmann::json resolve_json(std::vector<std::string> extra) {
   std::vector<std::string> args{"resolve", kModel, "--format", "json"};
   args.insert(args.end(), extra.begin(), extra.end());
-  auto r = run_kernels(args, in_source());
+  auto r = run_kernels(args, kernels::test::in_source_dir());
   REQUIRE(r.exit_code == 0);
   return nlohmann::json::parse(r.out);
 }
@@ -32,7 +26,7 @@ nlohmann::json resolve_json(std::vector<std::string> extra) {
 
 TEST_CASE("resolve: human output for the Llama example on a Hopper GPU", "[cli][resolve]") {
   auto r = run_kernels({"resolve", "examples/llama.toml", "--device", "cuda", "--capability", "90", "--mode", "inference"},
-                       in_source());
+                       kernels::test::in_source_dir());
   CHECK(r.exit_code == 0);
   CHECK(r.out ==
         "device cuda, capability 90, mode inference (Mode.INFERENCE)\n"
@@ -100,16 +94,16 @@ TEST_CASE("resolve: capability and mode pick the registration", "[cli][resolve]"
 }
 
 TEST_CASE("resolve --no-fallback: a layer without a kernel is an error with the kernels message", "[cli][resolve]") {
-  auto r = run_kernels({"resolve", kModel, "--device", "cuda", "--capability", "90", "--no-fallback"}, in_source());
+  auto r = run_kernels({"resolve", kModel, "--device", "cuda", "--capability", "90", "--no-fallback"}, kernels::test::in_source_dir());
   CHECK(r.exit_code == 1);
   CHECK(r.err == "kernels resolve: error: No layer mapping for `MLP`\n");
   CHECK(r.out.find("MLP -> error\n    No layer mapping for `MLP`\n") != std::string::npos);
-  auto ok = run_kernels({"resolve", "tests/data/resolve/cpu-mapping.toml", "--device", "cuda", "--no-fallback"}, in_source());
+  auto ok = run_kernels({"resolve", "tests/data/resolve/cpu-mapping.toml", "--device", "cuda", "--no-fallback"}, kernels::test::in_source_dir());
   CHECK(ok.exit_code == 0);
 }
 
 TEST_CASE("resolve: KernelConfig entries on cpu fail with transformers' device message", "[cli][resolve]") {
-  auto r = run_kernels({"resolve", "tests/data/resolve/cpu-mapping.toml", "--device", "cpu", "--format", "json"}, in_source());
+  auto r = run_kernels({"resolve", "tests/data/resolve/cpu-mapping.toml", "--device", "cpu", "--format", "json"}, kernels::test::in_source_dir());
   CHECK(r.exit_code == 1);
   auto layer = nlohmann::json::parse(r.out)["layers"][0];
   CHECK(layer["error"] == true);
@@ -117,7 +111,7 @@ TEST_CASE("resolve: KernelConfig entries on cpu fail with transformers' device m
 }
 
 TEST_CASE("resolve: a file with errors is not resolved", "[cli][resolve]") {
-  auto r = run_kernels({"resolve", "tests/data/resolve/bad.toml", "--device", "cuda"}, in_source());
+  auto r = run_kernels({"resolve", "tests/data/resolve/bad.toml", "--device", "cuda"}, kernels::test::in_source_dir());
   CHECK(r.exit_code == 1);
   CHECK(r.out.empty());
   CHECK(r.err.find("tests/data/resolve/bad.toml:2:11: error[invalid-repo]: Kernel mapping for 'RMSNorm' must be a valid "
@@ -127,17 +121,17 @@ TEST_CASE("resolve: a file with errors is not resolved", "[cli][resolve]") {
 }
 
 TEST_CASE("resolve: usage errors exit 2", "[cli][resolve]") {
-  auto metal = run_kernels({"resolve", kModel, "--device", "metal"}, in_source());
+  auto metal = run_kernels({"resolve", kModel, "--device", "metal"}, kernels::test::in_source_dir());
   CHECK(metal.exit_code == 2);
   CHECK(metal.err ==
         "kernels resolve: Unsupported device type 'metal'. Supported device types are: cpu, cuda, mps, neuron, npu, "
         "rocm, tpu, xpu\n");
-  auto cap = run_kernels({"resolve", kModel, "--device", "cpu", "--capability", "90"}, in_source());
+  auto cap = run_kernels({"resolve", kModel, "--device", "cpu", "--capability", "90"}, kernels::test::in_source_dir());
   CHECK(cap.exit_code == 2);
   CHECK(cap.err == "kernels resolve: --capability applies only to cuda and rocm devices, not to 'cpu'\n");
-  CHECK(run_kernels({"resolve", kModel}, in_source()).exit_code == 2);  // --device is required
-  CHECK(run_kernels({"resolve", kModel, "--device", "cuda", "--mode", "eval"}, in_source()).exit_code == 2);
-  auto missing = run_kernels({"resolve", "no/such.toml", "--device", "cuda"}, in_source());
+  CHECK(run_kernels({"resolve", kModel}, kernels::test::in_source_dir()).exit_code == 2);  // --device is required
+  CHECK(run_kernels({"resolve", kModel, "--device", "cuda", "--mode", "eval"}, kernels::test::in_source_dir()).exit_code == 2);
+  auto missing = run_kernels({"resolve", "no/such.toml", "--device", "cuda"}, kernels::test::in_source_dir());
   CHECK(missing.exit_code == 2);
   CHECK(missing.err == "kernels resolve: cannot open no/such.toml: No such file or directory\n");
   auto help = run_kernels({"help", "resolve"});

@@ -49,6 +49,12 @@ std::string TempDir::write(const std::string& name, const std::string& contents)
 }
 
 std::string source_path(const std::string& relative) { return std::string(KERNELS_SOURCE_DIR) + "/" + relative; }
+RunOptions in_source_dir() {
+  RunOptions o;
+  o.cwd = source_path("");
+  return o;
+}
+
 std::string shared_path(const std::string& relative) { return std::string(KERNELS_SHARED_DIR) + "/" + relative; }
 
 }  // namespace kernels::test

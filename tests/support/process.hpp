@@ -44,6 +44,10 @@ class TempDir {
 };
 
 std::string source_path(const std::string& relative);  // KERNELS_SOURCE_DIR/relative
+
+// Options that run the binary in the source tree, so relative paths such as
+// tests/data/... and examples/... resolve.
+RunOptions in_source_dir();
 std::string shared_path(const std::string& relative);  // ../shared/relative
 
 }  // namespace kernels::test
