@@ -129,6 +129,43 @@ __device__ __forceinline__ float block_sum(float v, float* shared) {
   return total;
 }
 
+// The rest of a row once this thread holds its VPT vectors of x (and, fused,
+// of the residual) and of the weight: the residual add (stored), the block's
+// sum of squares, and the normalised row times the weight into dst.
+template <class T, bool FUSED, int VPT>
+__device__ __forceinline__ void finish_row(Vec<T>* cx, const Vec<T>* cr, const Vec<T>* wv, T* residual_row, T* dst,
+                                           int hv, float eps, float* shared) {
+  constexpr int N = Vec<T>::N;
+  float ss = 0.0f;
+#pragma unroll
+  for (int k = 0; k < VPT; ++k) {
+    int c = threadIdx.x + k * blockDim.x;
+    if (c < hv) {
+      if constexpr (FUSED) {
+#pragma unroll
+        for (int e = 0; e < N; ++e) cx[k].e[e] = st<T>(ld(cx[k].e[e]) + ld(cr[k].e[e]));
+        stv(residual_row + c * N, cx[k]);
+      }
+#pragma unroll
+      for (int e = 0; e < N; ++e) {
+        float f = ld(cx[k].e[e]);
+        ss += f * f;
+      }
+    }
+  }
+  float total = block_sum(ss, shared);
+  float inv = rsqrtf(total / float(hv * N) + eps);
+#pragma unroll
+  for (int k = 0; k < VPT; ++k) {
+    int c = threadIdx.x + k * blockDim.x;
+    if (c < hv) {
+#pragma unroll
+      for (int e = 0; e < N; ++e) cx[k].e[e] = st<T>(rnd<T>(ld(cx[k].e[e]) * inv) * ld(wv[k].e[e]));
+      stv(dst + c * N, cx[k]);
+    }
+  }
+}
+
 // x: input (and, fused, output); out: output when not fused; residual: fused only.
 // One block per row, each thread holding VPT vectors of it (and of the weight)
 // in registers; blocks are small enough that many rows are in flight on each
@@ -157,35 +194,8 @@ __global__ void __launch_bounds__(512) rmsnorm_vec(T* __restrict__ x, T* __restr
       int c = threadIdx.x + k * blockDim.x;
       if (c < hv) wv[k] = ldv(w + c * N);
     }
-    float ss = 0.0f;
-#pragma unroll
-    for (int k = 0; k < VPT; ++k) {
-      int c = threadIdx.x + k * blockDim.x;
-      if (c < hv) {
-        if constexpr (FUSED) {
-#pragma unroll
-          for (int e = 0; e < N; ++e) cx[k].e[e] = st<T>(ld(cx[k].e[e]) + ld(cr[k].e[e]));
-          stv(residual + r * stride + c * N, cx[k]);
-        }
-#pragma unroll
-        for (int e = 0; e < N; ++e) {
-          float f = ld(cx[k].e[e]);
-          ss += f * f;
-        }
-      }
-    }
-    float total = block_sum(ss, shared);
-    float inv = rsqrtf(total / float(hv * N) + eps);
-    T* dst = (FUSED ? x : out) + r * stride;
-#pragma unroll
-    for (int k = 0; k < VPT; ++k) {
-      int c = threadIdx.x + k * blockDim.x;
-      if (c < hv) {
-#pragma unroll
-        for (int e = 0; e < N; ++e) cx[k].e[e] = st<T>(rnd<T>(ld(cx[k].e[e]) * inv) * ld(wv[k].e[e]));
-        stv(dst + c * N, cx[k]);
-      }
-    }
+    T* res_row = FUSED ? residual + r * stride : nullptr;
+    finish_row<T, FUSED, VPT>(cx, cr, wv, res_row, (FUSED ? x : out) + r * stride, hv, eps, shared);
   }
 }
 
@@ -245,39 +255,17 @@ __global__ void __launch_bounds__(512) rmsnorm_staged(T* __restrict__ x, T* __re
     wait_copies<S - 1>();  // row i has landed
     const int64_t r = blockIdx.x + i * G;
     const uint4* in = stage(i);
-    Vec<T> cx[VPT];
-    float ss = 0.0f;
+    Vec<T> cx[VPT], cr[VPT];
 #pragma unroll
     for (int k = 0; k < VPT; ++k) {
       int c = threadIdx.x + k * blockDim.x;
       if (c < hv) {
         cx[k].raw = in[c];
-        if constexpr (FUSED) {
-          Vec<T> cr;
-          cr.raw = in[hv + c];
-#pragma unroll
-          for (int e = 0; e < N; ++e) cx[k].e[e] = st<T>(ld(cx[k].e[e]) + ld(cr.e[e]));
-          stv(residual + r * stride + c * N, cx[k]);
-        }
-#pragma unroll
-        for (int e = 0; e < N; ++e) {
-          float f = ld(cx[k].e[e]);
-          ss += f * f;
-        }
+        if constexpr (FUSED) cr[k].raw = in[hv + c];
       }
     }
-    float total = block_sum(ss, shared);
-    float inv = rsqrtf(total / float(hv * N) + eps);
-    T* dst = (FUSED ? x : out) + r * stride;
-#pragma unroll
-    for (int k = 0; k < VPT; ++k) {
-      int c = threadIdx.x + k * blockDim.x;
-      if (c < hv) {
-#pragma unroll
-        for (int e = 0; e < N; ++e) cx[k].e[e] = st<T>(rnd<T>(ld(cx[k].e[e]) * inv) * ld(wv[k].e[e]));
-        stv(dst + c * N, cx[k]);
-      }
-    }
+    T* res_row = FUSED ? residual + r * stride : nullptr;
+    finish_row<T, FUSED, VPT>(cx, cr, wv, res_row, (FUSED ? x : out) + r * stride, hv, eps, shared);
   }
   wait_copies<0>();
 }
