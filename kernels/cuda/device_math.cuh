@@ -87,7 +87,8 @@ __device__ __forceinline__ T gated(T first, T second, float threshold) {
     return st<T>(rnd<T>(act<OP, T>(ld(first), threshold)) * ld(second));
 }
 
-inline bool aligned16(const void* p) { return (reinterpret_cast<uintptr_t>(p) & 15u) == 0; }
+inline bool aligned_to(const void* p, unsigned bytes) { return (reinterpret_cast<uintptr_t>(p) & (bytes - 1)) == 0; }
+inline bool aligned16(const void* p) { return aligned_to(p, 16); }
 
 inline Status cuda_status(cudaError_t e, const char* what) {
   if (e == cudaSuccess) return ok_status();

@@ -1,7 +1,7 @@
 // The fused kernels (templates; instantiated per dtype in fused_fp32.cu and
 // fused_half.cu so that each can get its own compiler flags). Activations: a
-// 128-bit path (8 fp16/bf16 or 4 fp32 elements per thread and load) when rows
-// are 16-byte aligned, a scalar path otherwise and for small gated calls;
+// vector path when rows are aligned (mostly 64-bit loads for gated ops, 128-bit
+// for elementwise ones), a scalar path otherwise and for small gated calls;
 // elementwise ops add a scalar tail after the vectors. Norms: one block per
 // row, the row held in registers between the reduction and the normalisation,
 // so memory is read once; FusedAddRMSNorm over a few rows an SM stages rows
@@ -20,23 +20,28 @@ namespace dev {
 constexpr int kMaxGridY = 65535;
 constexpr int64_t kMaxGridX = 2147483647;
 
-template <class T> struct Vec {
-  static constexpr int N = 16 / sizeof(T);
+// B bytes of T: 16 (one 128-bit access) or 8.
+template <int B> struct Raw;
+template <> struct Raw<16> { using type = uint4; };
+template <> struct Raw<8> { using type = uint2; };
+
+template <class T, int B = 16> struct Vec {
+  static constexpr int N = B / int(sizeof(T));
   union {
-    uint4 raw;
+    typename Raw<B>::type raw;
     T e[N];
   };
 };
 
-template <class T>
-__device__ __forceinline__ Vec<T> ldv(const T* p) {
-  Vec<T> v;
-  v.raw = __ldg(reinterpret_cast<const uint4*>(p));
+template <int B = 16, class T>
+__device__ __forceinline__ Vec<T, B> ldv(const T* p) {
+  Vec<T, B> v;
+  v.raw = __ldg(reinterpret_cast<const typename Raw<B>::type*>(p));
   return v;
 }
-template <class T>
-__device__ __forceinline__ void stv(T* p, const Vec<T>& v) {
-  *reinterpret_cast<uint4*>(p) = v.raw;
+template <class T, int B>
+__device__ __forceinline__ void stv(T* p, const Vec<T, B>& v) {
+  *reinterpret_cast<typename Raw<B>::type*>(p) = v.raw;
 }
 
 // Programmatic dependent launch (sm_90 and newer; launch_kernel below sets it
@@ -53,30 +58,28 @@ __device__ __forceinline__ void wait_for_previous_kernel() {
 }
 
 // ---------------------------------------------------------------- gated
-// grid.x tiles the dv vectors of one output row, grid.y walks the rows. Both
-// halves are loaded before any math: with the second load issued after the
-// activation (as ptxas once scheduled it for GeluAndMul in bf16), each thread
-// waits on memory twice and the kernel fell to 91% of copy at 84 MiB.
-template <Op OP, class T>
-__global__ void gated_vec(const T* __restrict__ x, T* __restrict__ out, int64_t tokens, int64_t dv,
-                          float threshold) {
+// One row of output per grid.y; grid.x tiles its dv vectors of B bytes
+// (run_gated picks B: 8 measured 1.0-1.4% faster than 16 at 4096x14336 and
+// 16384x4096 in fp32 and bf16, where 16 was up to 1.2% behind torch.compile).
+// Both halves are loaded before any math. The body has no loop over rows:
+// with one, ptxas issued the second load after the activation of the first
+// half (seen in the SASS of GeluAndMul, bf16 and fp32), each thread waited on
+// memory twice, and fp32 GeluAndMul ran 2.7% slower. Rows beyond grid.y's
+// limit take further launches (run_gated).
+template <Op OP, class T, int B>
+__global__ void gated_vec(const T* __restrict__ x, T* __restrict__ out, int64_t dv, float threshold) {
   wait_for_previous_kernel();
-  constexpr int N = Vec<T>::N;
+  constexpr int N = Vec<T, B>::N;
   const int64_t c = int64_t(blockIdx.x) * blockDim.x + threadIdx.x;
-  for (int64_t r = blockIdx.y; r < tokens; r += gridDim.y) {
-    const T* row = x + r * 2 * dv * N;
-    Vec<T> a, b;
-    if (c < dv) {
-      a = ldv(row + c * N);
-      b = ldv(row + (dv + c) * N);
-    }
-    if (c < dv) {
-      Vec<T> o;
+  if (c >= dv) return;
+  const int64_t r = blockIdx.y;
+  const T* row = x + r * 2 * dv * N;
+  const Vec<T, B> a = ldv<B>(row + c * N);
+  const Vec<T, B> b = ldv<B>(row + (dv + c) * N);
+  Vec<T, B> o;
 #pragma unroll
-      for (int k = 0; k < N; ++k) o.e[k] = gated<OP, T>(a.e[k], b.e[k], threshold);
-      stv(out + (r * dv + c) * N, o);
-    }
-  }
+  for (int k = 0; k < N; ++k) o.e[k] = gated<OP, T>(a.e[k], b.e[k], threshold);
+  stv(out + (r * dv + c) * N, o);
 }
 
 template <Op OP, class T>
@@ -93,14 +96,14 @@ __global__ void gated_scalar(const T* __restrict__ x, T* __restrict__ out, int64
 // One vector per thread (more vectors per thread measured slower in 16-bit:
 // each thread then runs 16-32 activations back to back after its loads), then
 // at most one element of the scalar tail.
-template <Op OP, class T>
+template <Op OP, class T, int B>
 __global__ void elementwise_vec(const T* __restrict__ x, T* __restrict__ out, int64_t nv, int64_t n,
                                 float threshold) {
   wait_for_previous_kernel();
-  constexpr int N = Vec<T>::N;
+  constexpr int N = Vec<T, B>::N;
   const int64_t g = int64_t(blockIdx.x) * blockDim.x + threadIdx.x;
   for (int64_t i = g; i < nv; i += int64_t(gridDim.x) * blockDim.x) {
-    Vec<T> a = ldv(x + i * N);
+    Vec<T, B> a = ldv<B>(x + i * N);
 #pragma unroll
     for (int k = 0; k < N; ++k) a.e[k] = st<T>(act<OP, T>(ld(a.e[k]), threshold));
     stv(out + i * N, a);
@@ -350,17 +353,23 @@ constexpr int64_t kGatedScalarMax = int64_t{1} << 18;
 
 template <Op OP, class T>
 void run_gated(const KernelCall& c, cudaStream_t s) {
-  constexpr int N = Vec<T>::N;
+  // 16 bytes for GeluAndMul in fp16/bf16: its erf is the costliest activation
+  // and 8 elements a thread amortise the rest (8 bytes measured 1.2% slower).
+  constexpr int B = OP == Op::GeluAndMul && sizeof(T) == 2 ? 16 : 8;
+  constexpr int N = Vec<T, B>::N;
   const T* x = static_cast<const T*>(c.x);
   T* out = static_cast<T*>(c.out);
-  unsigned gy = unsigned(std::min<int64_t>(c.tokens, kMaxGridY));
-  if (c.width % N == 0 && aligned16(x) && aligned16(out) && c.tokens * c.width > kGatedScalarMax) {
+  if (c.width % N == 0 && aligned_to(x, B) && aligned_to(out, B) && c.tokens * c.width > kGatedScalarMax) {
     int64_t dv = c.width / N;
     int64_t tiles = (dv + 255) / 256;
     unsigned threads = round32((dv + tiles - 1) / tiles);
-    launch_kernel(gated_vec<OP, T>, dim3(unsigned(tiles), gy), dim3(threads), 0, s, true, x, out, c.tokens, dv,
-                  c.threshold);
+    for (int64_t r = 0; r < c.tokens; r += kMaxGridY) {
+      unsigned rows = unsigned(std::min<int64_t>(c.tokens - r, kMaxGridY));
+      launch_kernel(gated_vec<OP, T, B>, dim3(unsigned(tiles), rows), dim3(threads), 0, s, true, x + r * 2 * c.width,
+                    out + r * c.width, dv, c.threshold);
+    }
   } else {
+    unsigned gy = unsigned(std::min<int64_t>(c.tokens, kMaxGridY));
     int64_t tiles = (c.width + 255) / 256;
     unsigned threads = round32((c.width + tiles - 1) / tiles);
     launch_kernel(gated_scalar<OP, T>, dim3(unsigned(tiles), gy), dim3(threads), 0, s, true, x, out, c.tokens,
@@ -370,14 +379,15 @@ void run_gated(const KernelCall& c, cudaStream_t s) {
 
 template <Op OP, class T>
 void run_elementwise(const KernelCall& c, cudaStream_t s) {
-  constexpr int N = Vec<T>::N;
+  constexpr int B = 16;  // 8 measured 5% slower (QuickGELU, fp32 and bf16, 4096x14336)
+  constexpr int N = Vec<T, B>::N;
   const T* x = static_cast<const T*>(c.x);
   T* out = static_cast<T*>(c.out);
   int64_t n = c.tokens * c.width;
-  if (aligned16(x) && aligned16(out)) {
+  if (aligned_to(x, B) && aligned_to(out, B)) {
     int64_t nv = n / N;
     int64_t blocks = std::clamp<int64_t>((nv + 255) / 256, 1, kMaxGridX);
-    launch_kernel(elementwise_vec<OP, T>, dim3(unsigned(blocks)), dim3(256), 0, s, true, x, out, nv, n,
+    launch_kernel(elementwise_vec<OP, T, B>, dim3(unsigned(blocks)), dim3(256), 0, s, true, x, out, nv, n,
                   c.threshold);
   } else {
     int64_t blocks = std::min<int64_t>((n + 255) / 256, int64_t{1} << 20);
@@ -443,10 +453,13 @@ void run_norm(const KernelCall& c, cudaStream_t s) {
   int64_t hv = c.width / N;
   if (vec && hv <= 4 * 512) {
     // Up to 4 vectors a thread and 512 threads a block (256 up to 8 KiB rows,
-    // which measured best on the H100); wider rows take the two-pass path.
+    // which measured best on the H100; but RMSNorm's fp32 16 KiB rows measured
+    // 0.7% faster with 512 threads of 2 vectors than with 256 of 4, where 16-bit
+    // rows and FusedAddRMSNorm were no faster). Wider rows take the two-pass path.
     int h = int(hv);
+    constexpr bool wide_fp32 = !FUSED && sizeof(T) == 4;
     if (hv <= 256) run_norm_vec<T, FUSED, 1>(x, out, res, w, c, h, s);
-    else if (hv <= 512) run_norm_vec<T, FUSED, 2>(x, out, res, w, c, h, s);
+    else if (hv <= (wide_fp32 ? 1024 : 512)) run_norm_vec<T, FUSED, 2>(x, out, res, w, c, h, s);
     else run_norm_vec<T, FUSED, 4>(x, out, res, w, c, h, s);
   } else {
     unsigned grid = unsigned(std::min<int64_t>(c.tokens, kMaxGridX));
