@@ -59,7 +59,7 @@ __device__ __forceinline__ void wait_for_previous_kernel() {
 
 // ---------------------------------------------------------------- gated
 // One row of output per grid.y; grid.x tiles its dv vectors of B bytes
-// (run_gated picks B: 8 measured 1.0-1.4% faster than 16 at 4096x14336 and
+// (run_gated picks B: 8 measured 1.3-1.4% faster than 16 at 4096x14336 and
 // 16384x4096 in fp32 and bf16, where 16 was up to 1.2% behind torch.compile).
 // Both halves are loaded before any math. The body has no loop over rows:
 // with one, ptxas issued the second load after the activation of the first
@@ -93,17 +93,18 @@ __global__ void gated_scalar(const T* __restrict__ x, T* __restrict__ out, int64
 }
 
 // ---------------------------------------------------------------- elementwise
-// One vector per thread (more vectors per thread measured slower in 16-bit:
-// each thread then runs 16-32 activations back to back after its loads), then
-// at most one element of the scalar tail.
-template <Op OP, class T, int B>
+// One 16-byte vector per thread (more vectors per thread measured slower in
+// 16-bit: each thread then runs 16-32 activations back to back after its
+// loads; 8-byte vectors measured 5% slower for QuickGELU in fp32 and bf16),
+// then at most one element of the scalar tail.
+template <Op OP, class T>
 __global__ void elementwise_vec(const T* __restrict__ x, T* __restrict__ out, int64_t nv, int64_t n,
                                 float threshold) {
   wait_for_previous_kernel();
-  constexpr int N = Vec<T, B>::N;
+  constexpr int N = Vec<T>::N;
   const int64_t g = int64_t(blockIdx.x) * blockDim.x + threadIdx.x;
   for (int64_t i = g; i < nv; i += int64_t(gridDim.x) * blockDim.x) {
-    Vec<T, B> a = ldv<B>(x + i * N);
+    Vec<T> a = ldv(x + i * N);
 #pragma unroll
     for (int k = 0; k < N; ++k) a.e[k] = st<T>(act<OP, T>(ld(a.e[k]), threshold));
     stv(out + i * N, a);
@@ -354,7 +355,7 @@ constexpr int64_t kGatedScalarMax = int64_t{1} << 18;
 template <Op OP, class T>
 void run_gated(const KernelCall& c, cudaStream_t s) {
   // 16 bytes for GeluAndMul in fp16/bf16: its erf is the costliest activation
-  // and 8 elements a thread amortise the rest (8 bytes measured 1.2% slower).
+  // and 8 elements a thread amortise the rest (8 bytes measured 0.9-1.3% slower).
   constexpr int B = OP == Op::GeluAndMul && sizeof(T) == 2 ? 16 : 8;
   constexpr int N = Vec<T, B>::N;
   const T* x = static_cast<const T*>(c.x);
@@ -379,15 +380,14 @@ void run_gated(const KernelCall& c, cudaStream_t s) {
 
 template <Op OP, class T>
 void run_elementwise(const KernelCall& c, cudaStream_t s) {
-  constexpr int B = 16;  // 8 measured 5% slower (QuickGELU, fp32 and bf16, 4096x14336)
-  constexpr int N = Vec<T, B>::N;
+  constexpr int N = Vec<T>::N;
   const T* x = static_cast<const T*>(c.x);
   T* out = static_cast<T*>(c.out);
   int64_t n = c.tokens * c.width;
-  if (aligned_to(x, B) && aligned_to(out, B)) {
+  if (aligned16(x) && aligned16(out)) {
     int64_t nv = n / N;
     int64_t blocks = std::clamp<int64_t>((nv + 255) / 256, 1, kMaxGridX);
-    launch_kernel(elementwise_vec<OP, T, B>, dim3(unsigned(blocks)), dim3(256), 0, s, true, x, out, nv, n,
+    launch_kernel(elementwise_vec<OP, T>, dim3(unsigned(blocks)), dim3(256), 0, s, true, x, out, nv, n,
                   c.threshold);
   } else {
     int64_t blocks = std::min<int64_t>((n + 255) / 256, int64_t{1} << 20);
