@@ -5,8 +5,9 @@
 // elementwise ops add a scalar tail after the vectors. Norms: one block per
 // row, the row held in registers between the reduction and the normalisation,
 // so memory is read once; FusedAddRMSNorm over a few rows an SM stages rows
-// through shared memory instead. On sm_90 and newer every kernel but the
-// staged one is launched as a programmatic dependent launch.
+// through shared memory instead. On sm_90 and newer the norms (but the staged
+// one) and activations of up to kDependentMaxBlocks blocks are launched as
+// programmatic dependent launches.
 #pragma once
 
 #include "kernels/cuda/device_math.cuh"
@@ -47,13 +48,20 @@ __device__ __forceinline__ void stv(T* p, const Vec<T, B>& v) {
 // Programmatic dependent launch (sm_90 and newer; launch_kernel below sets it
 // up): a kernel may be scheduled while the previous kernel in the stream is
 // still finishing. Every kernel here calls this first, before it touches
-// memory: it waits until the previous kernel has completed and its writes are
-// visible, then lets the next kernel be scheduled in turn. What is saved is
-// the launch and ramp-up, 0.2-0.3 us a launch on the H100.
-__device__ __forceinline__ void wait_for_previous_kernel() {
+// memory, with the `dependent` it was launched with: it waits until the
+// previous kernel has completed and its writes are visible, then lets the next
+// kernel be scheduled in turn. What is saved is the launch and ramp-up,
+// 0.2-0.6 us a launch on the H100. But every block pays for the two
+// instructions even when launched the plain way (a few ns a block: fp32
+// GeluTanhAndMul at 16384x14336, 458752 blocks, 915.6 us with them and 910.0
+// us without), so activations with many blocks skip them behind a uniform
+// branch and are launched the plain way (run_gated, run_elementwise).
+__device__ __forceinline__ void wait_for_previous_kernel(bool dependent = true) {
 #if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 900
-  asm volatile("griddepcontrol.wait;\n" ::: "memory");
-  asm volatile("griddepcontrol.launch_dependents;\n" ::: "memory");
+  if (dependent) {
+    asm volatile("griddepcontrol.wait;\n" ::: "memory");
+    asm volatile("griddepcontrol.launch_dependents;\n" ::: "memory");
+  }
 #endif
 }
 
@@ -67,8 +75,9 @@ __device__ __forceinline__ void wait_for_previous_kernel() {
 // memory twice, and fp32 GeluAndMul ran 2.7% slower. Rows beyond grid.y's
 // limit take further launches (run_gated).
 template <Op OP, class T, int B>
-__global__ void gated_vec(const T* __restrict__ x, T* __restrict__ out, int64_t dv, float threshold) {
-  wait_for_previous_kernel();
+__global__ void gated_vec(const T* __restrict__ x, T* __restrict__ out, int64_t dv, float threshold,
+                          bool dependent) {
+  wait_for_previous_kernel(dependent);
   constexpr int N = Vec<T, B>::N;
   const int64_t c = int64_t(blockIdx.x) * blockDim.x + threadIdx.x;
   if (c >= dv) return;
@@ -84,8 +93,8 @@ __global__ void gated_vec(const T* __restrict__ x, T* __restrict__ out, int64_t 
 
 template <Op OP, class T>
 __global__ void gated_scalar(const T* __restrict__ x, T* __restrict__ out, int64_t tokens, int64_t d,
-                             float threshold) {
-  wait_for_previous_kernel();
+                             float threshold, bool dependent) {
+  wait_for_previous_kernel(dependent);
   int64_t j = int64_t(blockIdx.x) * blockDim.x + threadIdx.x;
   if (j >= d) return;
   for (int64_t r = blockIdx.y; r < tokens; r += gridDim.y)
@@ -99,8 +108,8 @@ __global__ void gated_scalar(const T* __restrict__ x, T* __restrict__ out, int64
 // then at most one element of the scalar tail.
 template <Op OP, class T>
 __global__ void elementwise_vec(const T* __restrict__ x, T* __restrict__ out, int64_t nv, int64_t n,
-                                float threshold) {
-  wait_for_previous_kernel();
+                                float threshold, bool dependent) {
+  wait_for_previous_kernel(dependent);
   constexpr int N = Vec<T>::N;
   const int64_t g = int64_t(blockIdx.x) * blockDim.x + threadIdx.x;
   for (int64_t i = g; i < nv; i += int64_t(gridDim.x) * blockDim.x) {
@@ -114,8 +123,9 @@ __global__ void elementwise_vec(const T* __restrict__ x, T* __restrict__ out, in
 }
 
 template <Op OP, class T>
-__global__ void elementwise_scalar(const T* __restrict__ x, T* __restrict__ out, int64_t n, float threshold) {
-  wait_for_previous_kernel();
+__global__ void elementwise_scalar(const T* __restrict__ x, T* __restrict__ out, int64_t n, float threshold,
+                                   bool dependent) {
+  wait_for_previous_kernel(dependent);
   for (int64_t i = int64_t(blockIdx.x) * blockDim.x + threadIdx.x; i < n; i += int64_t(gridDim.x) * blockDim.x)
     out[i] = st<T>(act<OP, T>(ld(x[i]), threshold));
 }
@@ -352,29 +362,44 @@ void launch_kernel(void (*k)(Params...), dim3 grid, dim3 block, size_t smem, cud
 // took 2.2-2.6 us at 1x14336 against 1.6 us this way.
 constexpr int64_t kGatedScalarMax = int64_t{1} << 18;
 
+// Activation launches of more blocks than this go the plain way (see
+// wait_for_previous_kernel). Below it the saving per launch outweighs the
+// cost per block: in a graph, bf16 SiluAndMul at 1024x4096 (4096 blocks) took
+// 9.5 us a launch dependent and 10.2 plain; event-timed, shapes of 16384 to
+// 32768 blocks measured the same either way.
+constexpr int64_t kDependentMaxBlocks = 16384;
+inline bool dependent_launch(int64_t blocks) { return blocks <= kDependentMaxBlocks; }
+
 template <Op OP, class T>
 void run_gated(const KernelCall& c, cudaStream_t s) {
   // 16 bytes for GeluAndMul in fp16/bf16: its erf is the costliest activation
   // and 8 elements a thread amortise the rest (8 bytes measured 0.9-1.3% slower).
   constexpr int B = OP == Op::GeluAndMul && sizeof(T) == 2 ? 16 : 8;
   constexpr int N = Vec<T, B>::N;
+  // Blocks of up to 256 threads; 128 for fp32 GeluAndMul, whose erfc keeps a
+  // thread longest between its loads and its store (128 measured 0.25-0.4%
+  // faster there at 1024x14336, 4096x14336 and 16384x4096, but 0.2-0.9% slower
+  // for SiluAndMul in fp32 and bf16).
+  constexpr int64_t kMaxThreads = OP == Op::GeluAndMul && sizeof(T) == 4 ? 128 : 256;
   const T* x = static_cast<const T*>(c.x);
   T* out = static_cast<T*>(c.out);
   if (c.width % N == 0 && aligned_to(x, B) && aligned_to(out, B) && c.tokens * c.width > kGatedScalarMax) {
     int64_t dv = c.width / N;
-    int64_t tiles = (dv + 255) / 256;
+    int64_t tiles = (dv + kMaxThreads - 1) / kMaxThreads;
     unsigned threads = round32((dv + tiles - 1) / tiles);
     for (int64_t r = 0; r < c.tokens; r += kMaxGridY) {
       unsigned rows = unsigned(std::min<int64_t>(c.tokens - r, kMaxGridY));
-      launch_kernel(gated_vec<OP, T, B>, dim3(unsigned(tiles), rows), dim3(threads), 0, s, true, x + r * 2 * c.width,
-                    out + r * c.width, dv, c.threshold);
+      const bool dep = dependent_launch(tiles * rows);
+      launch_kernel(gated_vec<OP, T, B>, dim3(unsigned(tiles), rows), dim3(threads), 0, s, dep, x + r * 2 * c.width,
+                    out + r * c.width, dv, c.threshold, dep);
     }
   } else {
     unsigned gy = unsigned(std::min<int64_t>(c.tokens, kMaxGridY));
     int64_t tiles = (c.width + 255) / 256;
     unsigned threads = round32((c.width + tiles - 1) / tiles);
-    launch_kernel(gated_scalar<OP, T>, dim3(unsigned(tiles), gy), dim3(threads), 0, s, true, x, out, c.tokens,
-                  c.width, c.threshold);
+    const bool dep = dependent_launch(tiles * gy);
+    launch_kernel(gated_scalar<OP, T>, dim3(unsigned(tiles), gy), dim3(threads), 0, s, dep, x, out, c.tokens,
+                  c.width, c.threshold, dep);
   }
 }
 
@@ -387,12 +412,14 @@ void run_elementwise(const KernelCall& c, cudaStream_t s) {
   if (aligned16(x) && aligned16(out)) {
     int64_t nv = n / N;
     int64_t blocks = std::clamp<int64_t>((nv + 255) / 256, 1, kMaxGridX);
-    launch_kernel(elementwise_vec<OP, T>, dim3(unsigned(blocks)), dim3(256), 0, s, true, x, out, nv, n,
-                  c.threshold);
+    const bool dep = dependent_launch(blocks);
+    launch_kernel(elementwise_vec<OP, T>, dim3(unsigned(blocks)), dim3(256), 0, s, dep, x, out, nv, n,
+                  c.threshold, dep);
   } else {
     int64_t blocks = std::min<int64_t>((n + 255) / 256, int64_t{1} << 20);
-    launch_kernel(elementwise_scalar<OP, T>, dim3(unsigned(blocks)), dim3(256), 0, s, true, x, out, n,
-                  c.threshold);
+    const bool dep = dependent_launch(blocks);
+    launch_kernel(elementwise_scalar<OP, T>, dim3(unsigned(blocks)), dim3(256), 0, s, dep, x, out, n,
+                  c.threshold, dep);
   }
 }
 
