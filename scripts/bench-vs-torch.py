@@ -230,8 +230,9 @@ def main():
               f"{r['kernels_ms'] * 1e3:.2f} us vs compiled {r['compiled_ms'] * 1e3:.2f} us")
     graphed = [r for r in rows if "compiled_graph_over_kernels_graph" in r]
     graph_behind = [r for r in graphed if r["compiled_graph_over_kernels_graph"] < 1.0]
-    print(f"\nIn CUDA graphs (per call): {len(graphed) - len(graph_behind)} of {len(graphed)} shapes at least as fast"
-          " as torch.compile")
+    if graphed:
+        print(f"\nIn CUDA graphs (per call): {len(graphed) - len(graph_behind)} of {len(graphed)} shapes at least"
+              " as fast as torch.compile")
     for r in graph_behind:
         print(f"  slower: {r['kernel']} {r['dtype']} {r['tokens']}x{r['width']}: "
               f"{r['kernels_graph_ms'] * 1e3:.2f} us vs compiled {r['compiled_graph_ms'] * 1e3:.2f} us")

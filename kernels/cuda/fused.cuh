@@ -72,8 +72,12 @@ __device__ __forceinline__ void wait_for_previous_kernel(bool dependent = true) 
 // Both halves are loaded before any math. The body has no loop over rows:
 // with one, ptxas issued the second load after the activation of the first
 // half (seen in the SASS of GeluAndMul, bf16 and fp32), each thread waited on
-// memory twice, and fp32 GeluAndMul ran 2.7% slower. Rows beyond grid.y's
-// limit take further launches (run_gated).
+// memory twice, and fp32 GeluAndMul ran 2.7% slower. Without it ptxas keeps
+// the loads first in every instance but GeluAndMul with 16-byte vectors (fp16,
+// bf16), where it still puts 5-6 of the 8 MUFU.EX2 before the second load to
+// stay within 32 registers (__launch_bounds__(256, 6) would keep the order at
+// 40 registers; not measured). Rows beyond grid.y's limit take further
+// launches (run_gated).
 template <Op OP, class T, int B>
 __global__ void gated_vec(const T* __restrict__ x, T* __restrict__ out, int64_t dv, float threshold,
                           bool dependent) {
