@@ -75,9 +75,9 @@ __device__ __forceinline__ void wait_for_previous_kernel(bool dependent = true) 
 // memory twice, and fp32 GeluAndMul ran 2.7% slower. Without it ptxas keeps
 // the loads first in every instance but GeluAndMul with 16-byte vectors (fp16,
 // bf16), where it still puts 5-6 of the 8 MUFU.EX2 before the second load to
-// stay within 32 registers (__launch_bounds__(256, 6) would keep the order at
-// 40 registers; not measured). Rows beyond grid.y's limit take further
-// launches (run_gated).
+// stay within 32 registers (__launch_bounds__(256, 6) keeps the order at 40
+// registers but measured 3.4-4.1% slower from 4096x14336 up). Rows beyond
+// grid.y's limit take further launches (for_row_chunks).
 template <Op OP, class T, int B>
 __global__ void gated_vec(const T* __restrict__ x, T* __restrict__ out, int64_t dv, float threshold,
                           bool dependent) {
@@ -95,14 +95,22 @@ __global__ void gated_vec(const T* __restrict__ x, T* __restrict__ out, int64_t 
   stv(out + (r * dv + c) * N, o);
 }
 
+// One element a thread, one row per grid.y like gated_vec, both halves loaded
+// with __ldg before any math. With plain loads ptxas put the second load after
+// the first half's activation wherever that has a branch (the slow-path checks
+// of fp32 division in SiluAndMul, MulAndSilu and GeluTanhAndMul), so each
+// thread waited on memory twice: fp32 SiluAndMul took 1.71 us a launch at
+// 1x14336 in a graph (1.32 now) and 398 us at 16384x4097 (307 now).
 template <Op OP, class T>
-__global__ void gated_scalar(const T* __restrict__ x, T* __restrict__ out, int64_t tokens, int64_t d,
-                             float threshold, bool dependent) {
+__global__ void gated_scalar(const T* __restrict__ x, T* __restrict__ out, int64_t d, float threshold,
+                             bool dependent) {
   wait_for_previous_kernel(dependent);
-  int64_t j = int64_t(blockIdx.x) * blockDim.x + threadIdx.x;
+  const int64_t j = int64_t(blockIdx.x) * blockDim.x + threadIdx.x;
   if (j >= d) return;
-  for (int64_t r = blockIdx.y; r < tokens; r += gridDim.y)
-    out[r * d + j] = gated<OP, T>(x[r * 2 * d + j], x[r * 2 * d + d + j], threshold);
+  const int64_t r = blockIdx.y;
+  const T a = __ldg(x + r * 2 * d + j);
+  const T b = __ldg(x + r * 2 * d + d + j);
+  out[r * d + j] = gated<OP, T>(a, b, threshold);
 }
 
 // ---------------------------------------------------------------- elementwise
@@ -374,36 +382,48 @@ constexpr int64_t kGatedScalarMax = int64_t{1} << 18;
 constexpr int64_t kDependentMaxBlocks = 16384;
 inline bool dependent_launch(int64_t blocks) { return blocks <= kDependentMaxBlocks; }
 
+// Calls f(first row, rows) for each run of at most kMaxGridY rows: the gated
+// kernels take one row per grid.y, so more rows take further launches.
+template <class F>
+void for_row_chunks(int64_t tokens, F f) {
+  for (int64_t r = 0; r < tokens; r += kMaxGridY) f(r, unsigned(std::min<int64_t>(tokens - r, kMaxGridY)));
+}
+
 template <Op OP, class T>
 void run_gated(const KernelCall& c, cudaStream_t s) {
   // 16 bytes for GeluAndMul in fp16/bf16: its erf is the costliest activation
   // and 8 elements a thread amortise the rest (8 bytes measured 0.9-1.3% slower).
   constexpr int B = OP == Op::GeluAndMul && sizeof(T) == 2 ? 16 : 8;
   constexpr int N = Vec<T, B>::N;
-  // Blocks of up to 256 threads; 128 for fp32 GeluAndMul, whose erfc keeps a
-  // thread longest between its loads and its store (128 measured 0.25-0.4%
-  // faster there at 1024x14336, 4096x14336 and 16384x4096, but 0.2-0.9% slower
-  // for SiluAndMul in fp32 and bf16).
-  constexpr int64_t kMaxThreads = OP == Op::GeluAndMul && sizeof(T) == 4 ? 128 : 256;
   const T* x = static_cast<const T*>(c.x);
   T* out = static_cast<T*>(c.out);
   if (c.width % N == 0 && aligned_to(x, B) && aligned_to(out, B) && c.tokens * c.width > kGatedScalarMax) {
     int64_t dv = c.width / N;
-    int64_t tiles = (dv + kMaxThreads - 1) / kMaxThreads;
+    // Blocks of up to 256 threads; 128 for fp32 GeluAndMul, whose erfc keeps
+    // a thread longest between its loads and its store, when that grid is
+    // launched the plain way (128 measured 0.25-0.9% faster there at
+    // 1024x14336, 4096x14336 and 16384x4096, but 0.2-0.9% slower for
+    // SiluAndMul in fp32 and bf16). Launched dependently, 128-thread blocks
+    // were slower: 1024x4096 took 23.6-23.8 us against 20.6 with 256.
+    int64_t max_threads = 256;
+    if (OP == Op::GeluAndMul && sizeof(T) == 4 &&
+        !dependent_launch((dv + 127) / 128 * std::min<int64_t>(c.tokens, kMaxGridY)))
+      max_threads = 128;
+    int64_t tiles = (dv + max_threads - 1) / max_threads;
     unsigned threads = round32((dv + tiles - 1) / tiles);
-    for (int64_t r = 0; r < c.tokens; r += kMaxGridY) {
-      unsigned rows = unsigned(std::min<int64_t>(c.tokens - r, kMaxGridY));
+    for_row_chunks(c.tokens, [&](int64_t r, unsigned rows) {
       const bool dep = dependent_launch(tiles * rows);
       launch_kernel(gated_vec<OP, T, B>, dim3(unsigned(tiles), rows), dim3(threads), 0, s, dep, x + r * 2 * c.width,
                     out + r * c.width, dv, c.threshold, dep);
-    }
+    });
   } else {
-    unsigned gy = unsigned(std::min<int64_t>(c.tokens, kMaxGridY));
     int64_t tiles = (c.width + 255) / 256;
     unsigned threads = round32((c.width + tiles - 1) / tiles);
-    const bool dep = dependent_launch(tiles * gy);
-    launch_kernel(gated_scalar<OP, T>, dim3(unsigned(tiles), gy), dim3(threads), 0, s, dep, x, out, c.tokens,
-                  c.width, c.threshold, dep);
+    for_row_chunks(c.tokens, [&](int64_t r, unsigned rows) {
+      const bool dep = dependent_launch(tiles * rows);
+      launch_kernel(gated_scalar<OP, T>, dim3(unsigned(tiles), rows), dim3(threads), 0, s, dep, x + r * 2 * c.width,
+                    out + r * c.width, c.width, c.threshold, dep);
+    });
   }
 }
 
