@@ -14,6 +14,9 @@
 #include "kernels/cuda/launch.hpp"
 
 #include <algorithm>
+#include <map>
+#include <mutex>
+#include <tuple>
 
 namespace kernels::gpu {
 namespace dev {
@@ -326,25 +329,28 @@ __global__ void rmsnorm_scalar(T* __restrict__ x, T* __restrict__ out, T* __rest
 // ---------------------------------------------------------------- dispatch
 inline unsigned round32(int64_t v) { return unsigned((v + 31) / 32 * 32); }
 
-// What the launches need to know of the current device, read once per device.
+// What the launches need to know of the current device, read once per device
+// (safe to call from several host threads).
 struct DeviceFacts {
+  int device = 0;
   int sms = 1;
   int cc_major = 0;
   int smem_optin = 48 * 1024;  // most dynamic shared memory a block may have
 };
 inline const DeviceFacts& device_facts() {
-  static DeviceFacts facts[64];
-  static bool known[64] = {};
+  constexpr int kMaxDevices = 64;
+  static DeviceFacts facts[kMaxDevices];
+  static std::once_flag read[kMaxDevices];
   int dev = 0;
   cudaGetDevice(&dev);
-  if (dev < 0 || dev >= 64) dev = 0;
-  if (!known[dev]) {
+  if (dev < 0 || dev >= kMaxDevices) dev = 0;
+  std::call_once(read[dev], [dev] {
     DeviceFacts& f = facts[dev];
+    f.device = dev;
     cudaDeviceGetAttribute(&f.sms, cudaDevAttrMultiProcessorCount, dev);
     cudaDeviceGetAttribute(&f.cc_major, cudaDevAttrComputeCapabilityMajor, dev);
     cudaDeviceGetAttribute(&f.smem_optin, cudaDevAttrMaxSharedMemoryPerBlockOptin, dev);
-    known[dev] = true;
-  }
+  });
   return facts[dev];
 }
 
@@ -459,20 +465,28 @@ bool try_staged(T* x, T* res, const T* w, const KernelCall& c, int hv, unsigned 
   const size_t smem = size_t(S) * 2 * size_t(hv) * sizeof(uint4);
   if (smem + 1024 > size_t(d.smem_optin)) return false;  // 1 KiB: the kernel's static shared memory
   auto kernel = rmsnorm_staged<T, VPT, S>;
-  // Blocks an SM for the last (threads, stage size) asked: the bench and most
-  // programs repeat one shape. One device model per process is assumed.
-  static unsigned last_threads = 0;
-  static size_t last_smem = 0;
-  static int per_sm = 0;
-  if (threads != last_threads || smem != last_smem) {
-    per_sm = 0;
-    if (cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, int(smem)) != cudaSuccess ||
-        cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per_sm, kernel, int(threads), smem) != cudaSuccess) {
-      cudaGetLastError();  // not this launch's error: the plain kernel runs instead
-      per_sm = 0;
+  // Blocks an SM, found once per (device, threads, stage size). The kernel's
+  // dynamic shared memory limit is only ever raised, so that a launch from
+  // another host thread never finds it lowered below what that launch needs.
+  static std::mutex mutex;
+  static std::map<std::tuple<int, unsigned, size_t>, int> blocks_per_sm;
+  static std::map<int, size_t> smem_allowed;
+  int per_sm = 0;
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    auto [it, added] = blocks_per_sm.try_emplace(std::make_tuple(d.device, threads, smem), 0);
+    if (added) {
+      size_t& allowed = smem_allowed[d.device];
+      if (smem > allowed && cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, int(smem)) ==
+                                cudaSuccess)
+        allowed = smem;
+      if (smem > allowed ||
+          cudaOccupancyMaxActiveBlocksPerMultiprocessor(&it->second, kernel, int(threads), smem) != cudaSuccess) {
+        cudaGetLastError();  // not this launch's error: the plain kernel runs instead
+        it->second = 0;
+      }
     }
-    last_threads = threads;
-    last_smem = smem;
+    per_sm = it->second;
   }
   if (per_sm < 2) return false;  // one block an SM (fp32 at width 8192) measured slower than the plain kernel
   // Equal rows per block: the grid is the fewest blocks that keep the per-block row count.
