@@ -167,7 +167,7 @@ Status calibrate(Machine& m, cudaStream_t s) {
   DeviceMemory a, b;
   if (cudaMalloc(&a.p, bytes) != cudaSuccess || cudaMalloc(&b.p, bytes) != cudaSuccess)
     return Error{"memory", "cannot allocate the copy-bandwidth buffers"};
-  cudaMemset(a.p, 1, bytes);
+  KB_TRY(cudaMemsetAsync(a.p, 1, bytes, s), "cudaMemsetAsync");
   auto copies = time_calls(s, 3, 20, [&](int) -> Status {
     cudaError_t e = cudaMemcpyAsync(b.p, a.p, bytes, cudaMemcpyDeviceToDevice, s);
     if (e != cudaSuccess) return cuda_error(e, "cudaMemcpyAsync");
@@ -240,18 +240,24 @@ Result<BenchRow> run_row(const Machine& m, const BenchPlan& plan, Op op, DType t
     return k_call;
   };
 
-  // Inputs for set 0, copied to the others on the device.
+  // Inputs for set 0, copied to the others on the device. Everything goes
+  // through s: s does not wait for the legacy default stream, where a plain
+  // cudaMemset or a pageable cudaMemcpy (which may return before its DMA has
+  // landed) could still be running when the kernel being verified reads its
+  // inputs or writes its output. (A verification of fp32 GeluAndMul 64x4097
+  // failed once on the H100 with plain calls there; this race is the one
+  // cause found.)
   HostBuffers host;
   size_buffers(c, host);
   fill_inputs(c, host, 42);
   KernelCall c0 = at(0);
   auto up = [&](void* dst, const std::vector<uint8_t>& v) {
-    return v.empty() ? cudaSuccess : cudaMemcpy(dst, v.data(), v.size(), cudaMemcpyHostToDevice);
+    return v.empty() ? cudaSuccess : cudaMemcpyAsync(dst, v.data(), v.size(), cudaMemcpyHostToDevice, s);
   };
   KB_TRY(up(c0.x, host.x), "upload x");
   KB_TRY(up(const_cast<void*>(c0.weight), host.weight), "upload weight");
   KB_TRY(up(c0.residual, host.residual), "upload residual");
-  if (!host.out.empty()) KB_TRY(cudaMemset(c0.out, 0xff, host.out.size()), "poison output");
+  if (!host.out.empty()) KB_TRY(cudaMemsetAsync(c0.out, 0xff, host.out.size(), s), "poison output");
   for (uint64_t k = 1; k < sets; ++k)
     KB_TRY(cudaMemcpyAsync(base + k * set_bytes, base, set_bytes, cudaMemcpyDeviceToDevice, s), "copy inputs");
 
