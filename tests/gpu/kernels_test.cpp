@@ -94,6 +94,7 @@ TEST_CASE("launches from several host threads at once stay correct", "[gpu]") {
     int64_t width;
     bool ok = false;
     bool passed = false;
+    std::string error = {};  // the first failed call's message
   };
   std::vector<Job> jobs{{DType::BF16, 8192}, {DType::BF16, 6144}, {DType::F16, 8192}, {DType::F16, 5120},
                         {DType::F32, 4096}, {DType::F32, 3072}, {DType::F32, 1024}, {DType::BF16, 2048}};
@@ -104,13 +105,14 @@ TEST_CASE("launches from several host threads at once stay correct", "[gpu]") {
       for (int round = 0; round < 3; ++round)
         for (Op op : {Op::FusedAddRMSNorm, Op::SiluAndMul}) {
           auto v = verify_on_device(op, job.dtype, Shape{300, job.width});
+          if (!v.ok() && job.error.empty()) job.error = std::string(op_name(op)) + ": " + v.error().message;
           job.ok = job.ok && v.ok();
           job.passed = job.passed && v.ok() && v->passed();
         }
     });
   for (std::thread& t : threads) t.join();
   for (const Job& job : jobs) {
-    INFO(dtype_name(job.dtype) << " width " << job.width);
+    INFO(dtype_name(job.dtype) << " width " << job.width << " " << job.error);
     CHECK(job.ok);
     CHECK(job.passed);
   }
