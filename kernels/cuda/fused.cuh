@@ -106,32 +106,46 @@ __global__ void gated_vec(const T* __restrict__ x, T* __restrict__ out, int64_t 
 // division in SiluAndMul, MulAndSilu and GeluTanhAndMul), so each thread
 // waited on memory twice: fp32 SiluAndMul took 1.71 us a launch at 1x14336 in
 // a graph (1.32 now). Calls of at most kGatedScalarMax outputs take one
-// element a thread (the work spread over the most SMs); larger ones 8 bytes of
-// each half (K = 2 in fp32, 4 in 16-bit), which keeps enough bytes in flight:
-// bf16 SiluAndMul at 16384x4097 went from 55% of copy (243.7 us) at one
-// element to 91% (146.5 us), fp32 from 87% to 100%. 16-bit GeluAndMul reaches
-// 77%: ptxas puts one MUFU among its eight loads there, and its erf is the
-// costliest activation (not pursued).
-template <Op OP, class T, int K>
+// element a thread (the work spread over the most SMs); larger ones 8 bytes
+// of each half (K = 2 in fp32, 4 in 16-bit), which keeps enough bytes in
+// flight: bf16 SiluAndMul at 16384x4097 went from 55% of copy (243.7 us) at
+// one element to 92% (145.4 us), fp32 from 87% to 100%.
+//
+// A thread's elements are S apart. S = kScalarBlock, the block size fixed at
+// compile time, for rows of at least kScalarBlock * K: the K loads of a half
+// then sit at constant offsets from one address. With the stride read from
+// blockDim.x (S = 0) each load needs its own 64-bit address; 16-bit
+// GeluAndMul then ran out of its 32 registers, ptxas put a MUFU among the
+// loads, and it reached 77.7% of copy at 16384x4097 against 89.3% now
+// (the other ops gained 0.4-1.9%). Narrower rows keep S = 0 and blocks of
+// about width / K threads: with 256 threads to a row of 300, bf16 GeluAndMul
+// took 108.8 us at 100000x300 against 87.8.
+constexpr int kScalarBlock = 256;
+
+template <Op OP, class T, int K, int S>
 __global__ void gated_scalar(const T* __restrict__ x, T* __restrict__ out, int64_t d, float threshold,
                              bool dependent) {
   wait_for_previous_kernel(dependent);
-  const int64_t j0 = int64_t(blockIdx.x) * blockDim.x * K + threadIdx.x;
+  const int stride = S ? S : int(blockDim.x);
+  const int64_t j0 = int64_t(blockIdx.x) * stride * K + threadIdx.x;
   if (j0 >= d) return;
   const int64_t r = blockIdx.y;
-  const T* row = x + r * 2 * d;
+  // With S fixed, element k is at a constant offset from this thread's first;
+  // otherwise indexed from the row as it was measured (8% faster that way for
+  // 16-bit GeluAndMul at 100000x300).
+  const T* base = x + r * 2 * d + (S ? j0 : 0);
   T a[K], b[K];
 #pragma unroll
   for (int k = 0; k < K; ++k) {
-    const int64_t j = j0 + int64_t(k) * blockDim.x;
+    const int64_t j = j0 + int64_t(k) * stride;
     if (j < d) {
-      a[k] = __ldg(row + j);
-      b[k] = __ldg(row + d + j);
+      a[k] = __ldg(base + (S ? int64_t(k) * S : j));
+      b[k] = __ldg(base + d + (S ? int64_t(k) * S : j));
     }
   }
 #pragma unroll
   for (int k = 0; k < K; ++k) {
-    const int64_t j = j0 + int64_t(k) * blockDim.x;
+    const int64_t j = j0 + int64_t(k) * stride;
     if (j < d) out[r * d + j] = gated<OP, T>(a[k], b[k], threshold);
   }
 }
@@ -418,15 +432,15 @@ void for_row_chunks(int64_t tokens, F f) {
   for (int64_t r = 0; r < tokens; r += kMaxGridY) f(r, unsigned(std::min<int64_t>(tokens - r, kMaxGridY)));
 }
 
-template <Op OP, class T, int K>
+template <Op OP, class T, int K, int S>
 void run_gated_scalar(const KernelCall& c, cudaStream_t s) {
   const T* x = static_cast<const T*>(c.x);
   T* out = static_cast<T*>(c.out);
-  int64_t tiles = (c.width + 256 * K - 1) / (256 * K);
-  unsigned threads = round32(((c.width + tiles - 1) / tiles + K - 1) / K);
+  int64_t tiles = (c.width + kScalarBlock * K - 1) / (kScalarBlock * K);
+  unsigned threads = S ? S : round32(((c.width + tiles - 1) / tiles + K - 1) / K);
   for_row_chunks(c.tokens, [&](int64_t r, unsigned rows) {
     const bool dep = dependent_launch(tiles * rows);
-    launch_kernel(gated_scalar<OP, T, K>, dim3(unsigned(tiles), rows), dim3(threads), 0, s, dep, x + r * 2 * c.width,
+    launch_kernel(gated_scalar<OP, T, K, S>, dim3(unsigned(tiles), rows), dim3(threads), 0, s, dep, x + r * 2 * c.width,
                   out + r * c.width, c.width, c.threshold, dep);
   });
 }
@@ -459,9 +473,11 @@ void run_gated(const KernelCall& c, cudaStream_t s) {
                     out + r * c.width, dv, c.threshold, dep);
     });
   } else if (c.tokens * c.width <= kGatedScalarMax) {
-    run_gated_scalar<OP, T, 1>(c, s);
+    run_gated_scalar<OP, T, 1, 0>(c, s);
+  } else if (c.width >= kScalarBlock * int64_t(8 / sizeof(T))) {
+    run_gated_scalar<OP, T, 8 / sizeof(T), kScalarBlock>(c, s);
   } else {
-    run_gated_scalar<OP, T, 8 / sizeof(T)>(c, s);
+    run_gated_scalar<OP, T, 8 / sizeof(T), 0>(c, s);
   }
 }
 

@@ -19,11 +19,14 @@ namespace {
 // nothing. 300 rows is 2 to 8 rows an SM on GPUs of 38 to 150 SMs, where
 // FusedAddRMSNorm takes its staged kernel. 70000 rows is more than one launch's
 // grid.y (65535) for the gated paths: width 8 the vector one, width 7 (and
-// width 8 misaligned) the scalar one.
+// width 8 misaligned) the scalar one. Over 2^18 outputs the gated scalar
+// kernel takes several elements a thread: 80x4097 with the block size fixed
+// at compile time (its last block holds one element of each row), 70000x7
+// with the block size read at run time.
 const std::vector<Shape> kShapes{{0, 4096}, {1, 1},     {1, 7},    {1, 4097},  {3, 1},      {5, 7},
                                  {3, 4097}, {1, 4096},  {2, 4096}, {7, 14336}, {20, 14336}, {4, 24},
                                  {130, 8},  {5, 2048},  {3, 1024}, {9, 1000},  {17, 4096},  {300, 4096},
-                                 {300, 2048}, {70000, 8}, {70000, 7}};
+                                 {300, 2048}, {70000, 8}, {70000, 7}, {80, 4097}};
 
 void check_op(Op op, const VerifyOptions& options = {}) {
   for (DType t : kAllDTypes) {
