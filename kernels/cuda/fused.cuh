@@ -154,9 +154,9 @@ __global__ void gated_scalar(const T* __restrict__ x, T* __restrict__ out, int64
 // One 16-byte vector per thread and no loop (more vectors per thread measured
 // slower in 16-bit: each thread then runs 16-32 activations back to back after
 // its loads; 8-byte vectors measured 5% slower for QuickGELU in fp32 and bf16;
-// a grid-stride loop that ran once cost 2-8% a launch in a graph from 1x4096
-// to 128x14336, e.g. bf16 NewGELU 16x4096 1.41 -> 1.32 us), then at most one
-// element of the scalar tail. Vectors beyond one launch's grid take further
+// a grid-stride loop that ran once cost 1-6% a launch in a graph on shapes
+// from 1x14336 to 1024x4096, e.g. bf16 NewGELU 16x4096 1.41 -> 1.32 us), then
+// at most one element of the scalar tail. Vectors beyond one launch's grid take further
 // launches (run_elementwise).
 template <Op OP, class T>
 __global__ void elementwise_vec(const T* __restrict__ x, T* __restrict__ out, int64_t nv, int64_t n,
