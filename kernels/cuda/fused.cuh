@@ -156,8 +156,8 @@ __global__ void gated_scalar(const T* __restrict__ x, T* __restrict__ out, int64
 // its loads; 8-byte vectors measured 5% slower for QuickGELU in fp32 and bf16;
 // a grid-stride loop that ran once cost 1-6% a launch in a graph on shapes
 // from 1x14336 to 1024x4096, e.g. bf16 NewGELU 16x4096 1.41 -> 1.32 us), then
-// at most one element of the scalar tail. Vectors beyond one launch's grid take further
-// launches (run_elementwise).
+// at most one element of the scalar tail. One launch covers any buffer: 2^31 - 1
+// blocks of 128 threads are 4 TiB of vectors.
 template <Op OP, class T>
 __global__ void elementwise_vec(const T* __restrict__ x, T* __restrict__ out, int64_t nv, int64_t n,
                                 float threshold, bool dependent) {
@@ -496,15 +496,10 @@ void run_elementwise(const KernelCall& c, cudaStream_t s) {
     // 1792 vectors on, 1.2-1.3 us whatever the block size.
     const int64_t nv = n / N;
     const int64_t threads = (nv + 255) / 256 < 4 ? 128 : 256;
-    const int64_t per_launch = kMaxGridX * threads;
-    for (int64_t v0 = 0; v0 < nv || v0 == 0; v0 += per_launch) {
-      const int64_t part = std::min(nv - v0, per_launch);
-      const int64_t elements = v0 + part == nv ? n - v0 * N : part * N;  // the tail goes with the last part
-      const int64_t blocks = std::max<int64_t>((part + threads - 1) / threads, 1);
-      const bool dep = dependent_launch(blocks);
-      launch_kernel(elementwise_vec<OP, T>, dim3(unsigned(blocks)), dim3(unsigned(threads)), 0, s, dep,
-                    x + v0 * N, out + v0 * N, part, elements, c.threshold, dep);
-    }
+    const int64_t blocks = std::max<int64_t>((nv + threads - 1) / threads, 1);
+    const bool dep = dependent_launch(blocks);
+    launch_kernel(elementwise_vec<OP, T>, dim3(unsigned(blocks)), dim3(unsigned(threads)), 0, s, dep, x, out, nv,
+                  n, c.threshold, dep);
   } else {
     int64_t blocks = std::min<int64_t>((n + 255) / 256, int64_t{1} << 20);
     const bool dep = dependent_launch(blocks);
