@@ -120,9 +120,7 @@ def time_ms(fn, inputs, warmup, iterations):
         result = fn(*args)
         ends[i].record()
         kept.append(result)
-        del result
     torch.cuda.synchronize()
-    del kept
     samples = sorted(s.elapsed_time(e) for s, e in zip(starts, ends))
     n = len(samples)
     mid = (n - 1) / 2
