@@ -55,6 +55,6 @@ RunOptions in_source_dir() {
   return o;
 }
 
-std::string shared_path(const std::string& relative) { return std::string(KERNELS_SHARED_DIR) + "/" + relative; }
+std::string data_path(const std::string& relative) { return source_path("tests/data/" + relative); }
 
 }  // namespace kernels::test

@@ -48,6 +48,6 @@ std::string source_path(const std::string& relative);  // KERNELS_SOURCE_DIR/rel
 // Options that run the binary in the source tree, so relative paths such as
 // tests/data/... and examples/... resolve.
 RunOptions in_source_dir();
-std::string shared_path(const std::string& relative);  // ../shared/relative
+std::string data_path(const std::string& relative);  // KERNELS_SOURCE_DIR/tests/data/relative
 
 }  // namespace kernels::test

@@ -6,7 +6,7 @@
 using kernels::lockfile::Dependency;
 using kernels::lockfile::parse_dependencies;
 using kernels::lockfile::read_dependencies;
-using kernels::test::shared_path;
+using kernels::test::data_path;
 using kernels::test::TempDir;
 
 namespace {
@@ -27,17 +27,17 @@ std::string parse_error(const std::string& toml, const char* code = "dependency"
 }  // namespace
 
 TEST_CASE("dependencies of the upstream fixture projects, in document order", "[lockfile][dependencies]") {
-  auto deps = read_dependencies(shared_path("fixtures/upstream-kernels/kernel_locking"));
+  auto deps = read_dependencies(data_path("upstream-kernels/kernel_locking"));
   REQUIRE(deps.ok());
   REQUIRE(deps->size() == 2);
   CHECK((*deps)[0].repo_id == "kernels-community/relu");
   CHECK((*deps)[0].version == 1u);
   CHECK_FALSE((*deps)[0].revision);
   CHECK((*deps)[0].ref() == "v1");
-  CHECK((*deps)[0].where == shared_path("fixtures/upstream-kernels/kernel_locking") + "/pyproject.toml:2");
+  CHECK((*deps)[0].where == data_path("upstream-kernels/kernel_locking") + "/pyproject.toml:2");
   CHECK((*deps)[1].repo_id == "kernels-test/versions");
   CHECK((*deps)[1].ref() == "v2");
-  CHECK((*deps)[1].where == shared_path("fixtures/upstream-kernels/kernel_locking") + "/pyproject.toml:3");
+  CHECK((*deps)[1].where == data_path("upstream-kernels/kernel_locking") + "/pyproject.toml:3");
 }
 
 TEST_CASE("dependencies keep document order, not key order, in every TOML form", "[lockfile][dependencies]") {

@@ -11,7 +11,7 @@ using kernels::lockfile::parse_lock;
 using kernels::lockfile::read_lock;
 using kernels::lockfile::serialize_lock;
 using kernels::lockfile::VariantLock;
-using kernels::test::shared_path;
+using kernels::test::data_path;
 using kernels::test::TempDir;
 
 namespace {
@@ -33,12 +33,12 @@ std::string syntax_error(const std::string& text) {
 }  // namespace
 
 TEST_CASE("kernels.lock files written by Python read and write back byte for byte", "[lockfile][reader]") {
-  for (const char* name : {"fixtures/upstream-kernels/kernel_locking/kernels.lock",
-                           "fixtures/upstream-kernels/layer_locking/kernels.lock"}) {
+  for (const char* name : {"upstream-kernels/kernel_locking/kernels.lock",
+                           "upstream-kernels/layer_locking/kernels.lock"}) {
     INFO(name);
-    auto bytes = read_file(shared_path(name));
+    auto bytes = read_file(data_path(name));
     REQUIRE(bytes.ok());
-    auto lock = read_lock(shared_path(name));
+    auto lock = read_lock(data_path(name));
     REQUIRE(lock.ok());
     auto again = serialize_lock(*lock);
     REQUIRE(again.ok());
@@ -48,7 +48,7 @@ TEST_CASE("kernels.lock files written by Python read and write back byte for byt
 
 TEST_CASE("read_lock keeps the entries and variants of the upstream fixture in file order", "[lockfile][reader]") {
   // Counts and values from the fixture (grep '"hash_type"' | wc -l: 56 = 52 + 4).
-  auto lock = read_lock(shared_path("fixtures/upstream-kernels/kernel_locking/kernels.lock"));
+  auto lock = read_lock(data_path("upstream-kernels/kernel_locking/kernels.lock"));
   REQUIRE(lock.ok());
   REQUIRE(lock->kernels.size() == 2);
   const auto& relu = lock->kernels[0];
@@ -170,7 +170,7 @@ TEST_CASE("read_lock of a missing file is an io error naming it", "[lockfile][re
 }
 
 TEST_CASE("parse_lock never crashes: every truncation and many corruptions of a real lock", "[lockfile][reader]") {
-  auto bytes = read_file(shared_path("fixtures/upstream-kernels/layer_locking/kernels.lock"));
+  auto bytes = read_file(data_path("upstream-kernels/layer_locking/kernels.lock"));
   REQUIRE(bytes.ok());
   const std::string& text = *bytes;
   std::size_t failures = 0;

@@ -18,7 +18,7 @@ using kernels::lockfile::render_check;
 using kernels::lockfile::VariantLock;
 using kernels::lockfile::write_lock_if_changed;
 using kernels::lockfile::WriteOutcome;
-using kernels::test::shared_path;
+using kernels::test::data_path;
 using kernels::test::TempDir;
 
 namespace {
@@ -129,7 +129,7 @@ TEST_CASE("check_lock: current when the bytes match, including the upstream fixt
        VariantLock{"torch-cuda", "sha256-b6b786e496802bc3d1ae59cb48acb419d99ca1ffbeee0fecbf16238e36c00842"},
        VariantLock{"torch-rocm", "sha256-0ca53208b80507e0b592cbfb7c0c9b5f22a4def6413b809c551dabbea1e2ac86"},
        VariantLock{"torch-xpu", "sha256-09b9d84cb273d71a081daef373c42bec0691620591822e44a6811833f896b810"}}}}};
-  auto fixture = check_lock(shared_path("fixtures/upstream-kernels/layer_locking/kernels.lock"), versions);
+  auto fixture = check_lock(data_path("upstream-kernels/layer_locking/kernels.lock"), versions);
   REQUIRE(fixture.ok());
   CHECK(fixture->current);
 }
