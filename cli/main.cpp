@@ -11,6 +11,7 @@
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/term.hpp"
+#include "cli/version.hpp"
 
 namespace {
 
@@ -28,7 +29,7 @@ int main(int argc, char** argv) {
   using namespace kernels::cli;
   CLI::App app{kDescription, "kernels"};
   app.footer(kFooter);
-  app.set_version_flag("--version", std::string("kernels ") + KERNELS_VERSION);
+  app.set_version_flag("--version", version_text());
   app.require_subcommand(0, 1);
 
   bool quiet = false;

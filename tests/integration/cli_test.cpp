@@ -1,13 +1,28 @@
 #include <catch2/catch.hpp>
 
+#include <regex>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "hub/http.hpp"
 #include "tests/support/process.hpp"
 
 using kernels::test::run_kernels;
 
-TEST_CASE("kernels --version prints the version", "[cli]") {
+TEST_CASE("kernels --version prints the version, commit, build, CUDA code and libraries", "[cli]") {
   auto r = run_kernels({"--version"});
   CHECK(r.exit_code == 0);
-  CHECK(r.out == std::string("kernels ") + KERNELS_VERSION + "\n");
+  std::vector<std::string> lines;
+  std::istringstream in(r.out);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  REQUIRE(lines.size() == 5);
+  CHECK(lines[0] == std::string("kernels ") + KERNELS_VERSION);
+  CHECK(std::regex_match(lines[1], std::regex("commit: ([0-9a-f]{12}(-dirty)?|unknown)")));
+  CHECK(lines[2].rfind("build: ", 0) == 0);
+  CHECK(std::regex_match(lines[3], std::regex("CUDA kernels: (sm_[0-9]+ )+\\+ PTX compute_[0-9]+ \\(nvcc .*\\)|"
+                                               "CUDA kernels: not built .*")));
+  CHECK(lines[4].rfind("libraries: libcurl " + kernels::hub::curl_version_string() + ", OpenSSL ", 0) == 0);
 }
 
 TEST_CASE("kernels without a command prints help on stderr and exits 2", "[cli]") {

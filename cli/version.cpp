@@ -1,0 +1,27 @@
+#include "cli/version.hpp"
+
+#include <CLI/Version.hpp>
+#include <nlohmann/json.hpp>
+#include <openssl/crypto.h>
+#include <toml.hpp>
+
+#include "hub/http.hpp"
+
+namespace kernels::cli {
+
+extern const char* const kBuildCommit;  // build_info.cpp, generated at build time
+
+std::string version_text() {
+  std::string out = std::string("kernels ") + KERNELS_VERSION + "\n";
+  out += std::string("commit: ") + kBuildCommit + "\n";
+  out += std::string("build: ") + KERNELS_BUILD_TYPE + ", " + KERNELS_COMPILER + "\n";
+  out += std::string("CUDA kernels: ") + KERNELS_CUDA_DESCRIPTION + "\n";
+  out += "libraries: libcurl " + hub::curl_version_string() + ", " + OpenSSL_version(OPENSSL_VERSION) +
+         ", nlohmann-json " + std::to_string(NLOHMANN_JSON_VERSION_MAJOR) + "." +
+         std::to_string(NLOHMANN_JSON_VERSION_MINOR) + "." + std::to_string(NLOHMANN_JSON_VERSION_PATCH) +
+         ", toml11 " + std::to_string(TOML11_VERSION_MAJOR) + "." + std::to_string(TOML11_VERSION_MINOR) + "." +
+         std::to_string(TOML11_VERSION_PATCH) + ", CLI11 " + CLI11_VERSION;
+  return out;
+}
+
+}  // namespace kernels::cli
