@@ -7,11 +7,13 @@
 #include <iostream>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/term.hpp"
 #include "cli/version.hpp"
+#include "util/edit_distance.hpp"
 
 namespace {
 
@@ -62,6 +64,20 @@ int main(int argc, char** argv) {
     return app.exit(e);
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
+  } catch (const CLI::ExtrasError& e) {
+    // A first word that is no command: most likely a mistyped one.
+    std::vector<std::string> extras = app.remaining();
+    if (app.get_subcommands().empty() && !extras.empty() && !extras.front().empty() &&
+        extras.front().front() != '-') {
+      std::vector<std::string> names;
+      for (const CLI::App* sub : app.get_subcommands({})) names.push_back(sub->get_name());
+      std::cerr << "kernels: '" << extras.front() << "' is not a kernels command";
+      if (auto guess = kernels::nearest(extras.front(), names)) std::cerr << "; did you mean '" << *guess << "'?";
+      std::cerr << "\nRun `kernels help` for the list of commands.\n";
+      return kExitUsage;
+    }
+    app.exit(e);
+    return kExitUsage;
   } catch (const CLI::ParseError& e) {
     app.exit(e);
     return kExitUsage;
