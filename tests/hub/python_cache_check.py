@@ -15,7 +15,8 @@ With HF_HUB_OFFLINE=1 (set here, before huggingface_hub is imported), for each f
   - with --revision, hf_hub_download(revision=REV) finds it through refs/REV, which holds
     SHA with no newline;
 then snapshot_download(revision=SHA, allow_patterns=[FILE ...]) returns snapshots/SHA with
-every file, and blobs/ holds no *.incomplete leftovers. Prints one line per failure and
+every file (huggingface_hub >= 1.22 needs trees/SHA.json for that offline: without it, it goes
+to the network and fails), and blobs/ holds no *.incomplete leftovers. Prints one line per failure and
 exits 1 if there was any, else prints a summary and exits 0.
 """
 import argparse
@@ -120,7 +121,13 @@ def main():
                 if not os.path.isfile(os.path.join(snap, name)):
                     fail(f"{name}: missing from snapshot_download's folder")
         except Exception as e:  # noqa: BLE001
-            fail(f"snapshot_download(allow_patterns={len(files)} files): {type(e).__name__}: {e}")
+            hint = ""
+            trees = os.path.join(repo_dir, "trees", args.commit + ".json")
+            if not os.path.exists(trees):
+                hint = (f" (no {os.path.relpath(trees, cache)}: huggingface_hub >= 1.22 lists the tree at a commit from"
+                        " that file offline and goes to the network without it)")
+            fail(f"snapshot_download(allow_patterns={len(files)} files): {type(e).__name__}: "
+                 f"{str(e).splitlines()[0] if str(e) else ''}{hint}")
 
     leftovers = glob.glob(os.path.join(glob.escape(repo_dir), "blobs", "*.incomplete"))
     for leftover in leftovers:
