@@ -3,18 +3,36 @@
 // bench/kNN, each one commit on main and branch v1 holding VARIANTS build
 // variants of FILES files (one of them stored through LFS), and
 // PROJECT/pyproject.toml depending on every repo at version 1.
+//
+// With --download it writes a download benchmark instead: --repos repos
+// bench/dlNN (default 4), each one commit on main and v1 with one build
+// variant (--variant, default torch210-cxx11-cu128-x86_64-linux) whose files
+// total --mib MiB over all repos (default 2048) in --files files (default
+// 200): mostly LFS .so files of random bytes, a few small .py files and a
+// metadata.json with a correct digest; PROJECT/pyproject.toml depends on
+// every repo at version 1.
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
+#include <map>
+#include <stdexcept>
 #include <fstream>
 #include <iostream>
 #include <string>
 #include <vector>
 
+#include <chrono>
+#include <cstdint>
+
 #include "tests/hub/fixture_repo.hpp"
+#include "tests/hub/kernel_variant.hpp"
 
 namespace {
+
+using kernels::hub_emulator::FixtureRepo;
 
 // Realistic variant names: torch versions × backends.
 std::vector<std::string> variant_names(int count) {
@@ -37,6 +55,80 @@ std::string repo_name(int i) {
   return buf;
 }
 
+// Random bytes, fast: splitmix64, eight bytes a step (about a GB/s, so 2 GiB
+// take seconds).
+void fill_random(std::string& out, std::size_t size, std::uint64_t seed) {
+  out.resize(size);
+  std::size_t i = 0;
+  auto next = [&seed] {
+    std::uint64_t z = (seed += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+  };
+  for (; i + 8 <= size; i += 8) {
+    std::uint64_t v = next();
+    std::memcpy(out.data() + i, &v, 8);
+  }
+  std::uint64_t v = next();
+  std::memcpy(out.data() + i, &v, size - i);
+}
+
+struct DownloadSet {
+  int repos = 4;
+  int files = 200;
+  std::uint64_t mib = 2048;
+  std::string variant = "torch210-cxx11-cu128-x86_64-linux";
+};
+
+// The --download mode (see the top of this file). Returns the pyproject.toml text.
+std::string write_download_set(const std::string& root, const DownloadSet& set) {
+  namespace hub = kernels::hub_emulator;
+  const int per_repo = std::max(3, set.files / set.repos);
+  const int py_files = std::max(1, per_repo / 10);   // small .py files
+  const int so_files = per_repo - py_files - 1;      // the rest but metadata.json: LFS
+  const std::uint64_t total = set.mib * 1024 * 1024;
+  const std::uint64_t so_count = static_cast<std::uint64_t>(so_files) * static_cast<std::uint64_t>(set.repos);
+  std::string pyproject = "[project]\nname = \"bench-download\"\nversion = \"0.1.0\"\n\n[tool.kernels.dependencies]\n";
+  std::string content;
+  std::uint64_t written = 0, index = 0;
+  for (int r = 0; r < set.repos; ++r) {
+    char name[32];
+    std::snprintf(name, sizeof name, "bench/dl%02d", r);
+    FixtureRepo repo(root, name);
+    repo.write("README.md", std::string("# ") + name + "\n");
+    const std::string module = "dl" + std::to_string(r);
+    const std::string dir = "build/" + set.variant + "/";
+    std::map<std::string, std::string> digest;
+    for (int f = 0; f < py_files; ++f) {
+      std::string rel = module + "/" + (f == 0 ? std::string("__init__") : "part" + std::to_string(f)) + ".py";
+      std::string text = "# " + std::string(name) + " " + rel + "\nVALUE = " + std::to_string(f) + "\n";
+      repo.write(dir + rel, text);
+      digest[rel] = hub::sha256_base64(text);
+    }
+    for (int f = 0; f < so_files; ++f, ++index) {
+      // Spread the bytes evenly; the last file takes the remainder.
+      std::uint64_t size = index + 1 == so_count ? total - written : total / so_count;
+      written += size;
+      fill_random(content, static_cast<std::size_t>(size), 1000003ULL * index + 17);
+      std::string rel = module + "/_" + module + "_" + std::to_string(f) + ".abi3.so";
+      std::string hex = hub::sha256_hex(content);
+      repo.write_lfs(dir + rel, content, hex);
+      digest[rel] = hub::hex_to_base64(hex);
+    }
+    hub::VariantMetadata meta;
+    meta.name = module;
+    meta.id = "_" + module + "_bench";
+    meta.backend = "cuda";
+    meta.archs = std::vector<std::string>{"8.0", "9.0"};
+    repo.write(dir + "metadata.json", hub::metadata_json(meta, digest));
+    std::string commit = repo.commit("main", "download benchmark build");
+    repo.branch("v1", commit);
+    pyproject += std::string("\"") + name + "\" = 1\n";
+  }
+  return pyproject;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -47,11 +139,35 @@ int main(int argc, char** argv) {
   app.add_option("--project", project, "Directory to write pyproject.toml into")->required();
   app.add_option("--repos", repos, "Number of repositories (default 32)")->check(CLI::Range(1, 1000));
   app.add_option("--variants", variants, "Build variants per repository (default 40)")->check(CLI::Range(1, 1000));
-  app.add_option("--files", files, "Files per variant, one through LFS (default 8)")->check(CLI::Range(1, 1000));
+  app.add_option("--files", files, "Files per variant, one through LFS (default 8; with --download: 200 in all)")
+      ->check(CLI::Range(1, 100000));
+  bool download = false;
+  DownloadSet set;
+  app.add_flag("--download", download,
+               "Write the download benchmark instead: REPOS repos (default 4) of one variant, --mib MiB in --files files");
+  app.add_option("--mib", set.mib, "With --download: MiB over all repositories (default 2048)")
+      ->check(CLI::Range(1, 1 << 20));
+  app.add_option("--variant", set.variant, "With --download: the variant's name (default torch210-cxx11-cu128-x86_64-linux)");
+  app.footer(
+      "Examples:\n"
+      "  kernels-bench-fixtures --root /tmp/hub --project /tmp/proj\n"
+      "  kernels-bench-fixtures --download --root /tmp/hub --project /tmp/proj --mib 2048");
   CLI11_PARSE(app, argc, argv);
 
   try {
     std::filesystem::create_directories(project);
+    if (download) {
+      auto start = std::chrono::steady_clock::now();
+      if (app.count("--repos") != 0) set.repos = repos;
+      if (app.count("--files") != 0) set.files = files;
+      if (set.files < 3 * set.repos) throw std::runtime_error("--download needs at least 3 files per repository");
+      std::string pyproject = write_download_set(root, set);
+      std::ofstream(project + "/pyproject.toml") << pyproject;
+      auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
+      std::cout << "kernels-bench-fixtures: " << set.mib << " MiB in " << set.repos << " repositories written in "
+                << ms << " ms\n";
+      return 0;
+    }
     std::string pyproject = "[project]\nname = \"bench\"\nversion = \"0.1.0\"\n\n[tool.kernels.dependencies]\n";
     auto names = variant_names(variants);
     for (int r = 0; r < repos; ++r) {

@@ -1,17 +1,18 @@
 #include "tests/hub/emulator.hpp"
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <httplib.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <csignal>
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 #include <stdexcept>
 
 #include "tests/hub/git_store.hpp"
@@ -77,6 +78,95 @@ void send_error(httplib::Response& res, int status, const std::string& code, con
 void send_json(httplib::Response& res, const json& j) {
   res.status = 200;
   res.set_content(j.dump(), "application/json");
+}
+
+// The part of a body of `size` bytes that a GET asks for with "Range: bytes=...".
+struct ByteRange {
+  std::uint64_t offset = 0;
+  std::uint64_t length = 0;
+  bool partial = false;        // 206 + Content-Range
+  bool unsatisfiable = false;  // 416 + Content-Range: bytes */size
+};
+
+bool all_digits(const std::string& s) {
+  return !s.empty() && s.size() <= 18 && s.find_first_not_of("0123456789") == std::string::npos;
+}
+
+// One range "first-[last]" or "-suffix". Anything else (several ranges,
+// another unit, a last before the first) is ignored and the whole body
+// sent, as RFC 9110 allows.
+ByteRange requested_range(const httplib::Request& req, std::uint64_t size) {
+  ByteRange whole{0, size, false, false};
+  std::string header = req.get_header_value("Range");
+  if (header.rfind("bytes=", 0) != 0) return whole;
+  std::string spec = header.substr(6);
+  auto dash = spec.find('-');
+  if (dash == std::string::npos || spec.find(',') != std::string::npos) return whole;
+  std::string first = spec.substr(0, dash), last = spec.substr(dash + 1);
+  if (first.empty()) {
+    if (!all_digits(last)) return whole;
+    std::uint64_t n = std::stoull(last);
+    if (n == 0 || size == 0) return ByteRange{0, 0, false, true};
+    n = std::min(n, size);
+    return ByteRange{size - n, n, true, false};
+  }
+  if (!all_digits(first) || (!last.empty() && !all_digits(last))) return whole;
+  std::uint64_t from = std::stoull(first);
+  std::uint64_t to = last.empty() ? size - 1 : std::stoull(last);
+  if (!last.empty() && to < from) return whole;
+  if (from >= size) return ByteRange{0, 0, false, true};
+  to = std::min(to, size - 1);
+  return ByteRange{from, to - from + 1, true, false};
+}
+
+// Sets the status and range headers for a body of `size` bytes and returns
+// the part to send; false after answering 416.
+bool start_body(const httplib::Request& req, httplib::Response& res, std::uint64_t size, ByteRange& range) {
+  range = requested_range(req, size);
+  // httplib 0.11 cuts a body again for a request with a Range header (and
+  // has no 416 past the end), so the range is applied here and its parsed
+  // copy dropped; the Request object itself is not const.
+  const_cast<httplib::Request&>(req).ranges.clear();
+  if (!res.has_header("Accept-Ranges")) res.set_header("Accept-Ranges", "bytes");
+  if (range.unsatisfiable) {
+    res.status = 416;
+    res.set_header("Content-Range", "bytes */" + std::to_string(size));
+    res.set_content("", "text/plain");
+    return false;
+  }
+  res.status = range.partial ? 206 : 200;
+  if (range.partial) {
+    res.set_header("Content-Range", "bytes " + std::to_string(range.offset) + "-" +
+                                        std::to_string(range.offset + range.length - 1) + "/" + std::to_string(size));
+  }
+  return true;
+}
+
+// Streams [offset, offset + length) of an open file in chunks of 256 KiB
+// (pread), so that a large LFS object is never held in memory. Takes the
+// descriptor and closes it when the response is done.
+void send_file_range(httplib::Response& res, int fd, std::uint64_t offset, std::uint64_t length) {
+  if (length == 0) {
+    ::close(fd);
+    res.set_content("", "application/octet-stream");
+    return;
+  }
+  struct OpenFile {
+    int fd = -1;
+    std::vector<char> buffer = std::vector<char>(256 * 1024);
+    ~OpenFile() {
+      if (fd >= 0) ::close(fd);
+    }
+  };
+  auto file = std::make_shared<OpenFile>();
+  file->fd = fd;
+  res.set_content_provider(
+      length, "application/octet-stream", [file, offset](std::size_t at, std::size_t left, httplib::DataSink& sink) {
+        std::size_t n = std::min(left, file->buffer.size());
+        ssize_t got = ::pread(file->fd, file->buffer.data(), n, static_cast<off_t>(offset + at));
+        if (got <= 0) return false;  // the file shrank: the client sees a short body
+        return sink.write(file->buffer.data(), static_cast<std::size_t>(got));
+      });
 }
 
 // Closes the client's connection without answering: finds the accepted
@@ -199,12 +289,13 @@ struct HubEmulator::Impl {
   }
 
   void refs(const httplib::Request& req, httplib::Response& res, GitStore& s) {
-    json branches = json::array(), tags = json::array();
+    json branches = json::array(), tags = json::array(), pulls = json::array();
     for (const auto& r : s.refs()) {
-      (r.is_tag ? tags : branches).push_back(json{{"name", r.name}, {"ref", r.ref}, {"targetCommit", r.commit}});
+      json item{{"name", r.name}, {"ref", r.ref}, {"targetCommit", r.commit}};
+      (r.is_pull_request ? pulls : r.is_tag ? tags : branches).push_back(std::move(item));
     }
     json j{{"branches", branches}, {"converts", json::array()}, {"tags", tags}};
-    if (req.has_param("include_prs") && truthy(req.get_param_value("include_prs"))) j["pullRequests"] = json::array();
+    if (req.has_param("include_prs") && truthy(req.get_param_value("include_prs"))) j["pullRequests"] = pulls;
     send_json(res, j);
   }
 
@@ -255,7 +346,7 @@ struct HubEmulator::Impl {
     send_json(res, items);
   }
 
-  void resolve(httplib::Response& res, const std::string& repo, GitStore& s, const std::string& revision,
+  void resolve(const httplib::Request& req, httplib::Response& res, const std::string& repo, GitStore& s, const std::string& revision,
                const std::string& path) {
     auto commit = s.resolve(revision);
     if (!commit) return send_error(res, 404, "RevisionNotFound", "Invalid rev id: " + revision);
@@ -275,9 +366,10 @@ struct HubEmulator::Impl {
     }
     auto blob = s.blob(it->oid);
     if (!blob) return send_error(res, 500, "", "cannot read blob " + it->oid);
-    // The status stays unset: httplib answers 200, or 206 for a Range request.
     res.set_header("ETag", "\"" + it->oid + "\"");
-    res.set_content(*blob, "application/octet-stream");
+    ByteRange range;
+    if (!start_body(req, res, blob->size(), range)) return;
+    res.set_content(blob->substr(range.offset, range.length), "application/octet-stream");
   }
 
   void route(const httplib::Request& req, httplib::Response& res) {
@@ -294,8 +386,9 @@ struct HubEmulator::Impl {
       if (!valid_name(org) || !std::filesystem::is_directory(owner->options_.root + "/" + org)) {
         return send_error(res, 404, "", "Organization not found");
       }
+      bool trusted = owner->options_.trusted_orgs.count(org) != 0;
       return send_json(res, json{{"name", org}, {"fullname", org}, {"isVerified", false}, {"numModels", 0},
-                                 {"trustedKernelPublisher", org == "kernels-community"}});
+                                 {"trustedKernelPublisher", trusted}});
     }
 
     bool api = seg.size() >= 4 && seg[0] == "api" && (seg[1] == "kernels" || seg[1] == "models");
@@ -329,7 +422,7 @@ struct HubEmulator::Impl {
       return send_error(res, 404, "", "Not found");
     }
     std::size_t rev_at = kernel_resolve ? 4 : 3;
-    return resolve(res, repo, *s, percent_decode(seg[rev_at]), join_decoded(seg, rev_at + 1));
+    return resolve(req, res, repo, *s, percent_decode(seg[rev_at]), join_decoded(seg, rev_at + 1));
   }
 
   void handle_hub(const httplib::Request& req, httplib::Response& res) {
@@ -385,14 +478,19 @@ struct HubEmulator::Impl {
     if (!s || !hex) {
       send_error(res, 404, "", "Not found");
     } else {
-      std::ifstream in(s->lfs_object_path(oid), std::ios::binary);
-      if (!in) {
+      int fd = ::open(s->lfs_object_path(oid).c_str(), O_RDONLY | O_CLOEXEC);
+      struct stat st {};
+      if (fd < 0 || ::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        if (fd >= 0) ::close(fd);
         send_error(res, 404, "", "Object not found");
       } else {
-        std::ostringstream content;
-        content << in.rdbuf();
         res.set_header("ETag", "\"" + oid + "\"");
-        res.set_content(content.str(), "application/octet-stream");
+        ByteRange range;
+        if (start_body(req, res, static_cast<std::uint64_t>(st.st_size), range)) {
+          send_file_range(res, fd, range.offset, range.length);
+        } else {
+          ::close(fd);
+        }
       }
     }
     entry.status = res.status == -1 ? (req.ranges.empty() ? 200 : 206) : res.status;

@@ -2,14 +2,18 @@
 // repositories under a root directory (see fixture_repo.hpp) with the
 // Hub's API shapes (shared/reference/hub-api.md §11-§12):
 //   GET  /api/{kernels|models}/{org}/{name}[/revision/{rev}]   repo info
-//   GET  /api/{kernels|models}/{org}/{name}/refs[?include_prs=1]
+//   GET  /api/{kernels|models}/{org}/{name}/refs[?include_prs=1]  (pullRequests: refs/pr/<N>)
 //   GET  /api/{kernels|models}/{org}/{name}/tree/{rev}[/{path}]?recursive=&expand=&cursor=
 //        (expand=true: pages of at most 50, items with lastCommit {id, title, date})
 //   HEAD|GET /kernels/{org}/{name}/resolve/{rev}/{path} and /{org}/{name}/resolve/...
-//   GET  /api/organizations/{org}/overview, /api/agent-harnesses (404)
+//   GET  /api/organizations/{org}/overview (trustedKernelPublisher from trusted_orgs),
+//        /api/agent-harnesses (404)
+// A revision may be a branch, a tag, refs/pr/<N> (sent as refs%2Fpr%2F<N>) or a full commit id.
 // LFS files answer with a 302 to a second server on another loopback
-// address (127.0.0.2 by default) that serves their content and needs no
-// token. Private and gated repositories need a known token; an unknown
+// address (127.0.0.2 by default) that serves their content from the file
+// on disk, in chunks, and needs no token. Both hosts answer
+// "Range: bytes=N-" (and N-M, -S) with 206 + Content-Range, and a range
+// that starts past the end with 416 + "Content-Range: bytes */SIZE". Private and gated repositories need a known token; an unknown
 // token gets 401. Fault knobs make the main host slow or failing.
 #pragma once
 
@@ -35,6 +39,8 @@ struct EmulatorOptions {
   std::size_t page_size = 1000;      // tree page size (50 with expand=true)
   std::set<std::string> tokens;      // tokens the hub accepts
   std::map<std::string, std::string> renames;  // old repo id → new (answered with a relative 307)
+  // Organisations whose overview says "trustedKernelPublisher": true (false for every other one).
+  std::set<std::string> trusted_orgs;
 };
 
 struct LoggedRequest;

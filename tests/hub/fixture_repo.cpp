@@ -66,8 +66,8 @@ FixtureRepo& FixtureRepo::write(const std::string& path, const std::string& cont
   return *this;
 }
 
-FixtureRepo& FixtureRepo::write_lfs(const std::string& path, const std::string& content) {
-  std::string oid = sha256_hex(content);
+FixtureRepo& FixtureRepo::write_lfs(const std::string& path, const std::string& content, const std::string& sha256) {
+  std::string oid = sha256.empty() ? sha256_hex(content) : sha256;
   std::string object = git_dir_ + "/lfs/objects/" + oid.substr(0, 2) + "/" + oid.substr(2, 2) + "/" + oid;
   if (!fs::exists(object)) {
     fs::create_directories(fs::path(object).parent_path());
@@ -105,9 +105,24 @@ std::string FixtureRepo::commit(const std::string& branch, const std::string& me
   if (parent.empty()) parent = head("main");
   ++commits_;
   std::string msg = message.empty() ? "commit " + std::to_string(commits_) + " on " + branch : message;
+  last_commit_ = commit_to_ref("refs/heads/" + branch, parent, msg);
+  return last_commit_;
+}
+
+std::string FixtureRepo::commit_pull_request(int number, const std::string& message) {
+  if (number < 1) throw std::runtime_error("fixture: pull request numbers start at 1");
+  std::string ref = "refs/pr/" + std::to_string(number);
+  auto current = run_git(git_dir_, {"rev-parse", "-q", "--verify", ref});
+  std::string parent = current.status == 0 ? current.out.substr(0, 40) : head("main");
+  ++commits_;
+  std::string msg = message.empty() ? "pull request " + std::to_string(number) : message;
+  return commit_to_ref(ref, parent, msg);
+}
+
+std::string FixtureRepo::commit_to_ref(const std::string& ref, const std::string& parent, const std::string& msg) {
   std::string when = std::to_string(1700000000 + commits_ * 60) + " +0000";
   std::string stream;
-  stream += "commit refs/heads/" + branch + "\n";
+  stream += "commit " + ref + "\n";
   stream += "author Hub Fixture <fixture@example.invalid> " + when + "\n";
   stream += "committer Hub Fixture <fixture@example.invalid> " + when + "\n";
   stream += "data " + std::to_string(msg.size()) + "\n" + msg + "\n";
@@ -119,8 +134,9 @@ std::string FixtureRepo::commit(const std::string& branch, const std::string& me
   }
   stream += "\n";
   check(run_git(git_dir_, {"fast-import", "--quiet", "--force"}, stream), "git fast-import");
-  last_commit_ = head(branch);
-  return last_commit_;
+  auto r = run_git(git_dir_, {"rev-parse", "-q", "--verify", ref});
+  if (r.status != 0) throw std::runtime_error("fixture: " + ref + " missing after fast-import");
+  return r.out.substr(0, 40);
 }
 
 void FixtureRepo::branch(const std::string& name, const std::string& commit) {
@@ -133,6 +149,11 @@ void FixtureRepo::tag(const std::string& name, const std::string& commit, bool a
   } else {
     check(run_git(git_dir_, {"update-ref", "refs/tags/" + name, commit}), "git update-ref");
   }
+}
+
+void FixtureRepo::pull_request(int number, const std::string& commit) {
+  if (number < 1) throw std::runtime_error("fixture: pull request numbers start at 1");
+  check(run_git(git_dir_, {"update-ref", "refs/pr/" + std::to_string(number), commit}), "git update-ref");
 }
 
 void FixtureRepo::set_private(bool on) {

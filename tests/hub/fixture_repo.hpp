@@ -10,6 +10,7 @@
 //   std::string c1 = repo.commit("main");
 //   repo.commit("v1");                      // v1 starts at main's head
 //   repo.tag("v1.0", c1, /*annotated=*/true);
+//   repo.write("README.md", "fix\n").commit_pull_request(1);   // refs/pr/1
 #pragma once
 
 #include <cstdint>
@@ -35,7 +36,8 @@ class FixtureRepo {
 
   // Changes to the file set of the next commit.
   FixtureRepo& write(const std::string& path, const std::string& content);
-  FixtureRepo& write_lfs(const std::string& path, const std::string& content);
+  // `sha256`: the content's sha256 in hex when the caller has it already (else computed).
+  FixtureRepo& write_lfs(const std::string& path, const std::string& content, const std::string& sha256 = "");
   FixtureRepo& remove(const std::string& path);
   FixtureRepo& clear();
   // kernel-status.toml redirecting to `destination` (committed with the next commit).
@@ -45,10 +47,15 @@ class FixtureRepo {
   // head, or, for a new branch, the last commit made here (none for the
   // first). Returns the commit id.
   std::string commit(const std::string& branch, const std::string& message = "");
+  // Commits the current file set on refs/pr/<number> (parent: that ref's
+  // head, else main's head), as a Hub pull request; lists no branch.
+  std::string commit_pull_request(int number, const std::string& message = "");
 
   // refs/heads/<name> (or a lightweight / annotated tag) at `commit`.
   void branch(const std::string& name, const std::string& commit);
   void tag(const std::string& name, const std::string& commit, bool annotated = false);
+  // refs/pr/<number> at `commit`, as the Hub keeps a pull request's head.
+  void pull_request(int number, const std::string& commit);
 
   void set_private(bool on);
   void set_gated(bool on);
@@ -59,6 +66,9 @@ class FixtureRepo {
   struct File {
     std::string content;  // for LFS files: the pointer
   };
+  // fast-import of the file set as one commit on `ref`; returns its id.
+  std::string commit_to_ref(const std::string& ref, const std::string& parent, const std::string& msg);
+
   std::string git_dir_;
   std::string repo_id_;
   std::map<std::string, File> files_;

@@ -41,7 +41,7 @@ GitStore::GitStore(std::string git_dir) : git_dir_(std::move(git_dir)) {}
 
 std::vector<StoredRef> GitStore::refs() const {
   auto r = run_git(git_dir_, {"for-each-ref", "--format=%(refname)%09%(objectname)%09%(*objectname)",
-                              "refs/heads", "refs/tags"});
+                              "refs/heads", "refs/tags", "refs/pr"});
   std::vector<StoredRef> out;
   std::istringstream in(r.out);
   std::string line;
@@ -55,7 +55,12 @@ std::vector<StoredRef> GitStore::refs() const {
     std::string peeled = line.substr(t2 + 1);
     ref.commit = peeled.empty() ? object : peeled;
     ref.is_tag = ref.ref.rfind("refs/tags/", 0) == 0;
-    ref.name = ref.ref.substr(ref.is_tag ? 10 : 11);
+    ref.is_pull_request = ref.ref.rfind("refs/pr/", 0) == 0;
+    if (ref.is_pull_request) {
+      ref.name = ref.ref;
+    } else {
+      ref.name = ref.ref.substr(ref.is_tag ? 10 : 11);
+    }
     out.push_back(std::move(ref));
   }
   return out;

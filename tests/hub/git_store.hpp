@@ -1,5 +1,5 @@
 // Reads one bare git repository of the emulator's root through the git
-// command line: refs (git for-each-ref), revisions, the recursive tree of
+// command line: refs (git for-each-ref: refs/heads, refs/tags, refs/pr), revisions, the recursive tree of
 // a commit (git ls-tree -r -t -l, in git's order; LFS pointer blobs found
 // with git cat-file --batch), blobs, and commit dates. Trees are cached per
 // commit: a commit never changes. Safe to use from several threads.
@@ -42,10 +42,11 @@ struct StoredEntry {
 };
 
 struct StoredRef {
-  std::string name;    // "main", "v1.0"
-  std::string ref;     // "refs/heads/main"
+  std::string name;    // "main", "v1.0"; a pull request's name is its full ref, "refs/pr/1"
+  std::string ref;     // "refs/heads/main", "refs/tags/v1.0", "refs/pr/1"
   std::string commit;  // peeled
   bool is_tag = false;
+  bool is_pull_request = false;  // refs/pr/<N>
 };
 
 class GitStore {
@@ -53,8 +54,9 @@ class GitStore {
   explicit GitStore(std::string git_dir);
 
   const std::string& git_dir() const { return git_dir_; }
+  // Branches, tags and pull requests (refs/pr/<N>), in git's order within each.
   std::vector<StoredRef> refs() const;
-  // A branch, tag, full ref name or full 40-hex commit → the commit.
+  // A branch, tag, full ref name (refs/pr/1 too) or full 40-hex commit → the commit.
   std::optional<std::string> resolve(const std::string& revision) const;
   std::shared_ptr<const std::vector<StoredEntry>> tree(const std::string& commit) const;
   std::optional<std::string> blob(const std::string& oid) const;

@@ -19,11 +19,13 @@ int main(int argc, char** argv) {
       "Examples:\n"
       "  kernels-hub-emulator --root /tmp/hub --init-samples --port 8080\n"
       "  HF_ENDPOINT=http://127.0.0.1:8080 kernels versions kernels-community/relu\n"
+      "  kernels-hub-emulator --root /tmp/hub --trusted-org kernels-community --trusted-org acme\n"
       "A repository is private when <repo>/hub-private exists, gated when <repo>/hub-gated exists.");
   EmulatorOptions options;
   Faults faults;
   bool init_samples = false;
   std::vector<std::string> tokens;
+  std::vector<std::string> trusted_orgs;
   app.add_option("--root", options.root, "Directory of repositories (ROOT/<org>/<name>)")->required();
   app.add_option("--host", options.host, "Address of the Hub (default 127.0.0.1)");
   app.add_option("--port", options.port, "Port of the Hub (0: any free port)");
@@ -31,6 +33,9 @@ int main(int argc, char** argv) {
   app.add_option("--lfs-port", options.lfs_port, "Port of the LFS storage host (0: any free port)");
   app.add_option("--page-size", options.page_size, "Tree listing page size (default 1000)");
   app.add_option("--token", tokens, "A token the Hub accepts (repeatable); needed for private repositories");
+  app.add_option("--trusted-org", trusted_orgs,
+                 "An organisation whose overview says trustedKernelPublisher: true (repeatable; default: "
+                 "kernels-community)");
   app.add_option("--latency-ms", faults.latency_ms, "Delay added to every request");
   app.add_option("--rate-limit-every", faults.rate_limit_every, "Answer every Nth request with 429");
   app.add_option("--retry-after", faults.retry_after_s, "Retry-After seconds sent with a 429");
@@ -44,6 +49,8 @@ int main(int argc, char** argv) {
                "Print each request: host, method, target, status, whether it carried an Authorization header");
   CLI11_PARSE(app, argc, argv);
   options.tokens.insert(tokens.begin(), tokens.end());
+  if (trusted_orgs.empty()) trusted_orgs.push_back("kernels-community");
+  options.trusted_orgs.insert(trusted_orgs.begin(), trusted_orgs.end());
 
   sigset_t signals;
   sigemptyset(&signals);

@@ -1,13 +1,19 @@
 #!/usr/bin/env python3
 """Drive the real huggingface_hub client against kernels-hub-emulator.
 
-Run where huggingface_hub is installed (not on the build machine: it has no
-PyPI and Debian has no package). Starts the emulator on a fresh root with the
-sample repositories (--init-samples), a tree page size of 4 and a token, then
-checks the calls the kernels tooling relies on, printing PASS/FAIL per check:
+Run where huggingface_hub is importable. Starts the emulator on a fresh root
+with the sample repositories (--init-samples), a tree page size of 4, a token
+and trusted organisations acme and kernels-community, then checks the calls
+the kernels tooling relies on, printing PASS/FAIL per check:
 
     python3 tests/hub/real_client_check.py --emulator build/tests/hub/kernels-hub-emulator \
         [--lib DIR] [--kernels build/cli/kernels]
+
+On a Debian 12 machine without PyPI: apt-get install python3-httpx python3-filelock
+python3-tqdm python3-yaml python3-packaging python3-typing-extensions python3-fsspec, put a
+huggingface_hub v1.x source tree's src/ on PYTHONPATH and run it with /usr/bin/python3.
+Debian's filelock 3.9 lacks FileLock(..., mode=) that huggingface_hub >= 1.4 passes;
+hf_filelock_shim.py (beside this script) then drops `mode`, and only then (see there).
 
 --lib is put on LD_LIBRARY_PATH for the emulator (and the git it runs) only.
 --kernels, when given, also checks that the C++ tool reads the cache that
@@ -18,11 +24,14 @@ import argparse
 import hashlib
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
 import threading
-import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
 
 TOKEN = "hf_device_check_token"
 REPO = "kernels-community/relu"
@@ -48,8 +57,10 @@ def start_emulator(args, root, lfs_host):
         env["LD_LIBRARY_PATH"] = os.path.abspath(args.lib)
     if args.git_dir:
         env["PATH"] = os.path.abspath(args.git_dir) + os.pathsep + env.get("PATH", "")
+    os.makedirs(os.path.join(root, "untrusted-org"), exist_ok=True)  # an organisation not in --trusted-org
     cmd = [args.emulator, "--root", root, "--init-samples", "--port", "0", "--lfs-host", lfs_host,
-           "--page-size", "4", "--token", TOKEN, "--log"]
+           "--page-size", "4", "--token", TOKEN, "--trusted-org", "acme", "--trusted-org", "kernels-community",
+           "--log"]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
     first = proc.stdout.readline()
     m = re.search(r"at (http://[\d.]+:\d+) \(LFS storage at (http://[\d.]+:\d+)\)", first)
@@ -88,7 +99,10 @@ def main():
     from huggingface_hub import HfApi, hf_hub_download, snapshot_download
     from huggingface_hub.errors import (EntryNotFoundError, HfHubHTTPError, RepositoryNotFoundError,
                                         RevisionNotFoundError)
-    print(f"huggingface_hub {huggingface_hub.__version__}, python {sys.version.split()[0]}")
+    import hf_filelock_shim
+    shimmed = hf_filelock_shim.install()
+    print(f"huggingface_hub {huggingface_hub.__version__}, python {sys.version.split()[0]}"
+          f"{', filelock shim (no FileLock mode=)' if shimmed else ''}")
     api = HfApi(endpoint=endpoint)
     cache = os.path.join(hf_home, "hub")
     state = {}
@@ -217,6 +231,139 @@ def main():
         path = hf_hub_download(REPO, "README.md", revision="v1", cache_dir=cache)
         assert os.path.exists(os.path.join(cache, "models--kernels-community--relu", "refs", "v1"))
         return f"{len(info.siblings)} siblings ({len(sib)} LFS); README {os.path.getsize(path)} bytes"
+
+
+    @check("list_repo_refs(include_pull_requests=True): refs/pr/1 in pull_requests, absent by default")
+    def _():
+        plain = api.list_repo_refs(REPO, repo_type="kernel")
+        assert plain.pull_requests is None, plain.pull_requests
+        refs = api.list_repo_refs(REPO, repo_type="kernel", include_pull_requests=True)
+        prs = {p.ref: p.target_commit for p in refs.pull_requests}
+        assert list(prs) == ["refs/pr/1"], prs
+        assert refs.pull_requests[0].name == "refs/pr/1"
+        assert prs["refs/pr/1"] not in state["branches"].values()
+        assert {b.name for b in refs.branches} == {"main", "v1", "v2"}
+        state["pr1"] = prs["refs/pr/1"]
+        return f"pull_requests={refs.pull_requests}"
+
+    @check("revision refs/pr/1: repo_info, list_repo_tree and hf_hub_download (refs/refs/pr/1 in the cache)")
+    def _():
+        mark = len(log)
+        info = api.repo_info(REPO, repo_type="kernel", revision="refs/pr/1")
+        assert info.sha == state["pr1"], info.sha
+        tree = [i.path for i in api.list_repo_tree(REPO, repo_type="kernel", revision="refs/pr/1")]
+        assert "README.md" in tree, tree
+        path = hf_hub_download(REPO, "README.md", repo_type="kernel", revision="refs/pr/1", cache_dir=cache)
+        assert b"pull request" in open(path, "rb").read()
+        ref = open(os.path.join(cache, "kernels--kernels-community--relu", "refs", "refs", "pr", "1"), "rb").read()
+        assert ref == state["pr1"].encode(), ref
+        encoded = [line for line in log[mark:] if "refs%2Fpr%2F1" in line]
+        assert encoded and all(" 200 " in line or " 302 " in line for line in encoded), log[mark:]
+        return f"sha {info.sha[:12]}; {len(encoded)} requests with refs%2Fpr%2F1"
+
+    @check("get_organization_overview: trustedKernelPublisher from --trusted-org")
+    def _():
+        trusted = {org: getattr(api.get_organization_overview(org), "trustedKernelPublisher", None)
+                   for org in ("kernels-community", "acme", "untrusted-org")}
+        assert trusted == {"kernels-community": True, "acme": True, "untrusted-org": False}, trusted
+        return str(trusted)
+
+    @check("get_hf_file_metadata: git file 200 (ETag = blob sha1, size), LFS file 302 (sha256, size, location)")
+    def _():
+        from huggingface_hub import get_hf_file_metadata, hf_hub_url
+        v1 = state["branches"]["v1"]
+        plain = get_hf_file_metadata(hf_hub_url(REPO, "README.md", repo_type="kernel", revision=v1))
+        tree = {i.path: i for i in api.list_repo_tree(REPO, repo_type="kernel", revision=v1, recursive=True)
+                if type(i).__name__ == "RepoFile"}
+        assert plain.commit_hash == v1 and plain.etag == tree["README.md"].blob_id, plain
+        assert plain.size == tree["README.md"].size, plain
+        so = next(p for p, f in tree.items() if f.lfs)
+        lfs = get_hf_file_metadata(hf_hub_url(REPO, so, repo_type="kernel", revision=v1))
+        assert lfs.etag == tree[so].lfs.sha256 and lfs.size == tree[so].lfs.size, lfs
+        assert lfs.commit_hash == v1 and lfs.location.startswith(state.get("lfs", "http://127.0.0.")), lfs
+        state["lfs_file"] = (so, lfs)
+        return f"git etag {plain.etag[:12]} size {plain.size}; LFS etag {lfs.etag[:12]} size {lfs.size} at {lfs.location}"
+
+    @check("http_get resume: Range bytes=N- answered 206 by the LFS host and by resolve")
+    def _():
+        import io
+        from huggingface_hub import hf_hub_url
+        from huggingface_hub.file_download import http_get
+        so, meta = state["lfs_file"]
+        full = open(hf_hub_download(REPO, so, repo_type="kernel", revision=state["branches"]["v1"], cache_dir=cache),
+                    "rb").read()
+        readme = hf_hub_url(REPO, "README.md", repo_type="kernel", revision=state["branches"]["v1"])
+        text = open(hf_hub_download(REPO, "README.md", repo_type="kernel", revision="v1", cache_dir=cache), "rb").read()
+        mark = len(log)
+        buf = io.BytesIO(full[:1000])
+        buf.seek(1000)
+        http_get(meta.location, buf, resume_size=1000, expected_size=meta.size)
+        assert buf.getvalue() == full, (len(buf.getvalue()), len(full))
+        buf2 = io.BytesIO(text[:5])
+        buf2.seek(5)
+        http_get(readme, buf2, resume_size=5, expected_size=len(text))
+        assert buf2.getvalue() == text
+        statuses = [line.split()[-2] for line in log[mark:]]
+        assert statuses == ["206", "206"], log[mark:]
+        return f"resumed {len(full) - 1000} of {len(full)} LFS bytes and {len(text) - 5} README bytes: {log[mark:]}"
+
+    @check("416 for a range past the end (HfHubHTTPError from the client)")
+    def _():
+        from huggingface_hub.utils import get_session, hf_raise_for_status
+        so, meta = state["lfs_file"]
+        r = get_session().get(meta.location, headers={"Range": f"bytes={meta.size}-"})
+        assert r.status_code == 416 and r.headers["Content-Range"] == f"bytes */{meta.size}", r.headers
+        try:
+            hf_raise_for_status(r)
+            raise AssertionError("no error for 416")
+        except HfHubHTTPError as e:
+            return f"{r.status_code} Content-Range {r.headers['Content-Range']}: {str(e).splitlines()[0][:80]}"
+
+    @check("snapshot_download(allow_patterns=one variant) then metadata.json digest matches the files")
+    def _():
+        import base64
+        import json
+        variant = "build/torch210-cxx11-cu128-x86_64-linux"
+        snap = snapshot_download(REPO, repo_type="kernel", revision="v2", cache_dir=cache,
+                                 allow_patterns=[variant + "/*"])
+        vdir = os.path.join(snap, variant)
+        meta = json.load(open(os.path.join(vdir, "metadata.json")))
+        files = {}
+        for d, _, names in os.walk(vdir):
+            for n in names:
+                rel = os.path.relpath(os.path.join(d, n), vdir).replace(os.sep, "/")
+                if rel in ("metadata.json", "metadata.json.sigstore") or "__pycache__" in rel.split("/") \
+                        or n.endswith(".pyc"):
+                    continue
+                files[rel] = base64.b64encode(hashlib.sha256(open(os.path.join(d, n), "rb").read()).digest()).decode()
+        assert meta["digest"] == {"algorithm": "sha256", "files": dict(sorted(files.items()))}, (meta, files)
+        assert list(meta) == ["name", "id", "version", "license", "python-depends", "kernel-depends", "backend",
+                              "digest"], list(meta)
+        others = [p for p in os.listdir(os.path.join(snap, "build")) if p != os.path.basename(variant)]
+        return f"{len(files)} files hashed as metadata.json says; other variants in the snapshot: {others}"
+
+    @check("python_cache_check.py accepts the cache huggingface_hub filled and reports a corrupted blob")
+    def _():
+        v1 = state["branches"]["v1"]
+        script = os.path.join(HERE, "python_cache_check.py")
+        env = dict(os.environ)
+        env.pop("HF_HUB_OFFLINE", None)
+        ok = subprocess.run([sys.executable, script, "--cache", cache, "--repo", REPO, "--commit", v1,
+                             "--revision", "v1"], capture_output=True, text=True, env=env, timeout=120)
+        assert ok.returncode == 0, ok.stdout + ok.stderr
+        broken = os.path.join(work, "broken-cache")
+        shutil.copytree(cache, broken, symlinks=True)
+        name = "build/torch-cpu/relu/_ops.py"
+        blob = os.path.realpath(os.path.join(broken, "kernels--kernels-community--relu", "snapshots", v1, name))
+        os.chmod(blob, 0o644)
+        open(blob, "ab").write(b"# tampered\n")
+        bad = subprocess.run([sys.executable, script, "--cache", broken, "--repo", REPO, "--commit", v1, name,
+                              "build/torch-cpu/relu/absent.py"], capture_output=True, text=True, env=env, timeout=120)
+        lines = [line for line in bad.stdout.splitlines() if line.startswith("FAIL")]
+        assert bad.returncode == 1, bad.stdout + bad.stderr
+        assert any(name in line and "neither" in line for line in lines), lines
+        assert any("absent.py" in line for line in lines), lines
+        return f"{ok.stdout.strip()} | corrupted: {len(lines)} failure lines"
 
     if args.kernels:
         @check("C++ kernels reads the cache huggingface_hub wrote (versions --offline)")

@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "tests/hub/fixture_repo.hpp"
+#include "tests/hub/kernel_variant.hpp"
 
 namespace kernels::hub_emulator {
 
@@ -19,12 +20,26 @@ std::string fake_binary(const std::string& name, std::size_t size) {
   return out;
 }
 
+std::string backend_of(const std::string& v) {
+  if (v.find("-cu") != std::string::npos || v == "torch-cuda") return "cuda";
+  if (v.find("-rocm") != std::string::npos) return "rocm";
+  return "cpu";
+}
+
+// build/<v>/<module>/{__init__.py,_ops.py,_<module>.abi3.so (LFS)} and build/<v>/metadata.json with its digest.
 void variant(FixtureRepo& repo, const std::string& v, const std::string& module, int version) {
-  std::string dir = "build/" + v + "/" + module + "/";
-  repo.write(dir + "__init__.py", "from ._ops import ops\n\n__version__ = \"" + std::to_string(version) + "\"\n");
-  repo.write(dir + "_ops.py", "import torch\nops = torch.ops._" + module + "\n");
-  repo.write(dir + "metadata.json", "{\"version\": " + std::to_string(version) + ", \"python-depends\": []}\n");
-  repo.write_lfs(dir + "_" + module + ".abi3.so", fake_binary(v + module + std::to_string(version), 3000 + version));
+  std::string dir = module + "/";
+  VariantMetadata meta;
+  meta.name = module;
+  meta.id = "_" + module + "_v" + std::to_string(version);
+  meta.version = version;
+  meta.backend = backend_of(v);
+  if (meta.backend == "cuda") meta.archs = std::vector<std::string>{"8.0", "9.0"};
+  write_variant(repo, v,
+                {{dir + "__init__.py", "from ._ops import ops\n\n__version__ = \"" + std::to_string(version) + "\"\n"},
+                 {dir + "_ops.py", "import torch\nops = torch.ops._" + module + "\n"},
+                 {dir + "_" + module + ".abi3.so", fake_binary(v + module + std::to_string(version), 3000 + version), true}},
+                meta);
 }
 
 }  // namespace
@@ -43,6 +58,8 @@ void write_sample_repos(const std::string& root) {
     variant(relu, "torch211-cxx11-cu130-x86_64-linux", "relu", 2);
     relu.commit("main", "Builds for torch 2.11");
     relu.commit("v2", "Version 2");
+    relu.write("README.md", "# relu\n\nA ReLU kernel, now with a pull request.\n");
+    relu.commit_pull_request(1, "Update README");
   }
   {
     FixtureRepo act(root, "kernels-community/activation");

@@ -145,3 +145,73 @@ TEST_CASE("emulator expand=true: pages of at most 50 with each item's last commi
   CHECK(plain.size() == 60);
   CHECK_FALSE(plain[0].contains("lastCommit"));
 }
+
+TEST_CASE("emulator pull requests: refs/pr/N listed only with include_prs, resolvable as refs%2Fpr%2FN",
+          "[hub][emulator]") {
+  auto& hub = raw_hub();
+  auto git = hub_emulator::run_git(hub.git_dir("kernels-test/relu"), {"rev-parse", "refs/pr/1"});
+  REQUIRE(git.out.substr(0, 40) == hub.relu_pr1);
+  std::string api = hub.endpoint() + "/api/kernels/kernels-test/relu";
+  auto plain = nlohmann::json::parse(get(api + "/refs").body);
+  CHECK_FALSE(plain.contains("pullRequests"));
+  auto with = nlohmann::json::parse(get(api + "/refs?include_prs=1").body);
+  REQUIRE(with["pullRequests"].size() == 1);
+  CHECK(with["pullRequests"][0] ==
+        nlohmann::json({{"name", "refs/pr/1"}, {"ref", "refs/pr/1"}, {"targetCommit", hub.relu_pr1}}));
+  for (const auto& b : with["branches"]) CHECK(b["ref"].get<std::string>().rfind("refs/heads/", 0) == 0);
+  CHECK(with["branches"].size() == plain["branches"].size());
+
+  auto info = get(api + "/revision/refs%2Fpr%2F1");
+  CHECK(info.status == 200);
+  CHECK(nlohmann::json::parse(info.body)["sha"] == hub.relu_pr1);
+  auto tree = get(api + "/tree/refs%2Fpr%2F1?recursive=false");
+  CHECK(tree.status == 200);
+  CHECK(nlohmann::json::parse(tree.body)[0]["path"] == "README.md");
+  auto file = get(hub.endpoint() + "/kernels/kernels-test/relu/resolve/refs%2Fpr%2F1/README.md");
+  CHECK(file.status == 200);
+  CHECK(file.body == "# relu, PR 1\n");
+  CHECK(file.header("x-repo-commit") == hub.relu_pr1);
+  auto main_readme = get(hub.endpoint() + "/kernels/kernels-test/relu/resolve/main/README.md");
+  CHECK(main_readme.body == "# relu\n");
+  auto missing = get(api + "/revision/refs%2Fpr%2F2");
+  CHECK(missing.status == 404);
+  CHECK(missing.header("x-error-code") == "RevisionNotFound");
+}
+
+TEST_CASE("fixture commit_pull_request writes refs/pr/N on main's head and no branch", "[hub][emulator]") {
+  hub_emulator::ScratchDir root;
+  hub_emulator::FixtureRepo repo(root.path(), "o/k");
+  std::string main = repo.write("a.txt", "a\n").commit("main");
+  std::string pr = repo.write("a.txt", "b\n").commit_pull_request(3);
+  auto parent = hub_emulator::run_git(repo.git_dir(), {"rev-parse", pr + "^"});
+  CHECK(parent.out.substr(0, 40) == main);
+  auto heads = hub_emulator::run_git(repo.git_dir(), {"for-each-ref", "--format=%(refname)"});
+  CHECK(heads.out == "refs/heads/main\nrefs/pr/3\n");
+  CHECK(repo.head("main") == main);
+  CHECK_THROWS(repo.commit_pull_request(0));
+}
+
+TEST_CASE("emulator trustedKernelPublisher comes from the trusted_orgs option", "[hub][emulator]") {
+  hub_emulator::ScratchDir root;
+  for (const char* id : {"good/k", "other/k"}) {
+    hub_emulator::FixtureRepo repo(root.path(), id);
+    repo.write("README.md", "x\n").commit("main");
+  }
+  hub_emulator::EmulatorOptions options;
+  options.root = root.path();
+  options.trusted_orgs = {"good"};
+  hub_emulator::HubEmulator emulator(options);
+  emulator.start();
+  auto good = nlohmann::json::parse(get(emulator.endpoint() + "/api/organizations/good/overview").body);
+  CHECK(good["trustedKernelPublisher"] == true);
+  CHECK(good["name"] == "good");
+  auto other = nlohmann::json::parse(get(emulator.endpoint() + "/api/organizations/other/overview").body);
+  CHECK(other["trustedKernelPublisher"] == false);
+  CHECK(get(emulator.endpoint() + "/api/organizations/absent/overview").status == 404);
+
+  TestHub trusting(1000, {"kernels-test"});
+  auto test_org = nlohmann::json::parse(get(trusting.endpoint() + "/api/organizations/kernels-test/overview").body);
+  CHECK(test_org["trustedKernelPublisher"] == true);
+  auto default_hub = nlohmann::json::parse(get(raw_hub().endpoint() + "/api/organizations/kernels-test/overview").body);
+  CHECK(default_hub["trustedKernelPublisher"] == false);  // TestHub trusts kernels-community only
+}
