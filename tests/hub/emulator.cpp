@@ -98,6 +98,35 @@ void drop_connection(const httplib::Request& req) {
   }
 }
 
+// Serves `size` bytes that `read(pos, n, out)` fills, through a content
+// provider: httplib answers a Range request with 206 and Content-Range and
+// starts the provider at the range's first byte, so nothing is loaded whole.
+// `flip_at` (when < size) has its byte inverted; after `cut_after` bytes of
+// this answer the connection is closed.
+using BodyReader = std::function<bool(std::uint64_t pos, std::size_t n, char* out)>;
+void provide_body(httplib::Response& res, std::uint64_t size, BodyReader read, std::uint64_t flip_at,
+                  std::uint64_t cut_after) {
+  res.set_content_provider(
+      static_cast<std::size_t>(size), "application/octet-stream",
+      [read = std::move(read), flip_at, cut_after](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
+        std::vector<char> buf(256 * 1024);
+        std::uint64_t sent = 0;
+        while (sent < length) {
+          std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(buf.size(), length - sent));
+          if (sent + n > cut_after) n = static_cast<std::size_t>(cut_after - sent);
+          if (n == 0) return false;  // the cut: httplib closes the connection
+          std::uint64_t pos = offset + sent;
+          if (!read(pos, n, buf.data())) return false;
+          if (flip_at >= pos && flip_at < pos + n) buf[static_cast<std::size_t>(flip_at - pos)] ^= static_cast<char>(0xff);
+          if (!sink.write(buf.data(), n)) return false;
+          sent += n;
+        }
+        return true;
+      });
+}
+
+constexpr std::uint64_t kNone = ~std::uint64_t{0};
+
 }  // namespace
 
 struct HubEmulator::Impl {
@@ -107,6 +136,7 @@ struct HubEmulator::Impl {
   mutable std::mutex mutex;
   Faults faults;
   std::atomic<std::uint64_t> fault_counter{0};  // requests since the knobs were last set
+  std::atomic<bool> cut_done{false};            // the cut_target fault has fired since the knobs were set
   std::vector<LoggedRequest> log;
   std::map<std::string, std::shared_ptr<GitStore>> stores;
 
@@ -359,6 +389,22 @@ struct HubEmulator::Impl {
     if (hits(f.malformed_json_every) && is_json && res.body.size() > 1) {
       res.set_content(res.body.substr(0, res.body.size() / 2), "application/json");
     }
+    bool body_get = req.method == "GET" && res.status == -1 && !res.body.empty();
+    if (body_get && !f.corrupt_target.empty() && req.target.find(f.corrupt_target) != std::string::npos) {
+      res.body[res.body.size() / 2] = static_cast<char>(res.body[res.body.size() / 2] ^ 0xff);
+    }
+    if (body_get && !f.cut_target.empty() && req.target.find(f.cut_target) != std::string::npos &&
+        !cut_done.exchange(true)) {
+      auto body = std::make_shared<std::string>(std::move(res.body));
+      res.body.clear();
+      provide_body(
+          res, body->size(),
+          [body](std::uint64_t pos, std::size_t n, char* out) {
+            std::copy_n(body->data() + pos, n, out);
+            return true;
+          },
+          kNone, f.cut_after_bytes);
+    }
     if (hits(f.truncate_every) && req.method == "GET" && res.body.size() > 1) {
       auto body = std::make_shared<std::string>(std::move(res.body));
       res.body.clear();
@@ -385,14 +431,26 @@ struct HubEmulator::Impl {
     if (!s || !hex) {
       send_error(res, 404, "", "Not found");
     } else {
-      std::ifstream in(s->lfs_object_path(oid), std::ios::binary);
-      if (!in) {
+      auto in = std::make_shared<std::ifstream>(s->lfs_object_path(oid), std::ios::binary);
+      std::error_code ec;
+      auto size = std::filesystem::file_size(s->lfs_object_path(oid), ec);
+      if (!*in || ec) {
         send_error(res, 404, "", "Object not found");
       } else {
-        std::ostringstream content;
-        content << in.rdbuf();
         res.set_header("ETag", "\"" + oid + "\"");
-        res.set_content(content.str(), "application/octet-stream");
+        res.set_header("Accept-Ranges", "bytes");
+        bool get = req.method == "GET";
+        bool corrupt = get && !f.corrupt_target.empty() && req.target.find(f.corrupt_target) != std::string::npos;
+        bool cut = get && !f.cut_target.empty() && req.target.find(f.cut_target) != std::string::npos &&
+                   !cut_done.exchange(true);
+        provide_body(
+            res, size,
+            [in](std::uint64_t pos, std::size_t n, char* out) {
+              in->clear();
+              in->seekg(static_cast<std::streamoff>(pos));
+              return static_cast<bool>(in->read(out, static_cast<std::streamsize>(n)));
+            },
+            corrupt ? size / 2 : kNone, cut ? f.cut_after_bytes : kNone);
       }
     }
     entry.status = res.status == -1 ? (req.ranges.empty() ? 200 : 206) : res.status;
@@ -452,6 +510,7 @@ void HubEmulator::set_faults(const Faults& faults) {
   std::lock_guard lock(impl_->mutex);
   impl_->faults = faults;
   impl_->fault_counter = 0;
+  impl_->cut_done = false;
 }
 
 std::vector<LoggedRequest> HubEmulator::requests() const {
