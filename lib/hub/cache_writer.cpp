@@ -211,12 +211,12 @@ Result<IncompleteBlob> CacheWriter::start_blob(const std::string& etag, std::uin
   const std::string suffix = ".incomplete";
   while (dirent* e = readdir(dir)) {
     std::string n = e->d_name;
-    if (n.size() <= etag.size() + suffix.size() || n.compare(0, etag.size() + 1, etag + ".") != 0 ||
+    if (n.size() < etag.size() + suffix.size() || n.compare(0, etag.size() + 1, etag + ".") != 0 ||
         n.compare(n.size() - suffix.size(), suffix.size(), suffix) != 0) {
       continue;
     }
-    std::string middle = n.substr(etag.size() + 1, n.size() - etag.size() - 1 - suffix.size());
     bool legacy = n == etag + suffix;
+    std::string middle = legacy ? "" : n.substr(etag.size() + 1, n.size() - etag.size() - 1 - suffix.size());
     if (!legacy && (middle.size() != 8 || middle.find_first_not_of("0123456789abcdef") != std::string::npos)) continue;
     struct stat st {};
     if (fstatat(blobs_fd_.get(), n.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode)) continue;

@@ -399,8 +399,8 @@ struct HubEmulator::Impl {
       res.body.clear();
       provide_body(
           res, body->size(),
-          [body](std::uint64_t pos, std::size_t n, char* out) {
-            std::copy_n(body->data() + pos, n, out);
+          [body](std::uint64_t pos, std::size_t count, char* out) {
+            std::copy_n(body->data() + pos, count, out);
             return true;
           },
           kNone, f.cut_after_bytes);
