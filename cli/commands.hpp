@@ -13,6 +13,7 @@ using Register = void (*)(CLI::App& app, int* exit_code);
 void register_check(CLI::App& app, int* exit_code);
 void register_resolve(CLI::App& app, int* exit_code);
 void register_lock(CLI::App& app, int* exit_code);
+void register_download(CLI::App& app, int* exit_code);
 void register_versions(CLI::App& app, int* exit_code);
 void register_info(CLI::App& app, int* exit_code);
 void register_bench(CLI::App& app, int* exit_code);
@@ -21,6 +22,7 @@ inline constexpr Register kCommands[] = {
     register_check,
     register_resolve,
     register_lock,
+    register_download,
     register_versions,
     register_info,
     register_bench,

@@ -370,6 +370,92 @@ Result<std::string> HubClient::download(const std::string& repo, const std::stri
   return std::move(fetched->response.body);
 }
 
+Result<HttpResponse> HubClient::stream_file(const std::string& repo, const std::string& revision,
+                                            const std::string& path, std::uint64_t offset,
+                                            const HttpClient::StreamSink& sink) const {
+  if (config_.offline) {
+    return Error{"offline", "Offline mode: " + path + " of " + repo + " at " + revision +
+                                " is not in the cache and cannot be downloaded; unset HF_HUB_OFFLINE / drop --offline"};
+  }
+  ErrorContext context{config_.endpoint, repo, revision, path, "GET", "", false, 1};
+  std::string current = resolve_url(repo, revision, path);
+  auto started = std::chrono::steady_clock::now();
+  for (int hop = 0; hop <= 5; ++hop) {
+    for (int attempt = 0;; ++attempt) {
+      HttpRequest request;
+      request.url = current;
+      request.accept_compressed = false;  // the stored bytes, so that Range offsets mean bytes of the file
+      if (offset > 0) request.headers.emplace_back("Range", "bytes=" + std::to_string(offset) + "-");
+      add_auth(request);
+      context.url = current;
+      context.attempts = attempt + 1;
+      context.sent_token = config_.token && url_origin(current) == url_origin(config_.endpoint);
+      bool passthrough = false;
+      bool body_started = false;
+      std::string error_body;
+      HttpClient::StreamSink inner;
+      inner.on_head = [&](const HttpResponse& head) {
+        if (head.status < 200 || head.status >= 300) return true;  // redirect or error: body kept here, bounded
+        passthrough = true;
+        return !sink.on_head || sink.on_head(head);
+      };
+      inner.on_body = [&](std::string_view chunk) {
+        if (!passthrough) {
+          if (error_body.size() < (64u << 10)) error_body.append(chunk.substr(0, (64u << 10) - error_body.size()));
+          return true;
+        }
+        body_started = true;
+        return !sink.on_body || sink.on_body(chunk);
+      };
+      auto result = http_.stream(request, inner);
+      auto spent = [&] {
+        return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+      };
+      if (!result.ok()) {
+        if (result.error().code == "network" && !body_started && attempt < retry_.max_retries) {
+          auto wait = backoff_delay(retry_, attempt, thread_rng());
+          if (spent() + wait <= retry_.deadline) {
+            std::this_thread::sleep_for(wait);
+            continue;
+          }
+        }
+        if (result.error().code == "connect" || (result.error().code == "network" && !body_started)) {
+          return Error{"network", "Cannot reach " + url_origin(current) + " (" + result.error().message + ")" +
+                                      (attempt > 0 ? " after " + std::to_string(attempt + 1) + " attempts" : "") +
+                                      ": check the network, HF_ENDPOINT/--endpoint, or work offline (--offline)"};
+        }
+        return result.error();
+      }
+      HttpResponse& r = *result;
+      long status = r.status;
+      bool redirect = status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+      if (redirect && r.has_header("location")) {
+        std::string next = resolve_location(current, r.header("location"));
+        if (next.rfind("http://", 0) != 0 && next.rfind("https://", 0) != 0) {
+          return bad_response(context, "a redirect to " + next.substr(0, next.find(':')) + ": (only http and https are followed)");
+        }
+        current = next;
+        break;  // next hop
+      }
+      if (retryable_status(status) && attempt < retry_.max_retries) {
+        auto retry_after = parse_retry_after(r.header("retry-after"));
+        std::chrono::milliseconds wait = retry_after ? std::chrono::duration_cast<std::chrono::milliseconds>(*retry_after)
+                                                     : backoff_delay(retry_, attempt, thread_rng());
+        if (spent() + wait <= retry_.deadline) {
+          std::this_thread::sleep_for(wait);
+          continue;
+        }
+      }
+      if (status < 200 || status >= 300) {
+        r.body = std::move(error_body);
+        return hub_error(r, context);
+      }
+      return std::move(r);
+    }
+  }
+  return bad_response(context, "more than 5 redirects");
+}
+
 Result<std::optional<Redirect>> HubClient::kernel_status(const std::string& repo, const std::string& revision) const {
   auto text = download(repo, revision, "kernel-status.toml", 1 << 20);
   if (!text.ok()) {

@@ -56,6 +56,19 @@ class HubClient {
   Result<std::string> download(const std::string& repo, const std::string& revision, const std::string& path,
                                std::size_t max_bytes = std::size_t{1} << 30) const;
 
+  // Streams the file's bytes to `sink` (no whole file in memory): GET on
+  // /resolve, following redirects to http(s) URLs only, with the
+  // Authorization header on the Hub's own origin and never on another
+  // (LFS storage). `offset` > 0 sends `Range: bytes=<offset>-`; the caller
+  // reads the status (206 or 200) and Content-Range from the head it gets.
+  // 408/429/5xx answers and network failures before the first body byte are
+  // retried; a failure after body bytes reached the sink is returned (code
+  // "network") so the caller can resume from what it has. A final answer
+  // other than 2xx is a Hub error (EntryNotFound, ...). Offline: code
+  // "offline". The head reaches `sink.on_head` only for the final 2xx answer.
+  Result<HttpResponse> stream_file(const std::string& repo, const std::string& revision, const std::string& path,
+                                   std::uint64_t offset, const HttpClient::StreamSink& sink) const;
+
   // kernel-status.toml at `revision`: a redirect, or nullopt when the file
   // (or, as in the kernels library, the repository) does not exist. Single
   // hop: the destination's own kernel-status.toml is not read.

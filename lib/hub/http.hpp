@@ -1,9 +1,13 @@
 // A blocking HTTP client over libcurl, safe to use from many threads at once.
 //
-// Every call of perform() takes a fresh easy handle; all handles of one
-// HttpClient share one connection cache, DNS cache and TLS session cache
-// (a curl share handle with a mutex per shared part), so concurrent callers
-// reuse each other's keep-alive connections. TLS peer and host verification
+// Requests run on easy handles taken from a pool: a handle is used by one
+// thread at a time, reset between uses (curl_easy_reset keeps its live
+// connections), and returned, so a thread's next request reuses a keep-alive
+// connection. Each handle has its own connection cache: libcurl does not
+// support one connection cache shared by transfers running at the same time
+// (CURL_LOCK_DATA_CONNECT in a share handle corrupts the heap under load).
+// Only the DNS cache and TLS sessions are shared (a curl share handle with a
+// mutex per shared part). TLS peer and host verification
 // are always on. Redirects are never followed here: the Hub client decides
 // (hub/client.hpp). Every request is counted (request_count()) and, when a
 // logger is set, reported as method, URL, status and time: never headers,
@@ -16,6 +20,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -71,15 +76,34 @@ class HttpClient {
   // included, is a response.
   Result<HttpResponse> perform(const HttpRequest& request) const;
 
+  // Streams one request: `on_head` gets the status and headers of the
+  // response (its body empty) before any body byte, then `on_body` gets the
+  // body in chunks as they arrive; nothing is kept in memory. Either may
+  // return false to abort the transfer, which then ends with code "aborted".
+  // max_body_bytes does not apply. Returns the head (status, headers) when
+  // the transfer completed; errors as perform().
+  struct StreamSink {
+    std::function<bool(const HttpResponse& head)> on_head;
+    std::function<bool(std::string_view chunk)> on_body;
+  };
+  Result<HttpResponse> stream(const HttpRequest& request, const StreamSink& sink) const;
+
+  // Easy handles currently idle in the pool (for tests).
+  std::size_t idle_handles() const;
+
   std::uint64_t request_count() const { return requests_.load(); }
   void set_logger(std::function<void(const RequestLog&)> logger) { logger_ = std::move(logger); }
   const std::string& user_agent() const { return user_agent_; }
 
  private:
   struct Share;
+  struct Pool;
+  struct Transfer;
+  Result<HttpResponse> run(const HttpRequest& request, Transfer& transfer) const;
   std::string user_agent_;
   HttpTimeouts timeouts_;
   std::unique_ptr<Share> share_;
+  std::unique_ptr<Pool> pool_;
   mutable std::atomic<std::uint64_t> requests_{0};
   std::function<void(const RequestLog&)> logger_;
 };

@@ -142,33 +142,6 @@ bool start_body(const httplib::Request& req, httplib::Response& res, std::uint64
   return true;
 }
 
-// Streams [offset, offset + length) of an open file in chunks of 256 KiB
-// (pread), so that a large LFS object is never held in memory. Takes the
-// descriptor and closes it when the response is done.
-void send_file_range(httplib::Response& res, int fd, std::uint64_t offset, std::uint64_t length) {
-  if (length == 0) {
-    ::close(fd);
-    res.set_content("", "application/octet-stream");
-    return;
-  }
-  struct OpenFile {
-    int fd = -1;
-    std::vector<char> buffer = std::vector<char>(256 * 1024);
-    ~OpenFile() {
-      if (fd >= 0) ::close(fd);
-    }
-  };
-  auto file = std::make_shared<OpenFile>();
-  file->fd = fd;
-  res.set_content_provider(
-      length, "application/octet-stream", [file, offset](std::size_t at, std::size_t left, httplib::DataSink& sink) {
-        std::size_t n = std::min(left, file->buffer.size());
-        ssize_t got = ::pread(file->fd, file->buffer.data(), n, static_cast<off_t>(offset + at));
-        if (got <= 0) return false;  // the file shrank: the client sees a short body
-        return sink.write(file->buffer.data(), static_cast<std::size_t>(got));
-      });
-}
-
 // Closes the client's connection without answering: finds the accepted
 // socket by its two ends and shuts it down.
 void drop_connection(const httplib::Request& req) {
@@ -188,6 +161,44 @@ void drop_connection(const httplib::Request& req) {
   }
 }
 
+// An LFS object's descriptor, closed when the last response using it is done.
+struct OpenFile {
+  int fd = -1;
+  explicit OpenFile(int f) : fd(f) {}
+  OpenFile(const OpenFile&) = delete;
+  OpenFile& operator=(const OpenFile&) = delete;
+  ~OpenFile() { ::close(fd); }
+};
+
+// Serves `size` bytes that `read(pos, n, out)` fills, 256 KiB at a time,
+// through a content provider, so that a large LFS object is never held in
+// memory (the range, if any, is already applied: start_body).
+// `flip_at` (when < size) has its byte inverted; after `cut_after` bytes of
+// this answer the connection is closed.
+using BodyReader = std::function<bool(std::uint64_t pos, std::size_t n, char* out)>;
+void provide_body(httplib::Response& res, std::uint64_t size, BodyReader read, std::uint64_t flip_at,
+                  std::uint64_t cut_after) {
+  res.set_content_provider(
+      static_cast<std::size_t>(size), "application/octet-stream",
+      [read = std::move(read), flip_at, cut_after](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
+        std::vector<char> buf(256 * 1024);
+        std::uint64_t sent = 0;
+        while (sent < length) {
+          std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(buf.size(), length - sent));
+          if (sent + n > cut_after) n = static_cast<std::size_t>(cut_after - sent);
+          if (n == 0) return false;  // the cut: httplib closes the connection
+          std::uint64_t pos = offset + sent;
+          if (!read(pos, n, buf.data())) return false;
+          if (flip_at >= pos && flip_at < pos + n) buf[static_cast<std::size_t>(flip_at - pos)] ^= static_cast<char>(0xff);
+          if (!sink.write(buf.data(), n)) return false;
+          sent += n;
+        }
+        return true;
+      });
+}
+
+constexpr std::uint64_t kNone = ~std::uint64_t{0};
+
 }  // namespace
 
 struct HubEmulator::Impl {
@@ -197,6 +208,7 @@ struct HubEmulator::Impl {
   mutable std::mutex mutex;
   Faults faults;
   std::atomic<std::uint64_t> fault_counter{0};  // requests since the knobs were last set
+  std::atomic<bool> cut_done{false};            // the cut_target fault has fired since the knobs were set
   std::vector<LoggedRequest> log;
   std::map<std::string, std::shared_ptr<GitStore>> stores;
 
@@ -452,6 +464,22 @@ struct HubEmulator::Impl {
     if (hits(f.malformed_json_every) && is_json && res.body.size() > 1) {
       res.set_content(res.body.substr(0, res.body.size() / 2), "application/json");
     }
+    bool body_get = req.method == "GET" && (res.status == -1 || res.status == 200 || res.status == 206) && !res.body.empty();
+    if (body_get && !f.corrupt_target.empty() && req.target.find(f.corrupt_target) != std::string::npos) {
+      res.body[res.body.size() / 2] = static_cast<char>(res.body[res.body.size() / 2] ^ 0xff);
+    }
+    if (body_get && !f.cut_target.empty() && req.target.find(f.cut_target) != std::string::npos &&
+        !cut_done.exchange(true)) {
+      auto body = std::make_shared<std::string>(std::move(res.body));
+      res.body.clear();
+      provide_body(
+          res, body->size(),
+          [body](std::uint64_t pos, std::size_t count, char* out) {
+            std::copy_n(body->data() + pos, count, out);
+            return true;
+          },
+          kNone, f.cut_after_bytes);
+    }
     if (hits(f.truncate_every) && req.method == "GET" && res.body.size() > 1) {
       auto body = std::make_shared<std::string>(std::move(res.body));
       res.body.clear();
@@ -484,12 +512,23 @@ struct HubEmulator::Impl {
         if (fd >= 0) ::close(fd);
         send_error(res, 404, "", "Object not found");
       } else {
+        auto file = std::make_shared<OpenFile>(fd);
+        auto size = static_cast<std::uint64_t>(st.st_size);
         res.set_header("ETag", "\"" + oid + "\"");
         ByteRange range;
-        if (start_body(req, res, static_cast<std::uint64_t>(st.st_size), range)) {
-          send_file_range(res, fd, range.offset, range.length);
-        } else {
-          ::close(fd);
+        if (start_body(req, res, size, range)) {
+          bool get = req.method == "GET";
+          bool corrupt = get && !f.corrupt_target.empty() && req.target.find(f.corrupt_target) != std::string::npos;
+          bool cut = get && !f.cut_target.empty() && req.target.find(f.cut_target) != std::string::npos &&
+                     !cut_done.exchange(true);
+          // The flipped byte is the object's middle one, whichever range is asked for.
+          std::uint64_t flip = corrupt && size / 2 >= range.offset ? size / 2 - range.offset : kNone;
+          provide_body(
+              res, range.length,
+              [file, at = range.offset](std::uint64_t pos, std::size_t n, char* out) {
+                return ::pread(file->fd, out, n, static_cast<off_t>(at + pos)) == static_cast<ssize_t>(n);
+              },
+              flip, cut ? f.cut_after_bytes : kNone);
         }
       }
     }
@@ -550,6 +589,7 @@ void HubEmulator::set_faults(const Faults& faults) {
   std::lock_guard lock(impl_->mutex);
   impl_->faults = faults;
   impl_->fault_counter = 0;
+  impl_->cut_done = false;
 }
 
 std::vector<LoggedRequest> HubEmulator::requests() const {

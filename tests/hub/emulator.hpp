@@ -56,6 +56,13 @@ struct Faults {
   int reset_every = 0;            // connection closed without a response
   int truncate_every = 0;         // body cut short of its Content-Length
   int malformed_json_every = 0;   // a JSON answer cut in half (complete HTTP response)
+  // Body faults of file downloads, on both hosts (resolve of a regular file
+  // on the hub, an LFS object on the storage host), for GETs whose request
+  // target contains the string (a repo path such as "build/torch-cpu/x.py"
+  // matches the hub's resolve URL; an LFS sha256 matches the storage URL):
+  std::string corrupt_target;       // every such body has its middle byte (offset size/2) flipped
+  std::string cut_target;           // the first such GET since the knobs were set: the connection is
+  std::size_t cut_after_bytes = 0;  // closed after this many body bytes; later GETs are served whole
 };
 
 struct LoggedRequest {

@@ -1,0 +1,165 @@
+// The HF cache writer: path checks, link targets, and refusing symlinks
+// planted inside the cache.
+#include <catch2/catch.hpp>
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "hub/cache_writer.hpp"
+#include "tests/support/process.hpp"
+#include "util/file.hpp"
+
+using namespace kernels;
+using namespace kernels::hub;
+using kernels::test::TempDir;
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::string kCommit = "0123456789abcdef0123456789abcdef01234567";
+const std::string kEtag = "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391";  // the empty git blob
+
+std::string code_of(const Status& s) { return s.ok() ? "ok" : s.error().code; }
+
+std::size_t count_entries(const std::string& dir) {
+  std::error_code ec;
+  std::size_t n = 0;
+  for (auto it = fs::directory_iterator(dir, ec); !ec && it != fs::directory_iterator(); ++it) ++n;
+  return n;
+}
+
+}  // namespace
+
+TEST_CASE("check_repo_path refuses what could escape or confuse the snapshot", "[hub][cache_writer]") {
+  CHECK(code_of(check_repo_path("build/torch-cpu/relu/__init__.py")) == "ok");
+  CHECK(code_of(check_repo_path("build/torch-cpu/a file.py")) == "ok");
+  CHECK(code_of(check_repo_path("..foo/bar..")) == "ok");  // dots inside names are fine
+  for (std::string bad : {std::string(""), std::string("/etc/passwd"), std::string("build/../../x"),
+                          std::string("build/./x"), std::string("build//x"), std::string("build/x/"),
+                          std::string("build\\x"), std::string("build/\0x", 8), std::string(".."),
+                          "build/" + std::string(256, 'a')}) {
+    INFO(bad);
+    CHECK(code_of(check_repo_path(bad)) == "bad-path");
+  }
+  CHECK(check_repo_path("a/../b").error().message.find("\"..\" component") != std::string::npos);
+}
+
+TEST_CASE("blob_link_target climbs one level per directory plus snapshots/<commit>", "[hub][cache_writer]") {
+  CHECK(blob_link_target("README.md", kEtag) == "../../blobs/" + kEtag);
+  CHECK(blob_link_target("build/torch-cpu/x.py", kEtag) == "../../../../blobs/" + kEtag);
+  CHECK(blob_link_target("build/torch-cpu/relu/__init__.py", kEtag) == "../../../../../blobs/" + kEtag);
+  CHECK(is_blob_name(kEtag));
+  CHECK_FALSE(is_blob_name("E69DE29BB2D1D6434B8B29AE775AD8C2E48C5391"));
+  CHECK_FALSE(is_blob_name("../../etc"));
+}
+
+TEST_CASE("cache writer: blob, link and lock in huggingface_hub's layout", "[hub][cache_writer]") {
+  TempDir root;
+  auto w = CacheWriter::open(root.path(), "org/name", RepoType::Kernel);
+  REQUIRE(w.ok());
+  auto lock = (*w)->lock_blob(kEtag);
+  REQUIRE(lock.ok());
+  auto blob = (*w)->start_blob(kEtag, 0);
+  REQUIRE(blob.ok());
+  CHECK(blob->name().rfind(kEtag + ".", 0) == 0);
+  CHECK(blob->name().size() == kEtag.size() + 1 + 8 + std::string(".incomplete").size());
+  REQUIRE(blob->commit().ok());
+  REQUIRE((*w)->link(kCommit, "build/torch-cpu/x/__init__.py", kEtag).ok());
+  std::string repo = root.path() + "/kernels--org--name";
+  std::string link = repo + "/snapshots/" + kCommit + "/build/torch-cpu/x/__init__.py";
+  CHECK(fs::is_symlink(link));
+  CHECK(fs::read_symlink(link).string() == "../../../../../blobs/" + kEtag);
+  CHECK(fs::is_regular_file(link));  // resolves to the blob
+  CHECK(fs::exists(root.path() + "/.locks/kernels--org--name/" + kEtag + ".lock"));
+  CHECK((*w)->has_link(kCommit, "build/torch-cpu/x/__init__.py", kEtag, 0));
+  CHECK_FALSE((*w)->has_link(kCommit, "build/torch-cpu/x/__init__.py", kEtag, 1));  // wrong size
+  CHECK(count_entries(repo + "/blobs") == 1);                                       // no .incomplete left
+  CHECK(count_entries(repo + "/snapshots/" + kCommit + "/build/torch-cpu/x") == 1);  // no temporary link left
+  REQUIRE((*w)->tag_root().ok());
+  CHECK(read_file(root.path() + "/CACHEDIR.TAG")->rfind("Signature: 8a477f597d28d172789f06886806bc55\n", 0) == 0);
+}
+
+TEST_CASE("cache writer: a leftover .incomplete is taken over, other leftovers removed", "[hub][cache_writer]") {
+  TempDir root;
+  auto w = CacheWriter::open(root.path(), "org/name", RepoType::Kernel);
+  REQUIRE(w.ok());
+  const std::string etag(64, 'a');
+  std::string blobs = root.path() + "/kernels--org--name/blobs/";
+  root.write("kernels--org--name/blobs/" + etag + ".0123abcd.incomplete", "hello");
+  root.write("kernels--org--name/blobs/" + etag + ".incomplete", "he");            // older naming, shorter
+  root.write("kernels--org--name/blobs/" + etag + ".ffffffff.incomplete", "too long for it");
+  root.write("kernels--org--name/blobs/" + etag + ".notahex!.incomplete", "x");   // not ours: left alone
+  auto blob = (*w)->start_blob(etag, 10);
+  REQUIRE(blob.ok());
+  CHECK(blob->resumed());
+  CHECK(blob->size() == 5);
+  std::string back;
+  REQUIRE(blob->read_back([&](std::string_view c) { back.append(c); }).ok());
+  CHECK(back == "hello");
+  REQUIRE(blob->append("world").ok());
+  REQUIRE(blob->commit().ok());
+  CHECK(*read_file(blobs + etag) == "helloworld");
+  CHECK_FALSE(fs::exists(blobs + etag + ".0123abcd.incomplete"));
+  CHECK_FALSE(fs::exists(blobs + etag + ".incomplete"));
+  CHECK_FALSE(fs::exists(blobs + etag + ".ffffffff.incomplete"));
+  CHECK(fs::exists(blobs + etag + ".notahex!.incomplete"));
+  CHECK(count_entries(blobs) == 2);
+}
+
+TEST_CASE("cache writer: a symlink planted in the cache is refused, nothing written outside", "[hub][cache_writer]") {
+  TempDir root, outside;
+  std::string repo = root.path() + "/kernels--org--name";
+  SECTION("snapshots/<commit> points outside") {
+    fs::create_directories(repo + "/snapshots");
+    fs::create_directory_symlink(outside.path(), repo + "/snapshots/" + kCommit);
+    auto w = CacheWriter::open(root.path(), "org/name", RepoType::Kernel);
+    REQUIRE(w.ok());
+    auto st = (*w)->link(kCommit, "build/torch-cpu/x.py", kEtag);
+    REQUIRE_FALSE(st.ok());
+    CHECK(st.error().code == "unsafe-cache");
+    CHECK(st.error().message.find("symbolic link") != std::string::npos);
+    CHECK_FALSE((*w)->has_link(kCommit, "build/torch-cpu/x.py", kEtag, 0));
+  }
+  SECTION("a directory inside the snapshot points outside") {
+    fs::create_directories(repo + "/snapshots/" + kCommit);
+    fs::create_directory_symlink(outside.path(), repo + "/snapshots/" + kCommit + "/build");
+    auto w = CacheWriter::open(root.path(), "org/name", RepoType::Kernel);
+    REQUIRE(w.ok());
+    CHECK(code_of((*w)->link(kCommit, "build/torch-cpu/x.py", kEtag)) == "unsafe-cache");
+  }
+  SECTION("blobs/ points outside") {
+    fs::create_directories(repo);
+    fs::create_directory_symlink(outside.path(), repo + "/blobs");
+    auto w = CacheWriter::open(root.path(), "org/name", RepoType::Kernel);
+    REQUIRE_FALSE(w.ok());
+    CHECK(w.error().code == "unsafe-cache");
+  }
+  SECTION("the repo folder points outside") {
+    fs::create_directory_symlink(outside.path(), repo);
+    auto w = CacheWriter::open(root.path(), "org/name", RepoType::Kernel);
+    REQUIRE_FALSE(w.ok());
+    CHECK(w.error().code == "unsafe-cache");
+  }
+  SECTION("paths with .. are refused before touching the disk") {
+    auto w = CacheWriter::open(root.path(), "org/name", RepoType::Kernel);
+    REQUIRE(w.ok());
+    CHECK(code_of((*w)->link(kCommit, "build/../../../x", kEtag)) == "bad-path");
+    CHECK(code_of((*w)->link(kCommit, "/abs", kEtag)) == "bad-path");
+    CHECK(code_of((*w)->link("../x", "build/a", kEtag)) == "bad-path");
+    CHECK(code_of((*w)->link(kCommit, "build/a", "../../x")) == "bad-path");
+  }
+  CHECK(count_entries(outside.path()) == 0);
+}
+
+TEST_CASE("cache writer: the cache root itself may be reached through a symlink", "[hub][cache_writer]") {
+  TempDir real, links;
+  std::string root = links.path() + "/cache";
+  fs::create_directory_symlink(real.path(), root);
+  auto w = CacheWriter::open(root, "org/name", RepoType::Kernel);
+  REQUIRE(w.ok());
+  REQUIRE((*w)->link(kCommit, "a.py", kEtag).ok());
+  CHECK(fs::is_symlink(real.path() + "/kernels--org--name/snapshots/" + kCommit + "/a.py"));
+}
