@@ -16,6 +16,7 @@ void register_lock(CLI::App& app, int* exit_code);
 void register_versions(CLI::App& app, int* exit_code);
 void register_info(CLI::App& app, int* exit_code);
 void register_bench(CLI::App& app, int* exit_code);
+void register_verify(CLI::App& app, int* exit_code);
 
 inline constexpr Register kCommands[] = {
     register_check,
@@ -23,6 +24,7 @@ inline constexpr Register kCommands[] = {
     register_lock,
     register_versions,
     register_info,
+    register_verify,
     register_bench,
 };
 
