@@ -51,8 +51,8 @@ struct Metadata {
 // JSON whose verify-relevant fields have the wrong shape.
 Result<Metadata> parse_metadata(std::string raw, const std::string& source_name);
 
-// Reads at most kMaxMetadataBytes from `path`, then parse_metadata. A missing
-// or unreadable file: code "io".
+// The bytes of `path`, refusing a file larger than kMaxMetadataBytes. A
+// missing, unreadable or too large file: code "io".
 Result<std::string> read_metadata_bytes(const std::string& path);
 
 }  // namespace kernels::lockfile
