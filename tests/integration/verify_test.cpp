@@ -122,7 +122,7 @@ TEST_CASE("kernels verify: no digest is said, and is not an error", "[cli][verif
                     0) == 0);
 }
 
-TEST_CASE("kernels verify: an entry with nothing cached is missing; KERNELS_CACHE is looked in first", "[cli][verify]") {
+TEST_CASE("kernels verify: an entry with nothing cached is missing, KERNELS_CACHE is looked in first", "[cli][verify]") {
   Project p;
   TempDir other;
   RunOptions o;
@@ -179,7 +179,7 @@ TEST_CASE("kernels verify --format json: the documented shape", "[cli][verify]")
   CHECK(m["reason"].get<std::string>().rfind("not in ", 0) == 0);
 }
 
-TEST_CASE("kernels verify: no kernels.lock says where it looked; usage errors exit 2", "[cli][verify]") {
+TEST_CASE("kernels verify: no kernels.lock says where it looked, usage errors exit 2", "[cli][verify]") {
   TempDir tmp;
   auto r = run_kernels({"verify", tmp.path()});
   CHECK(r.exit_code == 2);

@@ -48,7 +48,7 @@ TEST_CASE("digest: the walk rules of kernels-data, one file each", "[lockfile][d
   CHECK(d->files.at("sub/metadata.json") == fixture_digest_value("nested"));
 }
 
-TEST_CASE("digest: sha512 values; an empty directory gives an empty map", "[lockfile][digest]") {
+TEST_CASE("digest: sha512 values, an empty directory gives an empty map", "[lockfile][digest]") {
   kernels::test::TempDir tmp;
   tmp.write("v/a/b/c.txt", "hello world");
   auto d = compute_digest(tmp.path() + "/v", DigestAlgorithm::Sha512, 4);

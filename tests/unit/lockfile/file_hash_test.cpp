@@ -18,7 +18,7 @@ TEST_CASE("file hashes: the reference vectors of `hello world` in base64 and git
   CHECK(h.size == 11);
 }
 
-TEST_CASE("file hashes: only the hashes asked for; the empty file", "[lockfile][file_hash]") {
+TEST_CASE("file hashes: only the hashes asked for, the empty file", "[lockfile][file_hash]") {
   FileHashes h = hash_bytes("", kGitBlobSha1);
   CHECK(to_hex(h.git_blob_sha1) == "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391");
   CHECK(h.sha256.empty());

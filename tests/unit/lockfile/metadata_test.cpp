@@ -33,7 +33,7 @@ std::string error_of(const std::string& text) {
 
 }  // namespace
 
-TEST_CASE("metadata.json: digest, backend and kernel-depends; the raw bytes kept", "[lockfile][metadata]") {
+TEST_CASE("metadata.json: digest, backend and kernel-depends, the raw bytes kept", "[lockfile][metadata]") {
   auto m = parse_metadata(kGood, "m.json");
   REQUIRE(m.ok());
   CHECK(m->raw == kGood);

@@ -183,7 +183,7 @@ TEST_CASE("verify: invalid metadata.json fails the variant with the parser's pos
   CHECK(v.digest_message == s.dir + "/metadata.json:1:26: unknown digest algorithm \"md5\" (expected sha256 or sha512)");
 }
 
-TEST_CASE("verify: without --all-variants only cached variants; an entry with none is missing", "[lockfile][verify]") {
+TEST_CASE("verify: without --all-variants only cached variants, an entry with none is missing", "[lockfile][verify]") {
   Setup s;
   s.lock.kernels[0].variants.push_back(VariantLock{"torch-cuda", "sha256-" + std::string(64, '0')});
   s.lock.kernels.push_back(LockedKernel{"org/absent", kSha, {VariantLock{"torch-cpu", "sha256-" + std::string(64, '1')}}});
@@ -262,7 +262,7 @@ class RecordingVerifier : public SignatureVerifier {
 
 }  // namespace
 
-TEST_CASE("verify: the signature step sees the raw bytes; a failed signature stops the digest", "[lockfile][verify]") {
+TEST_CASE("verify: the signature step sees the raw bytes, a failed signature stops the digest", "[lockfile][verify]") {
   Setup s;
   s.files.push_back({"metadata.json.sigstore", "{\"mediaType\": \"bundle\"}"});
   s.fixture.add_variant(kRepo, kSha, "torch-cpu", s.files);
