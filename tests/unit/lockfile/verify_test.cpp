@@ -296,3 +296,12 @@ TEST_CASE("verify: default_variants keeps the cached variants in lock order", "[
   CHECK(default_variants(k, {"c", "b", "z"}) == std::vector<std::string>{"b", "c"});
   CHECK(default_variants(k, {}).empty());
 }
+
+TEST_CASE("verify: a hash type other than git_lfs_concat cannot be checked and fails the variant", "[lockfile][verify]") {
+  Setup s;
+  s.lock.kernels[0].variants[0].hash_type = "nix_sri";
+  auto v = s.run().variants[0];
+  CHECK(v.status == VariantReport::Status::Mismatch);
+  REQUIRE_FALSE(v.lock_problems.empty());
+  CHECK(v.lock_problems[0].text == "kernels.lock gives hash type \"nix_sri\"; only git_lfs_concat can be checked");
+}
