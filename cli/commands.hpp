@@ -17,6 +17,7 @@ void register_download(CLI::App& app, int* exit_code);
 void register_versions(CLI::App& app, int* exit_code);
 void register_info(CLI::App& app, int* exit_code);
 void register_bench(CLI::App& app, int* exit_code);
+void register_verify(CLI::App& app, int* exit_code);
 
 inline constexpr Register kCommands[] = {
     register_check,
@@ -25,6 +26,7 @@ inline constexpr Register kCommands[] = {
     register_download,
     register_versions,
     register_info,
+    register_verify,
     register_bench,
 };
 

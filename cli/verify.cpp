@@ -1,0 +1,144 @@
+// `kernels verify [PROJECT_DIR] [--all-variants] [--format human|json]
+// [--jobs N]`: offline, re-hash the cached copies of the kernels that
+// kernels.lock pins and compare them with the lock and with each variant's
+// metadata.json digest (lockfile/verify).
+#include <chrono>
+#include <filesystem>
+#include <iostream>
+#include <map>
+
+#include "cli/commands.hpp"
+#include "cli/exit_codes.hpp"
+#include "cli/term.hpp"
+#include "cli/verify_output.hpp"
+#include "hub/config.hpp"
+#include "hub/hf_cache.hpp"
+#include "lockfile/reader.hpp"
+#include "lockfile/verify.hpp"
+#include "util/parallel.hpp"
+
+namespace kernels::cli {
+namespace {
+
+constexpr const char* kFooter = R"(Reads PROJECT_DIR/kernels.lock (default: the current directory) and checks, with no
+network, the copy of each locked kernel in the Hugging Face cache (KERNELS_CACHE, then
+HF_HUB_CACHE or HF_HOME/hub; kernels--org--name and legacy models--org--name folders),
+under snapshots/<sha>/build/<variant>/. For each variant, in order:
+
+  1. lock: every file must be a link into blobs/ whose bytes hash to the blob's
+     name (git blob SHA-1 or LFS SHA-256), and the git_lfs_concat hash of those
+     hashes must equal the variant's hash in kernels.lock;
+  2. signature: (not yet implemented; reported as not-checked);
+  3. digest: when metadata.json has a "digest", every file is hashed as
+     kernels-data does (SHA-256 or SHA-512) and compared with it.
+
+Each file is read once, for every hash it needs, with --jobs files at once. A variant
+whose metadata.json has no digest is reported as "no digest": its lock hash was
+checked, but there is nothing to check its files against beyond the lock.
+
+Without --all-variants, the variants checked are those of the lock that are in the
+cache, and an entry with none of them cached is "missing"; with it, every variant of
+the lock is checked and each one not cached is "missing". A build/torch* directory of
+a locked commit that the lock does not list is "unlocked".
+
+Examples:
+  kernels verify                         # ./kernels.lock against the cache
+  kernels verify path/to/project --all-variants
+  kernels verify --format json | jq '.variants[] | select(.status != "ok")'
+  KERNELS_CACHE=/data/kernels kernels verify --jobs 4
+)";
+
+constexpr const char* kExitStatus = R"(
+Exit status: 0 every variant checked is ok (or has no digest), 1 a variant does not
+match or is missing, 2 usage or I/O error (no kernels.lock, an unreadable lock).)";
+
+struct Options {
+  std::string project_dir;
+  bool all_variants = false;
+  std::string format = "human";
+  std::size_t jobs = 0;  // 0: the core count
+};
+
+void error_line(const std::string& message) {
+  std::cerr << paint(terminal().color_stderr, Style::BoldRed, "error") << ": kernels verify: " << message << "\n";
+}
+
+Style style_for(lockfile::VariantReport::Status s) {
+  using S = lockfile::VariantReport::Status;
+  switch (s) {
+    case S::Ok: return Style::Green;
+    case S::NoDigest: return Style::Yellow;
+    default: return Style::BoldRed;
+  }
+}
+
+int run_verify(const Options& o) {
+  const Terminal& term = terminal();
+  std::string dir = o.project_dir.empty() ? "." : o.project_dir;
+  std::string lock_path = (std::filesystem::path(dir) / "kernels.lock").string();
+  std::error_code ec;
+  if (!std::filesystem::exists(lock_path, ec)) {
+    error_line("no kernels.lock in " + dir + " (looked for " + lock_path + "); run `kernels lock` first");
+    return kExitUsage;
+  }
+  auto lock = lockfile::read_lock(lock_path);
+  if (!lock.ok()) {
+    error_line(lock.error().message);
+    return kExitUsage;
+  }
+  auto config = hub::load_hub_config(hub::process_env());
+  if (!config.ok()) {
+    error_line(config.error().message);
+    return kExitUsage;
+  }
+  std::vector<std::string> roots{config->kernels_cache};
+  if (config->hub_cache != config->kernels_cache) roots.push_back(config->hub_cache);
+  hub::HfCache cache(roots, hub::RepoType::Kernel);
+
+  lockfile::VerifyOptions options;
+  options.all_variants = o.all_variants;
+  options.jobs = o.jobs == 0 ? hardware_jobs() : o.jobs;
+  auto started = std::chrono::steady_clock::now();
+  auto report = lockfile::verify_lock(*lock, cache, options);
+  if (!report.ok()) {
+    error_line(lock_path + ": " + report.error().message);
+    return kExitUsage;
+  }
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+
+  if (o.format == "json") {
+    VerifyContext context{lock_path, roots, o.all_variants, seconds};
+    std::cout << verify_json(*report, context).dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace)
+              << "\n";
+  } else {
+    for (const auto& v : report->variants) {
+      auto lines = human_lines(v, term.verbosity > 0);
+      std::string word = lines[0].substr(0, 10);
+      std::cout << paint(term.color_stdout, style_for(v.status), word) << lines[0].substr(10) << "\n";
+      for (std::size_t i = 1; i < lines.size(); ++i) std::cout << lines[i] << "\n";
+    }
+    if (report->variants.empty()) std::cout << lock_path << " locks no kernels\n";
+    std::cout << human_summary(*report, seconds) << "\n";
+  }
+  return report->ok() ? kExitOk : kExitProblems;
+}
+
+}  // namespace
+
+void register_verify(CLI::App& app, int* exit_code) {
+  CLI::App* cmd = app.add_subcommand("verify", "Check cached kernels against kernels.lock and their metadata digests, offline");
+  auto o = std::make_shared<Options>();
+  cmd->add_option("project_dir", o->project_dir, "Directory holding kernels.lock (default: .)")
+      ->option_text("PROJECT_DIR");
+  cmd->add_flag("--all-variants", o->all_variants, "Check every variant of the lock; those not cached are missing");
+  cmd->add_option("--format", o->format, "Output: human (default) or json")
+      ->check(CLI::IsMember({"human", "json"}))
+      ->option_text("human|json");
+  cmd->add_option("--jobs,-j", o->jobs, "Files hashed at once (default: the number of cores)")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{256}))
+      ->option_text("N");
+  cmd->footer(std::string(kFooter) + kExitStatus);
+  cmd->callback([=] { *exit_code = run_verify(*o); });
+}
+
+}  // namespace kernels::cli
