@@ -16,6 +16,7 @@ void register_lock(CLI::App& app, int* exit_code);
 void register_versions(CLI::App& app, int* exit_code);
 void register_info(CLI::App& app, int* exit_code);
 void register_bench(CLI::App& app, int* exit_code);
+void register_verify_bundle(CLI::App& app, int* exit_code);
 
 inline constexpr Register kCommands[] = {
     register_check,
@@ -24,6 +25,7 @@ inline constexpr Register kCommands[] = {
     register_versions,
     register_info,
     register_bench,
+    register_verify_bundle,
 };
 
 }  // namespace kernels::cli
