@@ -18,15 +18,17 @@ void register_versions(CLI::App& app, int* exit_code);
 void register_info(CLI::App& app, int* exit_code);
 void register_bench(CLI::App& app, int* exit_code);
 void register_verify(CLI::App& app, int* exit_code);
+void register_verify_bundle(CLI::App& app, int* exit_code);
 
 inline constexpr Register kCommands[] = {
     register_check,
     register_resolve,
     register_lock,
     register_download,
+    register_verify,
+    register_verify_bundle,
     register_versions,
     register_info,
-    register_verify,
     register_bench,
 };
 
