@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <iostream>
 #include <map>
+#include <memory>
 
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
@@ -14,7 +15,9 @@
 #include "hub/config.hpp"
 #include "hub/hf_cache.hpp"
 #include "lockfile/reader.hpp"
+#include "lockfile/sigstore_signature.hpp"
 #include "lockfile/verify.hpp"
+#include "sigstore/trusted_root.hpp"
 #include "util/parallel.hpp"
 
 namespace kernels::cli {
@@ -28,7 +31,14 @@ under snapshots/<sha>/build/<variant>/. For each variant, in order:
   1. lock: every file must be a link into blobs/ whose bytes hash to the blob's
      name (git blob SHA-1 or LFS SHA-256), and the git_lfs_concat hash of those
      hashes must equal the variant's hash in kernels.lock;
-  2. signature: (not yet implemented; reported as not-checked);
+  2. signature: metadata.json.sigstore, a Sigstore bundle, is verified over the raw
+     bytes of metadata.json, offline, from the trusted root shipped in this binary
+     (or --trusted-root FILE): the Rekor entry and its inclusion proof, the signing
+     time, the Fulcio chain at that time, the SCT, and the identity: by default the
+     kernels library's policy (signed by kernels-community's GitHub workflows), or
+     --identity URI --issuer URL. A signature that does not verify fails the variant
+     and its digest is not trusted (not checked). An unsigned variant passes, unless
+     --signatures; --no-signatures skips this step;
   3. digest: when metadata.json has a "digest", every file is hashed as
      kernels-data does (SHA-256 or SHA-512) and compared with it.
 
@@ -44,6 +54,7 @@ a locked commit that the lock does not list is "unlocked".
 Examples:
   kernels verify                         # ./kernels.lock against the cache
   kernels verify path/to/project --all-variants
+  kernels verify --signatures            # every variant must carry a valid signature
   kernels verify --format json | jq '.variants[] | select(.status != "ok")'
   KERNELS_CACHE=/data/kernels kernels verify --jobs 4
 )";
@@ -57,7 +68,21 @@ struct Options {
   bool all_variants = false;
   std::string format = "human";
   std::size_t jobs = 0;  // 0: the core count
+  bool require_signatures = false;
+  bool no_signatures = false;
+  std::string trusted_root;  // "": the snapshot shipped in the binary
+  std::string identity, issuer;
 };
+
+// The signature step's verifier: the trusted root and the identity policy.
+Result<std::unique_ptr<lockfile::SignatureVerifier>> make_signature_verifier(const Options& o) {
+  auto root = sigstore::load_trusted_root(o.trusted_root);
+  if (!root.ok()) return root.error();
+  sigstore::Policy policy =
+      o.identity.empty() ? sigstore::kernels_default_policy() : sigstore::identity_policy(o.identity, o.issuer);
+  return std::unique_ptr<lockfile::SignatureVerifier>(
+      std::make_unique<lockfile::SigstoreSignatureVerifier>(std::move(*root), std::move(policy)));
+}
 
 void error_line(const std::string& message) {
   std::cerr << paint(terminal().color_stderr, Style::BoldRed, "error") << ": kernels verify: " << message << "\n";
@@ -96,6 +121,17 @@ int run_verify(const Options& o) {
   hub::HfCache cache(roots, hub::RepoType::Kernel);
 
   lockfile::VerifyOptions options;
+  std::unique_ptr<lockfile::SignatureVerifier> verifier;
+  if (!o.no_signatures) {
+    auto made = make_signature_verifier(o);
+    if (!made.ok()) {
+      error_line(made.error().message);
+      return kExitUsage;
+    }
+    verifier = std::move(*made);
+    options.signature_verifier = verifier.get();
+    options.require_signature = o.require_signatures;
+  }
   options.all_variants = o.all_variants;
   options.jobs = o.jobs == 0 ? hardware_jobs() : o.jobs;
   auto started = std::chrono::steady_clock::now();
@@ -137,6 +173,19 @@ void register_verify(CLI::App& app, int* exit_code) {
   cmd->add_option("--jobs,-j", o->jobs, "Files hashed at once (default: the number of cores)")
       ->check(CLI::Range(std::size_t{1}, std::size_t{256}))
       ->option_text("N");
+  auto* sig = cmd->add_flag("--signatures", o->require_signatures,
+                            "Require a valid signature: an unsigned variant fails");
+  cmd->add_flag("--no-signatures", o->no_signatures, "Skip the signature step")->excludes(sig);
+  cmd->add_option("--trusted-root", o->trusted_root,
+                  "Sigstore trusted_root.json to verify against (default: the snapshot in this binary)")
+      ->option_text("FILE");
+  auto* identity = cmd->add_option("--identity", o->identity,
+                                   "Accept signatures whose certificate names this identity (SAN) instead of "
+                                   "the kernels library's policy")
+                       ->option_text("URI");
+  auto* issuer = cmd->add_option("--issuer", o->issuer, "The OIDC issuer that goes with --identity")->option_text("URL");
+  identity->needs(issuer);
+  issuer->needs(identity);
   cmd->footer(std::string(kFooter) + kExitStatus);
   cmd->callback([=] { *exit_code = run_verify(*o); });
 }

@@ -58,16 +58,7 @@ int run_verify_bundle(const VerifyBundleOptions& o) {
     report(bundle.error().message);
     return kExitUsage;
   }
-  Result<sigstore::TrustedRoot> root = o.trusted_root.empty() ? sigstore::production_trusted_root()
-                                                              : Result<sigstore::TrustedRoot>(Error{"", ""});
-  if (!o.trusted_root.empty()) {
-    auto text = read_file(o.trusted_root, 8u << 20);
-    if (!text.ok()) {
-      report(text.error().message);
-      return kExitUsage;
-    }
-    root = sigstore::parse_trusted_root(*text);
-  }
+  auto root = sigstore::load_trusted_root(o.trusted_root);
   if (!root.ok()) {
     report(root.error().message);
     return kExitUsage;

@@ -66,7 +66,10 @@ std::vector<std::string> human_lines(const VariantReport& v, bool verbose) {
   if (verbose) reason(v.dir);
   for (const auto& p : v.lock_problems) reason("lock: " + (p.path.empty() ? "" : p.path + ": ") + p.text);
   if (v.lock_problems.empty() && verbose) reason("lock: " + v.expected_hash + " matches");
-  if (v.signature.status != lockfile::SignatureResult::Status::NotChecked)
+  // An unsigned variant is worth a line only when that failed it (--signatures) or with -v.
+  bool quiet_unsigned = v.signature.status == lockfile::SignatureResult::Status::BundleMissing && !verbose &&
+                        (v.status == Status::Ok || v.status == Status::NoDigest);
+  if (v.signature.status != lockfile::SignatureResult::Status::NotChecked && !quiet_unsigned)
     reason(std::string("signature: ") + lockfile::signature_status_name(v.signature.status) +
            (v.signature.detail.empty() ? "" : ": " + v.signature.detail));
   switch (v.digest_status) {

@@ -6,6 +6,7 @@
 #include <toml.hpp>
 
 #include "hub/http.hpp"
+#include "sigstore/trusted_root.hpp"
 
 namespace kernels::cli {
 
@@ -20,7 +21,8 @@ std::string version_text() {
          ", nlohmann-json " + std::to_string(NLOHMANN_JSON_VERSION_MAJOR) + "." +
          std::to_string(NLOHMANN_JSON_VERSION_MINOR) + "." + std::to_string(NLOHMANN_JSON_VERSION_PATCH) +
          ", toml11 " + std::to_string(TOML11_VERSION_MAJOR) + "." + std::to_string(TOML11_VERSION_MINOR) + "." +
-         std::to_string(TOML11_VERSION_PATCH) + ", CLI11 " + CLI11_VERSION;
+         std::to_string(TOML11_VERSION_PATCH) + ", CLI11 " + CLI11_VERSION + "\n";
+  out += "signatures: " + std::string(sigstore::production_trusted_root_source());
   return out;
 }
 

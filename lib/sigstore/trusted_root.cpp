@@ -1,6 +1,7 @@
 #include "sigstore/trusted_root.hpp"
 
 #include "sigstore/json.hpp"
+#include "util/file.hpp"
 
 namespace kernels::sigstore {
 
@@ -141,5 +142,14 @@ std::string_view production_trusted_root_source() {
 }
 
 Result<TrustedRoot> production_trusted_root() { return parse_trusted_root(production_trusted_root_json()); }
+
+Result<TrustedRoot> load_trusted_root(const std::string& path) {
+  if (path.empty()) return production_trusted_root();
+  auto text = read_file(path, 8u << 20);
+  if (!text.ok()) return text.error();
+  auto root = parse_trusted_root(*text);
+  if (!root.ok()) return Error{root.error().code, path + ": " + root.error().message};
+  return root;
+}
 
 }  // namespace kernels::sigstore

@@ -62,4 +62,8 @@ std::string_view production_trusted_root_json();
 std::string_view production_trusted_root_source();
 Result<TrustedRoot> production_trusted_root();
 
+// `--trusted-root FILE`: the file's root (at most 8 MiB, errors naming the
+// file), or the production root when `path` is empty.
+Result<TrustedRoot> load_trusted_root(const std::string& path);
+
 }  // namespace kernels::sigstore

@@ -16,13 +16,14 @@ TEST_CASE("kernels --version prints the version, commit, build, CUDA code and li
   std::vector<std::string> lines;
   std::istringstream in(r.out);
   for (std::string line; std::getline(in, line);) lines.push_back(line);
-  REQUIRE(lines.size() == 5);
+  REQUIRE(lines.size() == 6);
   CHECK(lines[0] == std::string("kernels ") + KERNELS_VERSION);
   CHECK(std::regex_match(lines[1], std::regex("commit: ([0-9a-f]{12}(-dirty)?|unknown)")));
   CHECK(lines[2].rfind("build: ", 0) == 0);
   CHECK(std::regex_match(lines[3], std::regex("CUDA kernels: (sm_[0-9]+ )+\\+ PTX compute_[0-9]+ \\(nvcc .*\\)|"
                                                "CUDA kernels: not built .*")));
   CHECK(lines[4].rfind("libraries: libcurl " + kernels::hub::curl_version_string() + ", OpenSSL ", 0) == 0);
+  CHECK(std::regex_match(lines[5], std::regex("signatures: Sigstore .* at commit [0-9a-f]{8} \\(20[0-9-]{8}\\)")));
 }
 
 TEST_CASE("kernels without a command prints help on stderr and exits 2", "[cli]") {

@@ -5,6 +5,8 @@
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 
 #include "tests/support/hf_cache_fixture.hpp"
 #include "tests/support/process.hpp"
@@ -165,7 +167,7 @@ TEST_CASE("kernels verify --format json: the documented shape", "[cli][verify]")
   CHECK(v["lock"]["actual"] != v["lock"]["expected"]);
   CHECK(v["lock"]["problems"].size() == 1);
   CHECK(v["lock"]["problems"][0]["path"].is_null());
-  CHECK(v["signature"]["status"] == "not-checked");
+  CHECK(v["signature"]["status"] == "bundle-missing");
   CHECK(v["digest"]["status"] == "mismatch");
   CHECK(v["digest"]["algorithm"] == "sha256");
   CHECK(v["digest"]["violations"] ==
@@ -199,4 +201,94 @@ TEST_CASE("kernels verify --help explains the checks and shows examples", "[cli]
   CHECK(r.out.find("--all-variants") != std::string::npos);
   CHECK(r.out.find("Examples:\n  kernels verify ") != std::string::npos);
   CHECK(r.out.find("git_lfs_concat") != std::string::npos);
+}
+
+namespace {
+
+std::string slurp_data(const std::string& relative) {
+  std::ifstream in(kernels::test::data_path(relative), std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+// The sigstore-conformance suite's happy-path artifact and bundle stand in
+// for a signed metadata.json: the signature verifies (for the suite's
+// identity), the bytes are not kernel metadata.
+struct SignedProject {
+  TempDir tmp;
+  HfCacheFixture cache{tmp.path() + "/hub"};
+  std::string project = tmp.path() + "/project";
+  std::string artifact = slurp_data("sigstore-conformance/a.txt");
+  std::string bundle = slurp_data("sigstore-conformance/happy-path-v0.3/bundle.sigstore.json");
+  explicit SignedProject(bool tamper = false) {
+    auto files = cpu_files();
+    files.push_back({"metadata.json", tamper ? artifact + " " : artifact});
+    files.push_back({"metadata.json.sigstore", bundle});
+    cache.add_variant("org/relu", kSha, "torch-cpu", files);
+    kernels::test::write_lock(project, {{"org/relu", kSha, {{"torch-cpu", fixture_lock_hash(files)}}}});
+  }
+  kernels::test::ProcessResult verify(std::vector<std::string> extra = {}) const {
+    std::vector<std::string> args{"verify", project};
+    args.insert(args.end(), extra.begin(), extra.end());
+    RunOptions o;
+    o.env["HF_HUB_CACHE"] = cache.root();
+    o.env["HF_HOME"] = tmp.path() + "/home";
+    return run_kernels(args, o);
+  }
+};
+
+const std::vector<std::string> kSuiteIdentity{
+    "--identity",
+    "https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/"
+    "extremely-dangerous-oidc-beacon.yml@refs/heads/main",
+    "--issuer", "https://token.actions.githubusercontent.com"};
+
+}  // namespace
+
+TEST_CASE("kernels verify: a Sigstore bundle is verified before the digest", "[cli][verify][signature]") {
+  SignedProject p;
+  auto r = p.verify(kSuiteIdentity);
+  CHECK(r.out.find("    signature: verified: " + kSuiteIdentity[1]) != std::string::npos);
+  // Verified, then parsed: a.txt is not metadata, so the variant still fails.
+  CHECK(r.out.find("digest: ") != std::string::npos);
+  CHECK(r.exit_code == 1);
+
+  auto json = nlohmann::json::parse(p.verify({kSuiteIdentity[0], kSuiteIdentity[1], kSuiteIdentity[2],
+                                              kSuiteIdentity[3], "--format", "json"})
+                                        .out);
+  CHECK(json["variants"][0]["signature"]["status"] == "verified");
+}
+
+TEST_CASE("kernels verify: the kernels library's policy refuses another signer", "[cli][verify][signature]") {
+  SignedProject p;
+  auto r = p.verify();
+  CHECK(r.exit_code == 1);
+  CHECK(r.out.find("    signature: failed: ") != std::string::npos);
+  CHECK(r.out.find("the signature of metadata.json did not verify") != std::string::npos);
+}
+
+TEST_CASE("kernels verify: metadata.json changed after signing fails the signature", "[cli][verify][signature]") {
+  SignedProject p(true);
+  auto r = p.verify(kSuiteIdentity);
+  CHECK(r.exit_code == 1);
+  CHECK(r.out.find("    signature: failed: ") != std::string::npos);
+}
+
+TEST_CASE("kernels verify: --no-signatures skips the step, --signatures requires one", "[cli][verify][signature]") {
+  SignedProject p;
+  auto skipped = p.verify({"--no-signatures"});
+  CHECK(skipped.out.find("signature:") == std::string::npos);
+
+  Project unsigned_project;
+  auto plain = unsigned_project.verify();
+  CHECK(plain.exit_code == 0);
+  CHECK(plain.out.find("signature:") == std::string::npos);
+  auto required = unsigned_project.verify({"--signatures"});
+  CHECK(required.exit_code == 1);
+  CHECK(required.out.find("    signature: bundle-missing") != std::string::npos);
+
+  auto both = unsigned_project.verify({"--signatures", "--no-signatures"});
+  CHECK(both.exit_code == 2);
+  auto bad_root = unsigned_project.verify({"--trusted-root", unsigned_project.tmp.path() + "/nope.json"});
+  CHECK(bad_root.exit_code == 2);
+  CHECK(bad_root.err.find("nope.json") != std::string::npos);
 }
