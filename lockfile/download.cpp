@@ -12,6 +12,7 @@
 #include "hub/cache_writer.hpp"
 #include "hub/hf_cache.hpp"
 #include "lockfile/hash.hpp"
+#include "util/parallel.hpp"
 
 namespace kernels::lockfile {
 
@@ -407,18 +408,10 @@ Result<DownloadReport> download_lock(const hub::HubClient& client, const std::st
     }
   }
 
-  std::atomic<std::size_t> next{0};
-  auto worker = [&] {
-    for (std::size_t t = next.fetch_add(1); t < tasks.size(); t = next.fetch_add(1)) {
-      fetch_blob(client, plans[tasks[t].entry], tasks[t], progress, options);
-      progress.file_done();
-    }
-  };
-  std::size_t jobs = std::max<std::size_t>(1, std::min(options.jobs, tasks.size()));
-  std::vector<std::thread> workers;
-  for (std::size_t j = 1; j < jobs; ++j) workers.emplace_back(worker);
-  worker();
-  for (auto& w : workers) w.join();
+  parallel_for(tasks.size(), std::max<std::size_t>(1, options.jobs), [&](std::size_t t) {
+    fetch_blob(client, plans[tasks[t].entry], tasks[t], progress, options);
+    progress.file_done();
+  });
 
   for (std::size_t i = 0; i < plans.size(); ++i) {
     PlannedEntry& plan = plans[i];
@@ -467,6 +460,11 @@ Result<DownloadReport> download_lock(const hub::HubClient& client, const std::st
         }
       }
       if (!link_failed) er.linked.push_back(pv.name);
+    }
+    // huggingface_hub's offline snapshot_download at a commit reads the listing from here.
+    if (!er.linked.empty()) {
+      auto st = plan.writer->write_tree_listing(plan.kernel->sha, plan.listing);
+      if (!st.ok()) er.errors.push_back(Error{st.error().code, plan.kernel->repo_id + ": " + st.error().message});
     }
   }
   return report;

@@ -1,16 +1,15 @@
 #include "lockfile/resolve.hpp"
 
 #include <algorithm>
-#include <atomic>
 #include <climits>
 #include <exception>
 #include <map>
 #include <mutex>
-#include <thread>
 
 #include "hub/hf_cache.hpp"
 #include "hub/versions.hpp"
 #include "lockfile/hash.hpp"
+#include "util/parallel.hpp"
 
 namespace kernels::lockfile {
 namespace {
@@ -125,35 +124,20 @@ Result<Resolution> resolve_lock(const hub::HubClient& client, const std::vector<
                                 const ResolveOptions& options) {
   Resolver resolver(client, dependencies);
   std::vector<Outcome> outcomes(dependencies.size());
-  std::atomic<std::size_t> next{0};
   std::mutex report_mutex;
-
-  auto work = [&] {
-    for (;;) {
-      std::size_t i = next.fetch_add(1);
-      if (i >= dependencies.size()) return;
-      Result<ResolvedKernel> r = Error{"internal", "not resolved"};
-      try {
-        r = resolver.resolve(i);
-      } catch (const std::exception& e) {  // a worker must not take the process down
-        r = Error{"internal", std::string("unexpected failure: ") + e.what()};
-      }
-      if (r.ok() && options.on_resolved) {
-        std::lock_guard lock(report_mutex);
-        options.on_resolved(dependencies[i], *r);
-      }
-      outcomes[i].result = std::move(r);
+  parallel_for(dependencies.size(), std::max<std::size_t>(options.jobs, 1), [&](std::size_t i) {
+    Result<ResolvedKernel> r = Error{"internal", "not resolved"};
+    try {
+      r = resolver.resolve(i);
+    } catch (const std::exception& e) {  // a worker must not take the process down
+      r = Error{"internal", std::string("unexpected failure: ") + e.what()};
     }
-  };
-  std::size_t workers = std::min(std::max<std::size_t>(options.jobs, 1), dependencies.size());
-  if (workers <= 1) {
-    work();
-  } else {
-    std::vector<std::thread> threads;
-    threads.reserve(workers);
-    for (std::size_t w = 0; w < workers; ++w) threads.emplace_back(work);
-    for (auto& t : threads) t.join();
-  }
+    if (r.ok() && options.on_resolved) {
+      std::lock_guard lock(report_mutex);
+      options.on_resolved(dependencies[i], *r);
+    }
+    outcomes[i].result = std::move(r);
+  });
 
   std::string failures;
   std::string first_code;

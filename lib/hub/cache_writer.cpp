@@ -9,7 +9,10 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <map>
 #include <random>
+
+#include <nlohmann/json.hpp>
 
 #include "hub/hf_cache.hpp"
 
@@ -327,22 +330,60 @@ Status CacheWriter::link(const std::string& commit, const std::string& path, con
   return ok_status();
 }
 
+namespace {
+
+// Writes `bytes` to <dir>/<name> atomically: a temporary beside it, fsync, rename.
+Status write_file_at(int dir, const std::string& name, std::string_view bytes, const std::string& shown) {
+  std::string tmp = "." + name + "." + random_hex8() + ".tmp";
+  int fd = openat(dir, tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+  if (fd < 0) return io_error("create", shown, errno);
+  Fd f(fd);
+  auto st = write_all(fd, bytes, shown);
+  if (!st.ok() || fsync(fd) != 0 || renameat(dir, tmp.c_str(), dir, name.c_str()) != 0) {
+    int e = errno;
+    unlinkat(dir, tmp.c_str(), 0);
+    return st.ok() ? io_error("create", shown, e) : st;
+  }
+  return ok_status();
+}
+
+}  // namespace
+
 Status CacheWriter::tag_root() const {
   struct stat st {};
   if (fstatat(root_fd_.get(), "CACHEDIR.TAG", &st, AT_SYMLINK_NOFOLLOW) == 0) return ok_status();
-  std::string tmp = ".CACHEDIR.TAG." + random_hex8() + ".tmp";
-  int fd = openat(root_fd_.get(), tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
-  if (fd < 0) return io_error("create", root_ + "/CACHEDIR.TAG", errno);
-  Fd f(fd);
-  auto st2 = write_all(fd, "Signature: 8a477f597d28d172789f06886806bc55\n"
-                           "# This directory is a cache (Hugging Face hub layout); backup tools may skip it.\n"
-                           "# See https://bford.info/cachedir/\n",
+  return write_file_at(root_fd_.get(), "CACHEDIR.TAG",
+                       "Signature: 8a477f597d28d172789f06886806bc55\n"
+                       "# This directory is a cache (Hugging Face hub layout); backup tools may skip it.\n"
+                       "# See https://bford.info/cachedir/\n",
                        root_ + "/CACHEDIR.TAG");
-  if (!st2.ok() || fsync(fd) != 0 || renameat(root_fd_.get(), tmp.c_str(), root_fd_.get(), "CACHEDIR.TAG") != 0) {
-    unlinkat(root_fd_.get(), tmp.c_str(), 0);
-    return st2.ok() ? io_error("create", root_ + "/CACHEDIR.TAG", errno) : st2;
+}
+
+std::string tree_cache_json(const std::vector<TreeEntry>& listing) {
+  std::map<std::string, const TreeEntry*> files;  // bytewise = code point order, as Python's sorted()
+  for (const auto& e : listing)
+    if (!e.is_directory) files[e.path] = &e;
+  nlohmann::ordered_json doc;
+  doc["format_version"] = 1;
+  doc["files"] = nlohmann::ordered_json::object();
+  for (const auto& [path, e] : files) {
+    nlohmann::ordered_json info;
+    info["size"] = e->size;
+    info["blob_id"] = e->oid;
+    if (e->lfs) {
+      info["lfs_sha256"] = e->lfs->oid;
+      info["lfs_size"] = e->lfs->size;
+    }
+    doc["files"][path] = std::move(info);
   }
-  return ok_status();
+  return doc.dump(1, ' ', true, nlohmann::ordered_json::error_handler_t::replace);
+}
+
+Status CacheWriter::write_tree_listing(const std::string& commit, const std::vector<TreeEntry>& listing) const {
+  if (!is_commit_hash(commit)) return Error{"bad-path", "refusing the commit \"" + commit.substr(0, 80) + "\": not 40 hex digits"};
+  auto trees = open_dirs_at(repo_fd_.get(), {"trees"}, true, repo_dir_);
+  if (!trees.ok()) return trees.error();
+  return write_file_at(trees->get(), commit + ".json", tree_cache_json(listing), repo_dir_ + "/trees/" + commit + ".json");
 }
 
 }  // namespace kernels::hub

@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "hub/config.hpp"
+#include "hub/types.hpp"
 #include "util/result.hpp"
 
 namespace kernels::hub {
@@ -34,6 +35,12 @@ namespace kernels::hub {
 // backslash or NUL, components at most 255 bytes. Error code "bad-path"
 // saying what is wrong.
 Status check_repo_path(std::string_view path);
+
+// The bytes of trees/<commit>.json for a listing, as huggingface_hub's
+// _tree_cache writes them: json.dump(indent=1) of {"format_version": 1,
+// "files": {path: {size, blob_id[, lfs_sha256, lfs_size]}}}, files only,
+// sorted by path, non-ASCII escaped, no final newline.
+std::string tree_cache_json(const std::vector<TreeEntry>& listing);
 
 // 40 (git sha1) or 64 (sha256) lowercase hex digits.
 bool is_blob_name(std::string_view etag);
@@ -125,6 +132,11 @@ class CacheWriter {
 
   // <root>/CACHEDIR.TAG (the Cache Directory Tagging signature) when absent.
   Status tag_root() const;
+
+  // trees/<commit>.json: the listing of the repository at `commit` as
+  // huggingface_hub (>= 1.22) caches it, which its offline snapshot_download
+  // at a commit needs (tree_cache_json). Written atomically.
+  Status write_tree_listing(const std::string& commit, const std::vector<TreeEntry>& listing) const;
 
  private:
   std::string root_;

@@ -9,6 +9,8 @@
 //   org/gpuonly  torch-cuda only
 #include <catch2/catch.hpp>
 
+#include <nlohmann/json.hpp>
+
 #include <filesystem>
 #include <map>
 #include <set>
@@ -196,6 +198,19 @@ TEST_CASE("kernels download: lock, then install this machine's variants in huggi
   CHECK(r.err.find("Downloaded 1 kernel: 5 files fetched") != std::string::npos);
   // Piped: no progress bar.
   CHECK(r.err.find('\r') == std::string::npos);
+  // The commit's whole listing, for huggingface_hub's offline snapshot_download.
+  auto trees = kernels::read_file(p.repo_dir() + "/trees/" + hub().dl_sha + ".json");
+  REQUIRE(trees.ok());
+  auto listing = nlohmann::json::parse(*trees);
+  CHECK(listing["format_version"] == 1);
+  CHECK(listing["files"].contains("README.md"));
+  for (const auto& f : hub().cuda) {
+    INFO(f.path);
+    REQUIRE(listing["files"].contains(f.path));
+    CHECK(listing["files"][f.path]["size"] == f.content.size());
+    if (f.lfs) CHECK(listing["files"][f.path]["lfs_sha256"] == f.etag());
+    else CHECK(listing["files"][f.path]["blob_id"] == f.etag());
+  }
 
   SECTION("a second run fetches nothing") {
     hub().emulator->clear_log();
@@ -241,7 +256,7 @@ TEST_CASE("kernels download: a CUDA driver picks the CUDA variant and not the CP
   CHECK_FALSE(fs::exists(p.snapshot() + "/build/torch-cpu"));
 }
 
-TEST_CASE("kernels download: a byte flipped in a served file is an error naming it; the variant is not linked",
+TEST_CASE("kernels download: a byte flipped in a served file is an error naming it, the variant is not linked",
           "[cli][download]") {
   Project p;
   const File& so = hub().cuda[1];
@@ -381,4 +396,27 @@ TEST_CASE("kernels download: no kernels.lock", "[cli][download]") {
   CHECK(help.exit_code == 0);
   CHECK(help.out.find("--all-variants") != std::string::npos);
   CHECK(help.out.find("Examples:") != std::string::npos);
+}
+
+TEST_CASE("kernels download, then kernels verify: what was installed checks out offline", "[cli][download][verify]") {
+  Project p;
+  auto d = p.download({"--all-variants"});
+  INFO(d.err);
+  REQUIRE(d.exit_code == 0);
+  RunOptions offline = p.env();
+  offline.env["HF_HUB_OFFLINE"] = "1";
+  offline.env["HF_ENDPOINT"] = "http://127.0.0.1:9";  // nothing listens: verify must not need the network
+  auto v = run_kernels({"verify", p.dir.path(), "--all-variants"}, offline);
+  INFO(v.out << v.err);
+  CHECK(v.exit_code == 0);
+  CHECK(v.out.find("3 variants: 3 ") != std::string::npos);
+
+  // A blob changed after the download: verify names the file.
+  const File& victim = hub().cpu.front();
+  std::string blob = p.repo_dir() + "/blobs/" + victim.etag();
+  fs::permissions(blob, fs::perms::owner_write, fs::perm_options::add);
+  REQUIRE(kernels::write_file_atomic(blob, victim.content + "x").ok());
+  auto bad = run_kernels({"verify", p.dir.path(), "--all-variants"}, offline);
+  CHECK(bad.exit_code == 1);
+  CHECK(bad.out.find(victim.path.substr(std::string("build/torch-cpu/").size())) != std::string::npos);
 }

@@ -163,3 +163,40 @@ TEST_CASE("cache writer: the cache root itself may be reached through a symlink"
   REQUIRE((*w)->link(kCommit, "a.py", kEtag).ok());
   CHECK(fs::is_symlink(real.path() + "/kernels--org--name/snapshots/" + kCommit + "/a.py"));
 }
+
+TEST_CASE("trees/<commit>.json has the bytes of huggingface_hub's json.dump(indent=1)", "[hub][cache_writer]") {
+  // Written by hand from huggingface_hub's _tree_cache.py: files only,
+  // sorted by path, lfs_* only for LFS files, \uXXXX for non-ASCII, no final newline.
+  std::vector<TreeEntry> listing(4);
+  listing[0].path = "build/torch-cpu/_ops.so";
+  listing[0].oid = std::string(40, 'b');
+  listing[0].size = 548123560;
+  listing[0].lfs = LfsInfo{std::string(64, 'c'), 548123560, 134};
+  listing[1].path = "build";
+  listing[1].is_directory = true;
+  listing[1].oid = std::string(40, 'd');
+  listing[2].path = "README.md";
+  listing[2].oid = std::string(40, 'a');
+  listing[2].size = 12;
+  listing[3].path = "caf\xc3\xa9.txt";
+  listing[3].oid = std::string(40, 'e');
+  listing[3].size = 0;
+  std::string a(40, 'a'), b(40, 'b'), c(64, 'c'), e(40, 'e');
+  std::string expected = "{\n \"format_version\": 1,\n \"files\": {\n"
+                         "  \"README.md\": {\n   \"size\": 12,\n   \"blob_id\": \"" + a + "\"\n  },\n"
+                         "  \"build/torch-cpu/_ops.so\": {\n   \"size\": 548123560,\n   \"blob_id\": \"" + b +
+                         "\",\n   \"lfs_sha256\": \"" + c + "\",\n   \"lfs_size\": 548123560\n  },\n"
+                         "  \"caf\\u00e9.txt\": {\n   \"size\": 0,\n   \"blob_id\": \"" + e + "\"\n  }\n }\n}";
+  CHECK(tree_cache_json(listing) == expected);
+  CHECK(tree_cache_json({}) == "{\n \"format_version\": 1,\n \"files\": {}\n}");
+
+  TempDir tmp;
+  auto w = CacheWriter::open(tmp.path(), "org/relu", RepoType::Kernel);
+  REQUIRE(w.ok());
+  REQUIRE((*w)->write_tree_listing(kCommit, listing).ok());
+  auto text = read_file(tmp.path() + "/kernels--org--relu/trees/" + kCommit + ".json");
+  REQUIRE(text.ok());
+  CHECK(*text == expected);
+  CHECK(count_entries(tmp.path() + "/kernels--org--relu/trees") == 1);  // no temporary left
+  CHECK(code_of((*w)->write_tree_listing("../x", listing)) == "bad-path");
+}
