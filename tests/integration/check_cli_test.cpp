@@ -123,7 +123,7 @@ TEST_CASE("check: tables nested 10,000 deep are a syntax error, not a crash", "[
   CHECK(d[2]["message"] == "TOML syntax error: arrays and inline tables nested more than 64 deep");
 }
 
-TEST_CASE("check: a 10 MB file, a directory and a missing file are I/O errors (exit 2); the rest is still checked",
+TEST_CASE("check: a 10 MB file, a directory and a missing file are I/O errors (exit 2), the rest is still checked",
           "[cli][check]") {
   TempDir dir;
   auto big = dir.write("big.toml", std::string(10u << 20, '#'));
@@ -159,7 +159,7 @@ TEST_CASE("check: an unreadable file is an I/O error", "[cli][check]") {
   CHECK(d[0]["message"] == expected);
 }
 
-TEST_CASE("check: colour only when asked or on a TTY; -q hides notes and the summary", "[cli][check]") {
+TEST_CASE("check: colour only when asked or on a TTY, -q hides notes and the summary", "[cli][check]") {
   auto plain = run_kernels({"check", "tests/data/check/warnings-only.toml"}, kernels::test::in_source_dir());
   CHECK_FALSE(contains(plain.out, "\x1b["));
   auto colour = run_kernels({"check", "--color", "always", "tests/data/check/warnings-only.toml"}, kernels::test::in_source_dir());

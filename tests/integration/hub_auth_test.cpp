@@ -8,7 +8,7 @@ using kernels::hub_emulator::kTestToken;
 using kernels::test::run_kernels;
 using kernels::test::TempDir;
 
-TEST_CASE("a private repository needs the token; the token never appears in any output", "[cli][hub][auth]") {
+TEST_CASE("a private repository needs the token, the token never appears in any output", "[cli][hub][auth]") {
   auto& hub = cli_hub();
   TempDir home;
   auto anonymous = run_kernels({"versions", "kernels-test/private"}, hub_env(home.path()));

@@ -55,7 +55,7 @@ TEST_CASE("kernels info --json: files with oids, LFS sha256 and the total size",
   CHECK(j["total_size"] == total);
 }
 
-TEST_CASE("kernels info --revision takes tags and commits; unknown ones fail with advice", "[cli][info]") {
+TEST_CASE("kernels info --revision takes tags and commits, unknown ones fail with advice", "[cli][info]") {
   auto& hub = cli_hub();
   TempDir home;
   auto tag = run_kernels({"info", "kernels-test/relu", "--revision", "v1.0", "--json"}, hub_env(home.path()));
@@ -74,7 +74,7 @@ TEST_CASE("kernels info --revision takes tags and commits; unknown ones fail wit
   CHECK(both.exit_code == 2);
 }
 
-TEST_CASE("kernels info shows a kernel-status.toml redirect; main when there are no versions", "[cli][info]") {
+TEST_CASE("kernels info shows a kernel-status.toml redirect, main when there are no versions", "[cli][info]") {
   TempDir home;
   auto moved = run_kernels({"info", "kernels-test/moved"}, hub_env(home.path()));
   REQUIRE(moved.exit_code == 0);

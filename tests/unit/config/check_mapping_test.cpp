@@ -212,7 +212,7 @@ TEST_CASE("check: version must be an integer >= 1 and revision a non-empty strin
                                     "revision must be a non-empty string (a branch, tag or commit sha), got: ''")});
 }
 
-TEST_CASE("check: a typo'd repo key makes a device table; the hint says so", "[config][check]") {
+TEST_CASE("check: a typo'd repo key makes a device table, the hint says so", "[config][check]") {
   std::string line = "RMSNorm = { rpeo = \"org/r:X\", version = 1 }";
   auto r = check(kModel + "[kernel_mapping]\n" + line + "\n");
   CHECK(rendered(r) ==

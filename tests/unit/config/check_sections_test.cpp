@@ -57,7 +57,7 @@ TEST_CASE("check: [model] and [kernel_config] values of the wrong type", "[confi
                 diag(6, 2, "note", "registration-unchecked", "layer registration was not checked: the file has no [model] layers")});
 }
 
-TEST_CASE("check: a file with nothing mapped is a warning; an empty file an error", "[config][check]") {
+TEST_CASE("check: a file with nothing mapped is a warning, an empty file an error", "[config][check]") {
   auto r = check(kModel);
   CHECK(rendered(r) == Strings{diag(0, 0, "warning", "no-kernels",
                                      "no kernels are mapped: the file has no [kernel_mapping], [[fusion]] or [[layer]]")});
@@ -121,7 +121,7 @@ TEST_CASE("check #48: a matched module lacks a member's child", "[config][check]
   CHECK(r.diagnostics[0].hint == "2 of 2 modules matching 'model.layers.*' lack some of these children");
 }
 
-TEST_CASE("check #50: a fusion path without a dot; no members; no repo", "[config][check]") {
+TEST_CASE("check #50: a fusion path without a dot, no members, no repo", "[config][check]") {
   auto r = check(kModules + fusion("model.layers.*.post_attention_layernorm", "mlp"));
   CHECK(rendered(r) == Strings{diag(11, 27, "error", "fusion-path",
                                      "fusion member path 'mlp' has no '.': a member is a child of a parent module")});

@@ -169,7 +169,7 @@ TEST_CASE("toml: absurd nesting is an error, not a stack overflow", "[config][to
   CHECK_NOTHROW(ok("a = " + std::string(64, '[') + std::string(64, ']') + "\n"));
 }
 
-TEST_CASE("toml: a value cannot become a table; a byte order mark is skipped", "[config][toml]") {
+TEST_CASE("toml: a value cannot become a table, a byte order mark is skipped", "[config][toml]") {
   auto e = bad("a = 1\na.b = 2\n");
   CHECK(e.pos.line == 2);
   CHECK(e.pos.column == 1);

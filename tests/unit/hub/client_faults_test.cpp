@@ -70,7 +70,7 @@ TEST_CASE("Retry-After beyond the total deadline stops retrying at once", "[hub]
   CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(5));
 }
 
-TEST_CASE("500s are retried with backoff; persistent ones become a ServerError", "[hub][faults]") {
+TEST_CASE("500s are retried with backoff, persistent ones become a ServerError", "[hub][faults]") {
   auto& hub = fault_hub();
   HubClient client(config_for(hub), fast_retries(3));
   {
@@ -90,7 +90,7 @@ TEST_CASE("500s are retried with backoff; persistent ones become a ServerError",
   CHECK(count() - start == 4);
 }
 
-TEST_CASE("dropped connections are retried; if they persist the error says the Hub cannot be reached", "[hub][faults]") {
+TEST_CASE("dropped connections are retried, if they persist the error says the Hub cannot be reached", "[hub][faults]") {
   auto& hub = fault_hub();
   HubClient client(config_for(hub), fast_retries(3));
   {

@@ -89,7 +89,7 @@ TEST_CASE("unknown revisions and repositories give messages that say what to do"
   CHECK(file.error().message == "File nope.txt not found in kernels-test/relu at revision main");
 }
 
-TEST_CASE("tree oids and sizes equal git ls-tree; LFS oids equal sha256sum of the content", "[hub][client][tree]") {
+TEST_CASE("tree oids and sizes equal git ls-tree, LFS oids equal sha256sum of the content", "[hub][client][tree]") {
   auto& hub = shared_hub();
   HubClient client(config_for(hub));
   for (const auto& commit : {hub.relu_first, hub.relu_second}) {
@@ -217,7 +217,7 @@ TEST_CASE("a relative redirect (renamed repository) is followed with the token",
   CHECK(log[1].authorization == std::string("Bearer ") + hub_emulator::kTestToken);
 }
 
-TEST_CASE("private and gated repositories need a known token; a bad token is refused", "[hub][client][auth]") {
+TEST_CASE("private and gated repositories need a known token, a bad token is refused", "[hub][client][auth]") {
   auto& hub = shared_hub();
   HubClient anonymous(config_for(hub));
   auto priv = anonymous.list_refs("kernels-test/private");
@@ -285,7 +285,7 @@ TEST_CASE("requests carry the configured User-Agent", "[hub][client]") {
   CHECK(hub.emulator().requests().at(0).user_agent == std::string("kernels-cli/") + KERNELS_VERSION + "; file_type/kernel");
 }
 
-TEST_CASE("many threads share one client; every request is counted", "[hub][client][threads]") {
+TEST_CASE("many threads share one client, every request is counted", "[hub][client][threads]") {
   auto& hub = shared_hub();
   HubClient client(config_for(hub));
   auto before_client = client.request_count();

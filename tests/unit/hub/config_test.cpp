@@ -41,7 +41,7 @@ TEST_CASE("defaults follow huggingface_hub: endpoint, HF_HOME under XDG or ~/.ca
   CHECK(hc->hub_cache == "/cache");
 }
 
-TEST_CASE("HF_ENDPOINT loses its trailing slash; --endpoint wins; a non-URL is refused", "[hub][config]") {
+TEST_CASE("HF_ENDPOINT loses its trailing slash, --endpoint wins, a non-URL is refused", "[hub][config]") {
   auto c = load_hub_config(env_of({{"HF_ENDPOINT", "http://127.0.0.1:9/"}}));
   CHECK(c->endpoint == "http://127.0.0.1:9");
   HubOverrides o;

@@ -86,7 +86,7 @@ TEST_CASE("http: a sequential client reuses one pooled handle", "[hub][http]") {
   CHECK(http.idle_handles() == 1);
 }
 
-TEST_CASE("http: a stream sink can stop the transfer; a Range answer is a 206", "[hub][http]") {
+TEST_CASE("http: a stream sink can stop the transfer, a Range answer is a 206", "[hub][http]") {
   auto& hub = pool_hub();
   HttpClient http("kernels-cli/test");
   HttpRequest r;

@@ -74,7 +74,7 @@ TEST_CASE("metadata.json bytes: serde pretty printing in kebab-case field order"
         "  \"python-depends\": [],\n  \"kernel-depends\": [],\n  \"backend\": {\n    \"type\": \"cuda\"\n  }\n}");
 }
 
-TEST_CASE("write_variant commits files, LFS pointers and metadata.json; wrong_entry spoils one hash", "[hub][emulator]") {
+TEST_CASE("write_variant commits files, LFS pointers and metadata.json, wrong_entry spoils one hash", "[hub][emulator]") {
   ScratchDir root;
   FixtureRepo repo(root.path(), "o/k");
   VariantMetadata meta;

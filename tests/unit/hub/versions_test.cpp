@@ -4,7 +4,7 @@
 
 using namespace kernels::hub;
 
-TEST_CASE("only branches v<digits> are versions; tags never", "[hub][versions]") {
+TEST_CASE("only branches v<digits> are versions, tags never", "[hub][versions]") {
   CHECK(version_of_branch("v1") == 1);
   CHECK(version_of_branch("v10") == 10);
   CHECK(version_of_branch("v01") == 1);
