@@ -14,6 +14,7 @@ void register_check(CLI::App& app, int* exit_code);
 void register_resolve(CLI::App& app, int* exit_code);
 void register_lock(CLI::App& app, int* exit_code);
 void register_download(CLI::App& app, int* exit_code);
+void register_variants(CLI::App& app, int* exit_code);
 void register_versions(CLI::App& app, int* exit_code);
 void register_info(CLI::App& app, int* exit_code);
 void register_bench(CLI::App& app, int* exit_code);
@@ -27,6 +28,7 @@ inline constexpr Register kCommands[] = {
     register_download,
     register_verify,
     register_verify_bundle,
+    register_variants,
     register_versions,
     register_info,
     register_bench,

@@ -15,6 +15,7 @@
 #include "cli/download_choice.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/hub_options.hpp"
+#include "cli/system_options.hpp"
 #include "cli/term.hpp"
 #include "lockfile/download.hpp"
 #include "lockfile/reader.hpp"
@@ -37,9 +38,10 @@ blob is kept. Files already in the cache (also ones Python downloaded) are
 not fetched again; an interrupted download resumes where it stopped, also in
 a later run. *.pyc files and __pycache__/ are skipped.
 
-Variants: by default those this machine can run (CPU and OS from uname, the
-CUDA driver's version from libcuda; KERNELS_CUDA_DRIVER=none or =12.8
-overrides the driver); --all-variants installs every one.
+Variants: by default the one this machine prefers, as `kernels variants`
+shows it (the kernels library's rules and order); --all-variants installs
+every locked variant. When no variant fits, the entry fails with every
+variant's reason and the others are still installed.
 
 Examples:
   kernels download                        # ./kernels.lock, variants for this machine
@@ -58,6 +60,7 @@ struct Options {
   std::string project_dir;
   bool all_variants = false;
   std::size_t jobs = 8;
+  variants::ProbeOptions probe;
   HubOptions hub;
 };
 
@@ -151,15 +154,19 @@ int run_download(const Options& o) {
     return kExitUsage;
   }
 
-  variants::MachineFacts facts = machine_facts();
+  auto system = variants::probe_system(o.probe);
+  if (!system.ok()) {
+    error_lines(system.error().message);
+    return kExitUsage;
+  }
   ProgressBar bar(term.stderr_is_tty && term.verbosity >= 0);
   std::mutex print_mutex;
   lockfile::DownloadOptions options;
   options.jobs = o.jobs;
-  options.choose = [&](const std::string&, const std::string&, const std::vector<std::string>& names)
+  options.choose = [&](const std::string& repo, const std::string& commit, const std::vector<std::string>& names)
       -> Result<std::vector<std::string>> {
     if (o.all_variants) return names;
-    return choose_download_variants(facts, names);
+    return choose_download_variants(**client, repo, commit, names, *system);
   };
   options.on_entry = [&](const lockfile::LockedKernel& k) {
     if (term.verbosity >= 0) std::cerr << "Downloading `" << k.repo_id << "` with SHA: " << k.sha << "\n";
@@ -207,12 +214,13 @@ void register_download(CLI::App& app, int* exit_code) {
   auto o = std::make_shared<Options>();
   cmd->add_option("project_dir", o->project_dir, "Directory holding kernels.lock (default: .)")
       ->option_text("PROJECT_DIR");
-  cmd->add_flag("--all-variants", o->all_variants, "Install every build variant, not only those this machine runs");
+  cmd->add_flag("--all-variants", o->all_variants, "Install every build variant, not only the one this machine prefers");
   cmd->add_option("--jobs,-j", o->jobs, "Files downloaded at once (default 8)")
       ->check(CLI::Range(std::size_t{1}, std::size_t{64}))
       ->option_text("N");
+  add_system_options(cmd, o->probe);
   add_hub_options(cmd, o->hub);
-  cmd->footer(std::string(kFooter) + kHubEnvironmentHelp + kExitStatus);
+  cmd->footer(std::string(kFooter) + kSystemHelp + "\n" + kHubEnvironmentHelp + kExitStatus);
   cmd->callback([=] { *exit_code = run_download(*o); });
 }
 

@@ -1,26 +1,28 @@
-// The default choice of build variants for `kernels download`, until the
-// full selection (lib/variants/select.hpp) replaces it: every variant this
-// machine can run (variants/cuda_compat can_run), CPU variants left out when
-// a CUDA driver is present (as the kernels library never falls back to CPU on
-// a GPU machine). One function, so that the integrator swaps one call.
+// Which build variants `kernels download` installs, and the candidates
+// `kernels variants` judges: the names under build/ with backend.archs from
+// each CUDA variant's metadata.json (fetched only when the machine has GPUs
+// to check them against), judged by variants/select.
 #pragma once
 
 #include <string>
 #include <vector>
 
+#include "hub/client.hpp"
 #include "util/result.hpp"
-#include "variants/cuda_compat.hpp"
+#include "variants/select.hpp"
 
 namespace kernels::cli {
 
-// This machine: uname's CPU and OS, the CUDA driver's version from
-// libcuda's cuDriverGetVersion (none when libcuda cannot be loaded).
-// KERNELS_CUDA_DRIVER overrides the driver: "none", or a version "12.8".
-variants::MachineFacts machine_facts();
+std::vector<variants::Candidate> candidates_with_archs(const hub::HubClient& client, const std::string& repo,
+                                                       const std::string& commit, const std::vector<std::string>& names,
+                                                       const variants::System& system);
 
-// The variants of `names` to download for a machine with `facts`. An Error
-// (code "no-variant") lists why each variant was refused when none fits.
-Result<std::vector<std::string>> choose_download_variants(const variants::MachineFacts& facts,
-                                                          const std::vector<std::string>& names);
+// The preferred variant of `names` for `system`, as a one-element list. An
+// Error (code "no-variant") when none fits, with the kernels library's trace
+// of every variant and why it was refused.
+Result<std::vector<std::string>> choose_download_variants(const hub::HubClient& client, const std::string& repo,
+                                                          const std::string& commit,
+                                                          const std::vector<std::string>& names,
+                                                          const variants::System& system);
 
 }  // namespace kernels::cli

@@ -22,21 +22,6 @@ struct VersionRow {
   Result<std::vector<std::string>> variants = std::vector<std::string>{};
 };
 
-// The folders directly under build/ at `commit`, in the Hub's order.
-Result<std::vector<std::string>> list_variants(const hub::HubClient& client, const std::string& repo,
-                                               const std::string& commit) {
-  auto tree = client.list_tree(repo, commit, "build", false);
-  if (!tree.ok()) {
-    if (tree.error().code == "EntryNotFound") return std::vector<std::string>{};
-    return tree.error();
-  }
-  std::vector<std::string> out;
-  for (const auto& e : *tree) {
-    if (e.is_directory) out.push_back(e.path.substr(e.path.rfind('/') + 1));
-  }
-  return out;
-}
-
 void report(const char* command, const Error& e) {
   std::cerr << paint(terminal().color_stderr, Style::BoldRed, "error") << ": kernels " << command << ": " << e.message
             << "\n";
@@ -65,7 +50,7 @@ int run_versions(const std::string& repo, const HubOptions& hub_options, bool as
   for (const auto& [n, branch] : versions) {
     rows.push_back(VersionRow{n, branch});
     pending.push_back(std::async(std::launch::async, [&c = **client, &repo, commit = branch.target_commit] {
-      return list_variants(c, repo, commit);
+      return hub::list_build_variants(c, repo, commit);
     }));
   }
   for (std::size_t i = 0; i < rows.size(); ++i) rows[i].variants = pending[i].get();

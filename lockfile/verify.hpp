@@ -97,8 +97,8 @@ struct VerifyReport {
 
 // The variants of `kernel` checked without --all-variants, given the names
 // of its variant directories in the cache. Today: those of the lock entry
-// that are cached, in lock order.
-// TODO(integration): the preferred variant for this machine (lib/variants/select.hpp).
+// that are cached, in lock order: what `kernels download` installed (the
+// preferred variant, or all with --all-variants), whatever machine chose it.
 std::vector<std::string> default_variants(const LockedKernel& kernel, const std::vector<std::string>& cached);
 
 // Verifies `lock` against `cache`. Error (code "format") only for a lock

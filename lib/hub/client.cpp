@@ -492,4 +492,18 @@ Result<std::optional<Redirect>> parse_kernel_status(const std::string& text, con
   }
 }
 
+Result<std::vector<std::string>> list_build_variants(const HubClient& client, const std::string& repo,
+                                                     const std::string& commit) {
+  auto tree = client.list_tree(repo, commit, "build", false);
+  if (!tree.ok()) {
+    if (tree.error().code == "EntryNotFound") return std::vector<std::string>{};
+    return tree.error();
+  }
+  std::vector<std::string> out;
+  for (const auto& e : *tree) {
+    if (e.is_directory) out.push_back(e.path.substr(e.path.rfind('/') + 1));
+  }
+  return out;
+}
+
 }  // namespace kernels::hub

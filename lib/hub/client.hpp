@@ -1,6 +1,6 @@
 // The Hugging Face Hub client: the calls kernels needs, blocking, and safe
 // to call from several threads at once on one HubClient (the HttpClient
-// underneath shares connections, DNS and TLS sessions between threads, and
+// underneath pools its curl handles and shares DNS and TLS sessions between threads, and
 // the client itself holds no mutable state besides atomic counters).
 //
 // Repositories are of type kernel (/api/kernels/..., /kernels/.../resolve)
@@ -107,6 +107,11 @@ class HubClient {
   HttpClient http_;
   HfCache cache_;
 };
+
+// The build variants at `commit`: the folders directly under build/, in the
+// Hub's order; none when the repository has no build/ folder.
+Result<std::vector<std::string>> list_build_variants(const HubClient& client, const std::string& repo,
+                                                     const std::string& commit);
 
 // Parses kernel-status.toml. Errors (code "bad-status") say what is wrong.
 Result<std::optional<Redirect>> parse_kernel_status(const std::string& text, const std::string& repo);

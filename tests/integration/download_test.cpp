@@ -124,7 +124,8 @@ struct Project {
     REQUIRE(r.exit_code == 0);
   }
   kernels::test::ProcessResult download(std::vector<std::string> extra = {}, const std::string& driver = "none") const {
-    std::vector<std::string> args{"download", dir.path()};
+    // --torch none: the Python environment of the machine running the tests does not decide.
+    std::vector<std::string> args{"download", dir.path(), "--torch", "none"};
     args.insert(args.end(), extra.begin(), extra.end());
     return run_kernels(args, env(driver));
   }
@@ -183,19 +184,19 @@ TEST_CASE("kernels download: lock, then install this machine's variants in huggi
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   CHECK(r.err.find("Downloading `org/dl` with SHA: " + hub().dl_sha + "\n") != std::string::npos);
-  // No CUDA driver: torch-cpu and torch-universal; never torch-cuda.
+  // No CUDA driver: the preferred variant, torch-cpu (before torch-universal); never torch-cuda.
   check_installed(p, hub().cpu);
-  check_installed(p, hub().universal);
+  CHECK_FALSE(fs::exists(p.snapshot() + "/build/torch-universal"));
   CHECK_FALSE(fs::exists(p.snapshot() + "/build/torch-cuda"));
   CHECK_FALSE(fs::exists(p.snapshot() + "/README.md"));
   CHECK_FALSE(fs::exists(p.snapshot() + "/build/torch-cpu/dl/__pycache__"));
   CHECK_FALSE(fs::exists(p.snapshot() + "/build/torch-cpu/dl/stale.pyc"));
   // Exactly one blob per distinct content, nothing in flight left over.
-  auto expected = unique_etags({hub().cpu, hub().universal});
+  auto expected = unique_etags({hub().cpu});
   CHECK(blob_names(p) == std::vector<std::string>(expected.begin(), expected.end()));
   CHECK(fs::exists(p.cache() + "/CACHEDIR.TAG"));
   CHECK(file_gets().size() == expected.size());
-  CHECK(r.err.find("Downloaded 1 kernel: 5 files fetched") != std::string::npos);
+  CHECK(r.err.find("Downloaded 1 kernel: 4 files fetched") != std::string::npos);
   // Piped: no progress bar.
   CHECK(r.err.find('\r') == std::string::npos);
   // The commit's whole listing, for huggingface_hub's offline snapshot_download.
@@ -218,7 +219,7 @@ TEST_CASE("kernels download: lock, then install this machine's variants in huggi
     INFO(again.err);
     REQUIRE(again.exit_code == 0);
     CHECK(file_gets().empty());
-    CHECK(again.err.find("0 files fetched (0 B), 5 already present") != std::string::npos);
+    CHECK(again.err.find("0 files fetched (0 B), 4 already present") != std::string::npos);
   }
 }
 
@@ -252,7 +253,7 @@ TEST_CASE("kernels download: a CUDA driver picks the CUDA variant and not the CP
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   check_installed(p, hub().cuda);
-  check_installed(p, hub().universal);
+  CHECK_FALSE(fs::exists(p.snapshot() + "/build/torch-universal"));
   CHECK_FALSE(fs::exists(p.snapshot() + "/build/torch-cpu"));
 }
 
@@ -278,14 +279,13 @@ TEST_CASE("kernels download: a byte flipped in a served file is an error naming 
   SECTION("a regular file served by the hub itself") {
     Project q;
     Faults g;
-    g.corrupt_target = "build/torch-universal/dl/__init__.py";
+    g.corrupt_target = "build/torch-cpu/dl/_ops.py";
     hub().emulator->set_faults(g);
     auto bad = q.download();
     CHECK(bad.exit_code == 1);
-    CHECK(bad.err.find("build/torch-universal/dl/__init__.py: the downloaded bytes do not match the Hub's listing (git blob") !=
+    CHECK(bad.err.find("build/torch-cpu/dl/_ops.py: the downloaded bytes do not match the Hub's listing (git blob") !=
           std::string::npos);
-    CHECK_FALSE(fs::exists(q.snapshot() + "/build/torch-universal"));
-    check_installed(q, hub().cpu);
+    CHECK_FALSE(fs::exists(q.snapshot() + "/build/torch-cpu"));
   }
 }
 
@@ -307,7 +307,7 @@ TEST_CASE("kernels download: a transfer cut in the middle resumes with a Range r
   }
   // The cut answer (200, closed early), then the rest as a 206.
   CHECK(statuses == std::vector<int>{200, 206});
-  CHECK(blob_names(p).size() == unique_etags({hub().cuda, hub().universal}).size());
+  CHECK(blob_names(p).size() == unique_etags({hub().cuda}).size());
 }
 
 TEST_CASE("kernels download: an .incomplete left by an earlier run is re-hashed and resumed", "[cli][download]") {
@@ -345,15 +345,16 @@ TEST_CASE("kernels download: an .incomplete left by an earlier run is re-hashed 
 TEST_CASE("kernels download: a cache filled as huggingface_hub fills it is reused", "[cli][download]") {
   Project p;
   // What hf_hub_download leaves: blobs/<etag> and a relative link to it.
-  const File& f = hub().universal[0];
+  const File& f = hub().cpu[1];
   p.dir.write("cache/kernels--org--dl/blobs/" + f.etag(), f.content);
-  fs::create_directories(p.snapshot() + "/build/torch-universal/dl");
+  fs::create_directories(p.snapshot() + "/build/torch-cpu/dl");
   fs::create_symlink("../../../../../blobs/" + f.etag(), p.snapshot() + "/" + f.path);
   hub().emulator->clear_log();
   auto r = p.download();
+  INFO(r.err);
   REQUIRE(r.exit_code == 0);
-  for (const auto& g : file_gets()) CHECK(g.target.find("torch-universal") == std::string::npos);
-  CHECK(file_gets().size() == unique_etags({hub().cpu}).size());
+  for (const auto& g : file_gets()) CHECK(g.target.find(f.path) == std::string::npos);
+  CHECK(file_gets().size() == unique_etags({hub().cpu}).size() - 1);
   CHECK(r.err.find("1 already present") != std::string::npos);
 }
 
@@ -372,7 +373,6 @@ TEST_CASE("kernels download: a lock that does not match the Hub's listing instal
   CHECK(r.err.find("variant torch-cpu: the Hub's file listing hashes to sha256-") != std::string::npos);
   CHECK_FALSE(fs::exists(p.snapshot() + "/build/torch-cpu"));
   for (const auto& g : file_gets()) CHECK(g.target.find("torch-cpu") == std::string::npos);
-  check_installed(p, hub().universal);
 }
 
 TEST_CASE("kernels download: an entry where no variant fits is an error that says so", "[cli][download]") {
@@ -381,7 +381,8 @@ TEST_CASE("kernels download: an entry where no variant fits is an error that say
   CHECK(r.exit_code == 1);
   CHECK(r.err.find("org/gpuonly@" + hub().gpu_sha.substr(0, 12) + ": Cannot find a build variant for this system") !=
         std::string::npos);
-  CHECK(r.err.find("torch-cuda: noarch CUDA variant and this machine has no usable CUDA driver") != std::string::npos);
+  CHECK(r.err.find("  torch-cuda: backend (cuda) does not match system backend (cpu) and is not universal") !=
+        std::string::npos);
   CHECK(r.err.find("1 of 2 entries failed") != std::string::npos);
   // The other entry is installed all the same.
   check_installed(p, hub().cpu);
