@@ -154,7 +154,10 @@ int run_download(const Options& o) {
     return kExitUsage;
   }
 
-  auto system = variants::probe_system(o.probe);
+  // The probe (python3 importing Torch, cuInit) costs seconds on a GPU
+  // machine; --all-variants needs no choice, so it is not probed then.
+  Result<variants::System> system = variants::System{};
+  if (!o.all_variants) system = variants::probe_system(o.probe);
   if (!system.ok()) {
     error_lines(system.error().message);
     return kExitUsage;
