@@ -36,6 +36,15 @@ TEST_CASE("read_file names the path and the reason when it fails", "[util][file]
   CHECK(too_big.error().message == big + " is too large (100 bytes; the limit is 10)");
 }
 
+TEST_CASE("read_file refuses a FIFO at once instead of waiting for a writer", "[util][file]") {
+  TempDir dir;
+  std::string fifo = dir.path() + "/kernels.lock";
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  auto r = read_file(fifo);  // with a blocking open this call would never return
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().message == fifo + " is not a regular file");
+}
+
 TEST_CASE("write_file_atomic replaces the whole file and leaves no temporary", "[util][file]") {
   TempDir dir;
   auto path = dir.write("kernels.lock", "old");
