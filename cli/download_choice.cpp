@@ -5,17 +5,6 @@
 
 namespace kernels::cli {
 
-namespace {
-
-bool is_cuda_name(const std::string& name) {
-  auto v = variants::parse_variant(name);
-  if (!v.ok()) return false;
-  if (v->framework == variants::Framework::Noarch) return v->noarch_backend == "cuda";
-  return v->backend && v->backend->kind == variants::BackendKind::Cuda;
-}
-
-}  // namespace
-
 std::vector<variants::Candidate> candidates_with_archs(const hub::HubClient& client, const std::string& repo,
                                                        const std::string& commit, const std::vector<std::string>& names,
                                                        const variants::System& system) {
@@ -23,7 +12,8 @@ std::vector<variants::Candidate> candidates_with_archs(const hub::HubClient& cli
   for (const auto& n : names) out.push_back({n, std::nullopt});
   if (system.gpus.empty() || system.backend.kind != variants::BackendKind::Cuda) return out;
   parallel_for(out.size(), 8, [&](std::size_t i) {
-    if (!is_cuda_name(out[i].name)) return;
+    auto v = variants::parse_variant(out[i].name);
+    if (!v.ok() || !variants::is_cuda_variant(*v)) return;
     auto raw = client.download(repo, commit, "build/" + out[i].name + "/metadata.json", lockfile::kMaxMetadataBytes);
     if (!raw.ok()) return;  // no metadata.json: no archs to check
     auto meta = lockfile::parse_metadata(*raw, out[i].name + "/metadata.json");

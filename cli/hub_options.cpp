@@ -5,6 +5,7 @@
 
 #include "cli/exit_codes.hpp"
 #include "cli/term.hpp"
+#include "hub/repo_id.hpp"
 #include "hub/url.hpp"
 
 namespace kernels::cli {
@@ -62,6 +63,11 @@ int exit_code_for(const Error& error) {
     return kExitProblems;
   }
   return kExitUsage;
+}
+
+Result<std::unique_ptr<hub::HubClient>> make_repo_client(const std::string& repo, const HubOptions& options) {
+  if (auto valid = hub::validate_repo_id(repo); !valid.ok()) return valid.error();
+  return make_hub_client(options);
 }
 
 }  // namespace kernels::cli

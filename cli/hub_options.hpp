@@ -29,6 +29,10 @@ void add_hub_options(CLI::App* cmd, HubOptions& options);
 // stderr; never a header, so never the token.
 Result<std::unique_ptr<hub::HubClient>> make_hub_client(const HubOptions& options);
 
+// For the commands that take one ORG/NAME: the id checked, then the client.
+// Every error here is a usage error (exit 2).
+Result<std::unique_ptr<hub::HubClient>> make_repo_client(const std::string& repo, const HubOptions& options);
+
 // The exit status for an error from the Hub client: 1 when the Hub (or the
 // cache) answered that something does not exist, 2 for usage, network, I/O
 // and server failures.

@@ -10,7 +10,6 @@
 #include "cli/exit_codes.hpp"
 #include "cli/hub_options.hpp"
 #include "cli/term.hpp"
-#include "hub/repo_id.hpp"
 #include "hub/versions.hpp"
 
 namespace kernels::cli {
@@ -43,11 +42,7 @@ std::string human_size(std::uint64_t bytes) {
 }
 
 int run_info(const InfoArgs& args) {
-  if (auto valid = hub::validate_repo_id(args.repo); !valid.ok()) {
-    report(valid.error());
-    return kExitUsage;
-  }
-  auto made = make_hub_client(args.hub);
+  auto made = make_repo_client(args.repo, args.hub);
   if (!made.ok()) {
     report(made.error());
     return kExitUsage;

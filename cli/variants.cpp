@@ -11,7 +11,6 @@
 #include "cli/hub_options.hpp"
 #include "cli/system_options.hpp"
 #include "cli/term.hpp"
-#include "hub/repo_id.hpp"
 #include "hub/versions.hpp"
 #include "lockfile/reader.hpp"
 #include "variants/select.hpp"
@@ -59,18 +58,14 @@ int run_variants(const Args& args) {
     report({"usage", "--format takes human or json, not \"" + args.format + "\""});
     return kExitUsage;
   }
-  if (auto valid = hub::validate_repo_id(args.repo); !valid.ok()) {
-    report(valid.error());
+  auto made = make_repo_client(args.repo, args.hub);
+  if (!made.ok()) {
+    report(made.error());
     return kExitUsage;
   }
   auto system = variants::probe_system(args.probe);
   if (!system.ok()) {
     report(system.error());
-    return kExitUsage;
-  }
-  auto made = make_hub_client(args.hub);
-  if (!made.ok()) {
-    report(made.error());
     return kExitUsage;
   }
   const hub::HubClient& client = **made;

@@ -9,7 +9,6 @@
 #include "cli/exit_codes.hpp"
 #include "cli/hub_options.hpp"
 #include "cli/term.hpp"
-#include "hub/repo_id.hpp"
 #include "hub/versions.hpp"
 
 namespace kernels::cli {
@@ -28,11 +27,7 @@ void report(const char* command, const Error& e) {
 }
 
 int run_versions(const std::string& repo, const HubOptions& hub_options, bool as_json) {
-  if (auto valid = hub::validate_repo_id(repo); !valid.ok()) {
-    report("versions", valid.error());
-    return kExitUsage;
-  }
-  auto client = make_hub_client(hub_options);
+  auto client = make_repo_client(repo, hub_options);
   if (!client.ok()) {
     report("versions", client.error());
     return kExitUsage;

@@ -67,13 +67,8 @@ std::string rejection(const Variant& v, const System& s) {
   return "";
 }
 
-bool is_cuda(const Variant& v) {
-  if (v.framework == Framework::Noarch) return v.noarch_backend == "cuda";
-  return v.backend && v.backend->kind == BackendKind::Cuda;
-}
-
 std::string archs_rejection(const Variant& v, const std::optional<std::vector<std::string>>& archs, const System& s) {
-  if (!archs || !is_cuda(v) || s.backend.kind != BackendKind::Cuda) return "";
+  if (!archs || !is_cuda_variant(v) || s.backend.kind != BackendKind::Cuda) return "";
   for (const auto& g : s.gpus) {
     if (archs_cover(*archs, g.capability)) continue;
     std::string list;
@@ -130,6 +125,11 @@ std::optional<Parse> parse_arch(std::string text) {
 }
 
 }  // namespace
+
+bool is_cuda_variant(const Variant& v) {
+  if (v.framework == Framework::Noarch) return v.noarch_backend == "cuda";
+  return v.backend && v.backend->kind == BackendKind::Cuda;
+}
 
 std::string noarch_name(const Backend& backend) {
   if (backend.kind == BackendKind::Cann) return "npu";

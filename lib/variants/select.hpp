@@ -43,6 +43,9 @@ const Judgement* preferred(const std::vector<Judgement>& judged);
 // "<name> compatible ✅" or "<name>: <reason>".
 std::string trace_line(const Judgement& j);
 
+// A CUDA build: an arch variant with a cuXY backend, or torch-cuda.
+bool is_cuda_variant(const Variant& v);
+
 // "preferred", "compatible", "rejected".
 const char* verdict_name(Verdict v);
 

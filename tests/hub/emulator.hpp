@@ -1,6 +1,6 @@
 // A Hugging Face Hub emulator on loopback, serving the bare git
 // repositories under a root directory (see fixture_repo.hpp) with the
-// Hub's API shapes (shared/reference/hub-api.md §11-§12):
+// Hub's API shapes (the reference notes on the Hub API, §11-§12):
 //   GET  /api/{kernels|models}/{org}/{name}[/revision/{rev}]   repo info
 //   GET  /api/{kernels|models}/{org}/{name}/refs[?include_prs=1]  (pullRequests: refs/pr/<N>)
 //   GET  /api/{kernels|models}/{org}/{name}/tree/{rev}[/{path}]?recursive=&expand=&cursor=
