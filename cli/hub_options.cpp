@@ -25,6 +25,11 @@ void add_hub_options(CLI::App* cmd, HubOptions& options) {
                   "Repository type: kernel (default; /api/kernels/...) or model, for hubs that serve kernels as models")
       ->check(CLI::IsMember({"kernel", "model"}))
       ->option_text("kernel|model");
+  cmd->add_option("--timeout", options.timeout_seconds,
+                  "Give up after this many seconds in all (default: none; every request is bounded anyway: "
+                  "a 10 s connect, 120 s for an API answer, a transfer under 1 KiB/s for 30 s is dropped)")
+      ->check(CLI::Range(1u, 7u * 24u * 3600u))
+      ->option_text("SECONDS");
 }
 
 Result<std::unique_ptr<hub::HubClient>> make_hub_client(const HubOptions& options) {
@@ -35,7 +40,12 @@ Result<std::unique_ptr<hub::HubClient>> make_hub_client(const HubOptions& option
   overrides.repo_type = options.repo_type == "model" ? hub::RepoType::Model : hub::RepoType::Kernel;
   auto config = hub::load_hub_config(hub::process_env(), overrides);
   if (!config.ok()) return config.error();
-  auto client = std::make_unique<hub::HubClient>(std::move(*config));
+  hub::HttpTimeouts timeouts;
+  if (options.timeout_seconds > 0) {
+    timeouts.deadline_seconds = std::chrono::seconds(options.timeout_seconds);
+    timeouts.deadline = std::chrono::steady_clock::now() + timeouts.deadline_seconds;
+  }
+  auto client = std::make_unique<hub::HubClient>(std::move(*config), hub::RetryPolicy{}, timeouts);
   if (terminal().verbosity >= 1) {
     static std::mutex log_mutex;
     bool color = terminal().color_stderr;

@@ -19,6 +19,7 @@ struct HubOptions {
   std::string token_file;  // "" = HF_TOKEN, HUGGING_FACE_HUB_TOKEN, HF_TOKEN_PATH, $HF_HOME/token
   bool offline = false;
   std::string repo_type = "kernel";
+  unsigned timeout_seconds = 0;  // --timeout: the whole command's deadline (0: none)
 };
 
 // Adds the options to `cmd`, bound to `options`.

@@ -86,7 +86,9 @@ int run_info(const InfoArgs& args) {
       continue;
     }
     files.push_back(&e);
-    total += e.size;
+    if (__builtin_add_overflow(total, e.size, &total)) {
+      return fail(Error{"bad-response", "the file sizes of " + args.repo + " add up to more than 2^64 bytes"});
+    }
   }
   if (variants.empty()) {  // offline listings may lack directory entries
     std::set<std::string> seen;
@@ -117,7 +119,7 @@ int run_info(const InfoArgs& args) {
       out["files"].push_back(item);
     }
     out["total_size"] = total;
-    std::cout << out.dump(2) << "\n";
+    std::cout << out.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << "\n";
     return kExitOk;
   }
 

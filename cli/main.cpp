@@ -14,6 +14,7 @@
 #include "cli/term.hpp"
 #include "cli/version.hpp"
 #include "util/edit_distance.hpp"
+#include "util/file.hpp"
 
 namespace {
 
@@ -29,6 +30,7 @@ constexpr const char* kFooter =
 
 int main(int argc, char** argv) {
   using namespace kernels::cli;
+  kernels::remove_temporaries_on_signals();  // Ctrl-C mid-write leaves no .tmp file
   CLI::App app{kDescription, "kernels"};
   app.footer(kFooter);
   app.set_version_flag("--version", version_text());

@@ -132,7 +132,7 @@ int run_variants(const Args& args) {
       out["variants"].push_back(v);
     }
     out["hint"] = hint ? ojson{{"version", hint->version}, {"variant", hint->variant}} : ojson(nullptr);
-    std::cout << out.dump(2) << "\n";
+    std::cout << out.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << "\n";
     return best ? kExitOk : kExitProblems;
   }
 

@@ -2,7 +2,6 @@
 // each with its head commit and the build variants it holds.
 #include <nlohmann/json.hpp>
 
-#include <future>
 #include <iostream>
 
 #include "cli/commands.hpp"
@@ -10,6 +9,7 @@
 #include "cli/hub_options.hpp"
 #include "cli/term.hpp"
 #include "hub/versions.hpp"
+#include "util/parallel.hpp"
 
 namespace kernels::cli {
 
@@ -26,6 +26,8 @@ void report(const char* command, const Error& e) {
             << "\n";
 }
 
+constexpr std::size_t kListingJobs = 8;
+
 int run_versions(const std::string& repo, const HubOptions& hub_options, bool as_json) {
   auto client = make_repo_client(repo, hub_options);
   if (!client.ok()) {
@@ -39,16 +41,13 @@ int run_versions(const std::string& repo, const HubOptions& hub_options, bool as
   }
   auto versions = hub::versions_from_refs(*refs);
 
-  // One tree listing per version, all in flight at once.
+  // One tree listing per version, at most kListingJobs in flight: a repo
+  // with 30k version branches once meant 30k threads.
   std::vector<VersionRow> rows;
-  std::vector<std::future<Result<std::vector<std::string>>>> pending;
-  for (const auto& [n, branch] : versions) {
-    rows.push_back(VersionRow{n, branch});
-    pending.push_back(std::async(std::launch::async, [&c = **client, &repo, commit = branch.target_commit] {
-      return hub::list_build_variants(c, repo, commit);
-    }));
-  }
-  for (std::size_t i = 0; i < rows.size(); ++i) rows[i].variants = pending[i].get();
+  for (const auto& [n, branch] : versions) rows.push_back(VersionRow{n, branch});
+  parallel_for(rows.size(), kListingJobs, [&](std::size_t i) {
+    rows[i].variants = hub::list_build_variants(**client, repo, rows[i].branch.target_commit);
+  });
   for (const auto& row : rows) {
     if (!row.variants.ok() && row.variants.error().code != "offline") {
       report("versions", row.variants.error());
@@ -68,7 +67,7 @@ int run_versions(const std::string& repo, const HubOptions& hub_options, bool as
       v["variants"] = row.variants.ok() ? nlohmann::ordered_json(*row.variants) : nlohmann::ordered_json(nullptr);
       out["versions"].push_back(v);
     }
-    std::cout << out.dump(2) << "\n";
+    std::cout << out.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << "\n";
     return kExitOk;
   }
   if (rows.empty()) {

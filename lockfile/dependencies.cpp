@@ -1,42 +1,36 @@
 #include "lockfile/dependencies.hpp"
 
 #include <filesystem>
-#include <sstream>
-#include <toml.hpp>
 
-#include "lockfile/ordered_table.hpp"
+#include "config/toml.hpp"
 #include "hub/repo_id.hpp"
 #include "util/file.hpp"
 
 namespace kernels::lockfile {
 namespace {
 
-using Value = toml::basic_value<toml::discard_comments, detail::InsertionOrderedMap, std::vector>;
+// pyproject.toml goes through the project's own TOML reader (config/toml.hpp),
+// as KernelConfig files do: nesting depth is bounded (a 10k-deep document is a
+// syntax error, not a stack overflow) and table lookups are indexed.
+using Value = toml::Value;
 
 constexpr const char* kExample =
     "[tool.kernels.dependencies]\n"
     "\"kernels-community/relu\" = 1                        # branch v1\n"
     "\"kernels-community/activation\" = { revision = \"main\" }  # a branch, tag or commit";
 
-const char* type_name(const Value& v) {
-  switch (v.type()) {
-    case toml::value_t::boolean: return "a boolean";
-    case toml::value_t::integer: return "an integer";
-    case toml::value_t::floating: return "a float";
-    case toml::value_t::string: return "a string";
-    case toml::value_t::offset_datetime:
-    case toml::value_t::local_datetime: return "a date-time";
-    case toml::value_t::local_date: return "a date";
-    case toml::value_t::local_time: return "a time";
-    case toml::value_t::array: return "an array";
-    case toml::value_t::table: return "a table";
-    default: return "nothing";
+std::string type_name(const Value& v) {
+  switch (v.type) {
+    case toml::Type::Integer: return "an integer";
+    case toml::Type::Array: return "an array";
+    case toml::Type::OffsetDateTime:
+    case toml::Type::LocalDateTime: return "a date-time";
+    default: return "a " + toml::type_name(v.type);
   }
 }
 
 std::string at_line(const std::string& source, const Value& v) {
-  auto line = v.location().line();
-  return line > 0 ? source + ":" + std::to_string(line) : source;
+  return v.pos.line > 0 ? source + ":" + std::to_string(v.pos.line) : source;
 }
 
 // TOML for a string, for quoting a user's value back in a message.
@@ -57,9 +51,9 @@ bool looks_like_specifier(const std::string& s) {
 
 // The reason a `version` value is unusable, or nullopt.
 std::optional<std::string> version_problem(const Value& v) {
-  if (!v.is_integer())
-    return std::string("is ") + type_name(v) + "; a version is a whole number N, for branch vN";
-  if (v.as_integer() < 0) return std::string("is negative; a version is a whole number N >= 0, for branch vN");
+  if (v.type != toml::Type::Integer)
+    return "is " + type_name(v) + "; a version is a whole number N, for branch vN";
+  if (v.integer < 0) return std::string("is negative; a version is a whole number N >= 0, for branch vN");
   return std::nullopt;
 }
 
@@ -76,16 +70,16 @@ class EntryParser {
       ok = false;
     }
     Dependency dep{repo_id, std::nullopt, std::nullopt, at_line(source_, value)};
-    switch (value.type()) {
-      case toml::value_t::integer:
+    switch (value.type) {
+      case toml::Type::Integer:
         if (auto why = version_problem(value)) {
-          problem(value, key + " = " + std::to_string(value.as_integer()) + ": the version " + *why);
+          problem(value, key + " = " + std::to_string(value.integer) + ": the version " + *why);
           return std::nullopt;
         }
-        dep.version = static_cast<std::uint64_t>(value.as_integer());
+        dep.version = static_cast<std::uint64_t>(value.integer);
         break;
-      case toml::value_t::string: {
-        const std::string& s = value.as_string().str;
+      case toml::Type::String: {
+        const std::string& s = value.text;
         if (looks_like_specifier(s))
           problem(value, key + " = " + quoted(s) +
                              " is a version specifier, which kernels no longer supports; write " + key +
@@ -97,7 +91,7 @@ class EntryParser {
                              key + " = N to follow branch vN");
         return std::nullopt;
       }
-      case toml::value_t::table:
+      case toml::Type::Table:
         if (!parse_table(key, value, dep)) return std::nullopt;
         break;
       default:
@@ -118,13 +112,13 @@ class EntryParser {
     bool ok = true;
     const Value* version = nullptr;
     const Value* revision = nullptr;
-    for (const auto& [name, member] : table.as_table()) {
-      if (name == "version") {
-        version = &member;
-      } else if (name == "revision") {
-        revision = &member;
+    for (const auto& member : table.table) {
+      if (member.key == "version") {
+        version = &member.value;
+      } else if (member.key == "revision") {
+        revision = &member.value;
       } else {
-        problem(member, key + ": unknown key " + quoted(name) + " (a dependency takes version or revision)");
+        problem(member.value, key + ": unknown key " + quoted(member.key) + " (a dependency takes version or revision)");
         ok = false;
       }
     }
@@ -143,14 +137,14 @@ class EntryParser {
         problem(*version, key + ": version " + *why);
         return false;
       }
-      dep.version = static_cast<std::uint64_t>(version->as_integer());
+      dep.version = static_cast<std::uint64_t>(version->integer);
     } else {
       if (!revision->is_string()) {
         problem(*revision, key + ": revision is " + type_name(*revision) +
                                "; write a branch, tag or commit as a string, e.g. revision = \"main\"");
         return false;
       }
-      const std::string& r = revision->as_string().str;
+      const std::string& r = revision->text;
       if (r.find_first_not_of(" \t") == std::string::npos) {
         problem(*revision, key + ": revision is empty; write a branch, tag or commit");
         return false;
@@ -164,19 +158,6 @@ class EntryParser {
   std::vector<std::string>& problems_;
 };
 
-// toml11's message is "[error] toml::func: explanation\n --> file\n | ...";
-// keep the explanation and the excerpt after it.
-std::string syntax_explanation(const std::string& what) {
-  std::string first = what.substr(0, what.find('\n'));
-  std::string rest = what.size() > first.size() ? what.substr(first.size()) : "";
-  if (first.rfind("[error] ", 0) == 0) first = first.substr(8);
-  if (first.rfind("toml::", 0) == 0) {
-    auto colon = first.find(": ");
-    if (colon != std::string::npos) first = first.substr(colon + 2);
-  }
-  return first + rest;
-}
-
 }  // namespace
 
 std::string Dependency::ref() const {
@@ -184,26 +165,24 @@ std::string Dependency::ref() const {
 }
 
 Result<std::vector<Dependency>> parse_dependencies(std::string_view toml_text, const std::string& source_name) {
-  Value document;
-  try {
-    std::istringstream in{std::string(toml_text)};
-    document = toml::parse<toml::discard_comments, detail::InsertionOrderedMap, std::vector>(in, source_name);
-  } catch (const toml::syntax_error& e) {
-    auto loc = e.location();
-    std::string position = loc.line() > 0 ? ":" + std::to_string(loc.line()) + ":" + std::to_string(loc.column()) : "";
-    return Error{"parse", source_name + position + ": not valid TOML: " + syntax_explanation(e.what())};
-  } catch (const std::exception& e) {
-    return Error{"parse", source_name + ": not valid TOML: " + syntax_explanation(e.what())};
+  auto parsed = toml::parse(toml_text);
+  if (auto* err = std::get_if<toml::SyntaxError>(&parsed)) {
+    std::string position = err->pos.line > 0
+                               ? ":" + std::to_string(err->pos.line) + ":" + std::to_string(err->pos.column)
+                               : "";
+    return Error{"parse", source_name + position + ": not valid TOML: " + err->message};
   }
+  const Value& document = std::get<Value>(parsed);
 
   const Value* node = &document;
   std::string dotted;
   for (const char* part : {"tool", "kernels", "dependencies"}) {
     dotted += dotted.empty() ? part : std::string(".") + part;
-    if (!node->is_table() || !node->as_table().contains(part))
+    const Value* child = node->is_table() ? node->find(part) : nullptr;
+    if (child == nullptr)
       return Error{"dependency", source_name + ": no [tool.kernels.dependencies] table; kernels lock locks the "
                                                "kernels listed there, for example:\n" + std::string(kExample)};
-    node = &node->as_table().at(part);
+    node = child;
     if (!node->is_table())
       return Error{"dependency", at_line(source_name, *node) + ": " + dotted + " is " + type_name(*node) +
                                      ", expected a table"};
@@ -212,8 +191,8 @@ Result<std::vector<Dependency>> parse_dependencies(std::string_view toml_text, c
   std::vector<Dependency> deps;
   std::vector<std::string> problems;
   EntryParser parser(source_name, problems);
-  for (const auto& [repo_id, value] : node->as_table()) {
-    if (auto dep = parser.parse(repo_id, value)) deps.push_back(std::move(*dep));
+  for (const auto& entry : node->table) {
+    if (auto dep = parser.parse(entry.key, entry.value)) deps.push_back(std::move(*dep));
   }
   if (!problems.empty()) {
     std::string message;

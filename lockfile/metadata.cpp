@@ -6,6 +6,7 @@
 #include <set>
 
 #include "lockfile/json_positions.hpp"
+#include "util/json_depth.hpp"
 #include "util/file.hpp"
 
 namespace kernels::lockfile {
@@ -26,27 +27,6 @@ const char* type_name(const Json& j) {
     case Json::value_t::boolean: return "a boolean";
     default: return "a number";
   }
-}
-
-// The offset of the first bracket nested deeper than `limit`, or npos.
-// Strings are skipped, so brackets inside them do not count.
-std::size_t too_deep_at(std::string_view text, int limit) {
-  int depth = 0;
-  bool in_string = false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (in_string) {
-      if (c == '\\') ++i;
-      else if (c == '"') in_string = false;
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '{' || c == '[') {
-      if (++depth > limit) return i;
-    } else if (c == '}' || c == ']') {
-      --depth;
-    }
-  }
-  return std::string_view::npos;
 }
 
 // The key offset of the first member that repeats a key of its object.
@@ -187,8 +167,8 @@ Result<Metadata> parse_metadata(std::string raw, const std::string& source_name)
   if (raw.size() > kMaxMetadataBytes)
     return parse_error(0, "larger than " + std::to_string(kMaxMetadataBytes >> 20) + " MiB");
   if (text.substr(0, 3) == "\xEF\xBB\xBF") return parse_error(0, "starts with a UTF-8 byte order mark");
-  if (auto deep = too_deep_at(text, kMaxMetadataDepth); deep != std::string_view::npos)
-    return parse_error(deep, "nested deeper than " + std::to_string(kMaxMetadataDepth) + " levels");
+  if (auto deep = json_too_deep(text, kMaxMetadataDepth))
+    return parse_error(*deep, "nested deeper than " + std::to_string(kMaxMetadataDepth) + " levels");
   Json doc;
   try {
     doc = Json::parse(text.begin(), text.end());
@@ -197,6 +177,9 @@ Result<Metadata> parse_metadata(std::string raw, const std::string& source_name)
     auto colon = what.find(": ");
     return parse_error(e.byte > 0 ? e.byte - 1 : 0,
                        "not valid JSON: " + (colon == std::string::npos ? what : what.substr(colon + 2)));
+  } catch (const Json::exception& e) {  // out_of_range: a number such as 1e999
+    std::string what = e.what();
+    return parse_error(0, "not valid JSON: " + what.substr(what.find("] ") == std::string::npos ? 0 : what.find("] ") + 2));
   }
   JsonPosition at = detail::locate_json(text, kMaxMetadataDepth + 1);
   if (auto dup = duplicate_key(at)) return parse_error(dup->first, "the key \"" + dup->second + "\" appears twice in one object");

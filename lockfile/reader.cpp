@@ -3,12 +3,16 @@
 #include <nlohmann/json.hpp>
 
 #include "lockfile/json_positions.hpp"
+#include "util/json_depth.hpp"
 #include "util/file.hpp"
 
 namespace kernels::lockfile {
 namespace {
 
 using Json = nlohmann::ordered_json;
+
+// Far above the 5 levels a lock has; the parser never sees anything deeper.
+constexpr int kMaxLockDepth = 64;
 using detail::JsonPosition;
 using detail::line_column;
 
@@ -122,6 +126,10 @@ Result<Lock> parse_lock(std::string_view text, const std::string& source_name) {
                                         "which Python's json module refuses; remove it"};
   if (text.find_first_not_of(" \t\r\n") == std::string_view::npos)
     return Error{"parse", source_name + ":1:1: the file is empty, expected a JSON array"};
+  if (auto deep = json_too_deep(text, kMaxLockDepth)) {
+    return Error{"parse", source_name + ":" + line_column(text, *deep) + ": nested deeper than " +
+                              std::to_string(kMaxLockDepth) + " levels; a kernels.lock is at most 5 deep"};
+  }
   Json document;
   try {
     document = Json::parse(text.begin(), text.end());
@@ -130,6 +138,12 @@ Result<Lock> parse_lock(std::string_view text, const std::string& source_name) {
     std::size_t offset = e.byte > 0 ? e.byte - 1 : 0;
     return Error{"parse", source_name + ":" + line_column(text, offset) + ": not valid JSON: " +
                               parse_explanation(e.what())};
+  } catch (const Json::exception& e) {
+    // out_of_range: a number past a double (1e999), which nlohmann refuses
+    // outside parse_error and without an offset.
+    std::string what = e.what();
+    auto bracket = what.find("] ");
+    return Error{"parse", source_name + ": not valid JSON: " + (bracket == std::string::npos ? what : what.substr(bracket + 2))};
   }
   // Depth 4 reaches the members of each variant: array > entry > variants > variant > hash.
   JsonPosition at = detail::locate_json(text, 4);

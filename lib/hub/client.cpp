@@ -1,7 +1,6 @@
 #include "hub/client.hpp"
 
 #include <nlohmann/json.hpp>
-#include <toml.hpp>
 
 #include <algorithm>
 #include <map>
@@ -10,8 +9,11 @@
 #include <sstream>
 #include <thread>
 
+#include "config/toml.hpp"
+#include "hub/repo_id.hpp"
 #include "hub/url.hpp"
 #include "util/file.hpp"
+#include "util/json_depth.hpp"
 
 namespace kernels::hub {
 
@@ -49,10 +51,12 @@ std::string next_link(const std::string& link) {
   return {};
 }
 
-std::uint64_t to_u64(const json& j) {
+// A size as the Hub sends it: a whole number >= 0. Anything else (negative,
+// fractional, a string) is a bad answer, never a silent 0.
+std::optional<std::uint64_t> to_u64(const json& j) {
   if (j.is_number_unsigned()) return j.get<std::uint64_t>();
   if (j.is_number_integer() && j.get<std::int64_t>() >= 0) return static_cast<std::uint64_t>(j.get<std::int64_t>());
-  return 0;
+  return std::nullopt;
 }
 
 Error bad_response(const ErrorContext& c, const std::string& why) {
@@ -60,17 +64,36 @@ Error bad_response(const ErrorContext& c, const std::string& why) {
                                    ": " + why + "; try again, and report it if it persists"};
 }
 
-Result<std::vector<GitRef>> parse_ref_list(const json& j, const char* key, const ErrorContext& c) {
+// Every JSON answer goes through here: nesting bounded first (see
+// util/json_depth.hpp), then parsed without exceptions; `what` names the
+// document for the error ("the refs", "a tree page").
+Result<json> parse_answer(std::string_view text, const char* what, const ErrorContext& c) {
+  if (json_too_deep(text, kMaxJsonDepth)) {
+    return bad_response(c, std::string(what) + " nest deeper than " + std::to_string(kMaxJsonDepth) + " levels");
+  }
+  json j = json::parse(text, nullptr, false);
+  if (j.is_discarded()) return bad_response(c, std::string(what) + " are not valid JSON");
+  return j;
+}
+
+Result<std::vector<GitRef>> parse_ref_list(const json& j, const char* key, const ErrorContext& c, std::size_t max_refs) {
   auto it = j.find(key);
   if (it == j.end() || !it->is_array()) return bad_response(c, std::string("no \"") + key + "\" list in the refs");
+  if (it->size() > max_refs) {
+    return bad_response(c, "more than " + std::to_string(max_refs) + " refs in \"" + key + "\"");
+  }
   std::vector<GitRef> out;
   for (const auto& item : *it) {
     if (!item.is_object() || !item.contains("name") || !item["name"].is_string() || !item.contains("targetCommit") ||
         !item["targetCommit"].is_string()) {
       return bad_response(c, std::string("a ref in \"") + key + "\" lacks name or targetCommit");
     }
-    out.push_back(GitRef{item["name"].get<std::string>(), item.value("ref", std::string()),
-                         item["targetCommit"].get<std::string>()});
+    GitRef ref{item["name"].get<std::string>(), item.value("ref", std::string()),
+               item["targetCommit"].get<std::string>()};
+    // Ref names become URL paths and files under refs/ of the HF cache.
+    if (auto why = revision_problem(ref.name)) return bad_response(c, "a ref name " + why.value());
+    if (!is_commit_hash(ref.target_commit)) return bad_response(c, "the ref " + ref.name + " has no 40-hex targetCommit");
+    out.push_back(std::move(ref));
   }
   return out;
 }
@@ -97,6 +120,14 @@ void HubClient::add_auth(HttpRequest& request) const {
   if (config_.token && url_origin(request.url) == url_origin(config_.endpoint)) {
     request.headers.emplace_back("Authorization", "Bearer " + *config_.token);
   }
+}
+
+// A retry waits only when both the retry deadline and the command's
+// deadline (--timeout) leave room for the wait.
+bool HubClient::may_wait(std::chrono::milliseconds spent, std::chrono::milliseconds wait) const {
+  if (spent + wait > retry_.deadline) return false;
+  auto left = http_.time_left();
+  return !left || wait < *left;
 }
 
 Result<HttpResponse> HubClient::send(HttpRequest request, ErrorContext& context) const {
@@ -126,7 +157,7 @@ Result<HttpResponse> HubClient::send(HttpRequest request, ErrorContext& context)
         retry_after ? std::chrono::duration_cast<std::chrono::milliseconds>(*retry_after)
                     : backoff_delay(retry_, attempt, thread_rng());
     auto spent = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
-    if (spent + wait > retry_.deadline) return result;  // the caller reports the last answer
+    if (!may_wait(spent, wait)) return result;  // the caller reports the last answer
     std::this_thread::sleep_for(wait);
   }
 }
@@ -134,11 +165,12 @@ Result<HttpResponse> HubClient::send(HttpRequest request, ErrorContext& context)
 Result<HubClient::Fetched> HubClient::fetch(const std::string& method, const std::string& url,
                                             ErrorContext& context, bool cross_origin, std::size_t max_bytes) const {
   std::string current = url;
-  for (int hop = 0; hop <= 5; ++hop) {
+  for (int hop = 0; hop <= kMaxRedirects; ++hop) {
     HttpRequest request;
     request.method = method;
     request.url = current;
     request.max_body_bytes = max_bytes;
+    request.timeout = kApiRequestTimeout;
     if (method == "HEAD") request.accept_compressed = false;
     context.method = method;
     context.url = current;
@@ -152,11 +184,12 @@ Result<HubClient::Fetched> HubClient::fetch(const std::string& method, const std
     if (!same_origin && !cross_origin) return Fetched{std::move(*response), current};
     current = next;
   }
-  return bad_response(context, "more than 5 redirects");
+  return bad_response(context, "more than " + std::to_string(kMaxRedirects) + " redirects");
 }
 
-Result<std::string> HubClient::get_json_text(const std::string& url, ErrorContext& context) const {
-  auto fetched = fetch("GET", url, context, false, std::size_t{256} << 20);
+Result<std::string> HubClient::get_json_text(const std::string& url, ErrorContext& context,
+                                             std::size_t max_bytes) const {
+  auto fetched = fetch("GET", url, context, false, max_bytes);
   if (!fetched.ok()) return fetched.error();
   if (fetched->response.status < 200 || fetched->response.status >= 300) {
     return hub_error(fetched->response, context);
@@ -176,19 +209,21 @@ Result<Refs> HubClient::list_refs(const std::string& repo) const {
     return refs;
   }
   ErrorContext context{config_.endpoint, repo, "", "", "GET", "", false, 1};
-  auto text = get_json_text(api_url(repo) + "/refs", context);
+  auto text = get_json_text(api_url(repo) + "/refs", context, kMaxRefsBytes);
   if (!text.ok()) return text.error();
-  auto j = json::parse(*text, nullptr, false);
-  if (j.is_discarded() || !j.is_object()) return bad_response(context, "the refs are not a JSON object");
+  auto parsed = parse_answer(*text, "the refs", context);
+  if (!parsed.ok()) return parsed.error();
+  const json& j = *parsed;
+  if (!j.is_object()) return bad_response(context, "the refs are not a JSON object");
   Refs refs;
-  auto branches = parse_ref_list(j, "branches", context);
+  auto branches = parse_ref_list(j, "branches", context, config_.limits.refs);
   if (!branches.ok()) return branches.error();
-  auto tags = parse_ref_list(j, "tags", context);
+  auto tags = parse_ref_list(j, "tags", context, config_.limits.refs);
   if (!tags.ok()) return tags.error();
   refs.branches = std::move(*branches);
   refs.tags = std::move(*tags);
   if (j.contains("converts")) {
-    auto converts = parse_ref_list(j, "converts", context);
+    auto converts = parse_ref_list(j, "converts", context, config_.limits.refs);
     if (!converts.ok()) return converts.error();
     refs.converts = std::move(*converts);
   }
@@ -207,10 +242,12 @@ Result<RepoInfo> HubClient::repo_info(const std::string& repo, const std::string
   }
   ErrorContext context{config_.endpoint, repo, revision, "", "GET", "", false, 1};
   std::string url = api_url(repo) + (revision.empty() ? "" : "/revision/" + percent_encode(revision, ""));
-  auto text = get_json_text(url, context);
+  auto text = get_json_text(url, context, kMaxRepoInfoBytes);
   if (!text.ok()) return text.error();
-  auto j = json::parse(*text, nullptr, false);
-  if (j.is_discarded() || !j.is_object()) return bad_response(context, "the repository info is not a JSON object");
+  auto parsed = parse_answer(*text, "the repository info", context);
+  if (!parsed.ok()) return parsed.error();
+  const json& j = *parsed;
+  if (!j.is_object()) return bad_response(context, "the repository info is not a JSON object");
   if (!j.contains("id") || !j["id"].is_string()) return bad_response(context, "the repository info has no \"id\"");
   RepoInfo info;
   info.id = j["id"].get<std::string>();
@@ -234,9 +271,13 @@ Result<std::vector<TreeEntry>> HubClient::list_tree(const std::string& repo, con
                     "?recursive=" + (recursive ? "true" : "false") + "&expand=false";
   std::vector<TreeEntry> entries;
   std::set<std::string> seen_urls;
+  std::size_t pages = 0;
   while (!url.empty()) {
     if (!seen_urls.insert(url).second) return bad_response(context, "the tree pages link back to " + url);
-    auto fetched = fetch("GET", url, context, false, std::size_t{256} << 20);
+    if (++pages > config_.limits.tree_pages) {
+      return bad_response(context, "the tree listing goes on past " + std::to_string(config_.limits.tree_pages) + " pages");
+    }
+    auto fetched = fetch("GET", url, context, false, kMaxTreePageBytes);
     if (!fetched.ok()) return fetched.error();
     const HttpResponse& r = fetched->response;
     if (r.status < 200 || r.status >= 300) {
@@ -247,8 +288,10 @@ Result<std::vector<TreeEntry>> HubClient::list_tree(const std::string& repo, con
       if (e.code == "EntryNotFound") e.message = "Folder " + path_in_repo + " not found in " + repo + " at revision " + revision;
       return e;
     }
-    auto j = json::parse(r.body, nullptr, false);
-    if (j.is_discarded() || !j.is_array()) return bad_response(context, "a tree page is not a JSON array");
+    auto parsed = parse_answer(r.body, "the tree page's entries", context);
+    if (!parsed.ok()) return parsed.error();
+    const json& j = *parsed;
+    if (!j.is_array()) return bad_response(context, "a tree page is not a JSON array");
     for (const auto& item : j) {
       if (!item.is_object() || !item.contains("path") || !item["path"].is_string() || !item.contains("type")) {
         return bad_response(context, "a tree entry lacks \"path\" or \"type\"");
@@ -257,20 +300,36 @@ Result<std::vector<TreeEntry>> HubClient::list_tree(const std::string& repo, con
       e.path = item["path"].get<std::string>();
       e.is_directory = item["type"] != "file";
       if (item.contains("oid") && item["oid"].is_string()) e.oid = item["oid"].get<std::string>();
-      if (item.contains("size")) e.size = to_u64(item["size"]);
       if (!e.is_directory && (e.oid.empty() || !item.contains("size"))) {
         return bad_response(context, "the tree entry " + e.path + " lacks \"oid\" or \"size\"");
+      }
+      if (item.contains("size")) {
+        auto size = to_u64(item["size"]);
+        if (!size) return bad_response(context, "the size of " + e.path + " is not a whole number >= 0");
+        e.size = *size;
       }
       if (item.contains("lfs") && item["lfs"].is_object()) {
         const auto& l = item["lfs"];
         if (!l.contains("oid") || !l["oid"].is_string()) return bad_response(context, "the LFS entry " + e.path + " lacks \"oid\"");
-        e.lfs = LfsInfo{l["oid"].get<std::string>(), to_u64(l.value("size", json(0))),
-                        to_u64(l.value("pointerSize", json(0)))};
+        auto size = to_u64(l.value("size", json(0)));
+        auto pointer_size = to_u64(l.value("pointerSize", json(0)));
+        if (!size || !pointer_size) {
+          return bad_response(context, "the LFS sizes of " + e.path + " are not whole numbers >= 0");
+        }
+        e.lfs = LfsInfo{l["oid"].get<std::string>(), *size, *pointer_size};
       }
       entries.push_back(std::move(e));
+      if (entries.size() > config_.limits.tree_entries) {
+        return bad_response(context, "the tree has more than " + std::to_string(config_.limits.tree_entries) + " entries");
+      }
     }
     std::string next = next_link(r.header("link"));
     url = next.empty() ? "" : resolve_location(fetched->url, next);
+    // Pages come from where the listing started, as redirects do: a next
+    // link elsewhere would put another server's entries into the lock.
+    if (!url.empty() && url_origin(url) != url_origin(fetched->url)) {
+      return bad_response(context, "a tree page links to another host (" + url_origin(url) + ")");
+    }
   }
   return entries;
 }
@@ -342,6 +401,7 @@ Result<FileMetadata> HubClient::file_metadata(const std::string& repo, const std
                                                    : (redirect ? "" : r.header("content-length"));
   m.location = redirect ? resolve_location(fetched->url, r.header("location")) : fetched->url;
   if (m.commit.empty()) return bad_response(context, "no X-Repo-Commit header");
+  if (!is_commit_hash(m.commit)) return bad_response(context, "X-Repo-Commit is not a 40-hex commit");
   if (m.etag.empty()) return bad_response(context, "no ETag header");
   if (size.empty() || size.find_first_not_of("0123456789") != std::string::npos) {
     return bad_response(context, "no usable size (X-Linked-Size or Content-Length)");
@@ -380,7 +440,7 @@ Result<HttpResponse> HubClient::stream_file(const std::string& repo, const std::
   ErrorContext context{config_.endpoint, repo, revision, path, "GET", "", false, 1};
   std::string current = resolve_url(repo, revision, path);
   auto started = std::chrono::steady_clock::now();
-  for (int hop = 0; hop <= 5; ++hop) {
+  for (int hop = 0; hop <= kMaxRedirects; ++hop) {
     for (int attempt = 0;; ++attempt) {
       HttpRequest request;
       request.url = current;
@@ -414,7 +474,7 @@ Result<HttpResponse> HubClient::stream_file(const std::string& repo, const std::
       if (!result.ok()) {
         if (result.error().code == "network" && !body_started && attempt < retry_.max_retries) {
           auto wait = backoff_delay(retry_, attempt, thread_rng());
-          if (spent() + wait <= retry_.deadline) {
+          if (may_wait(spent(), wait)) {
             std::this_thread::sleep_for(wait);
             continue;
           }
@@ -441,7 +501,7 @@ Result<HttpResponse> HubClient::stream_file(const std::string& repo, const std::
         auto retry_after = parse_retry_after(r.header("retry-after"));
         std::chrono::milliseconds wait = retry_after ? std::chrono::duration_cast<std::chrono::milliseconds>(*retry_after)
                                                      : backoff_delay(retry_, attempt, thread_rng());
-        if (spent() + wait <= retry_.deadline) {
+        if (may_wait(spent(), wait)) {
           std::this_thread::sleep_for(wait);
           continue;
         }
@@ -453,7 +513,7 @@ Result<HttpResponse> HubClient::stream_file(const std::string& repo, const std::
       return std::move(r);
     }
   }
-  return bad_response(context, "more than 5 redirects");
+  return bad_response(context, "more than " + std::to_string(kMaxRedirects) + " redirects");
 }
 
 Result<std::optional<Redirect>> HubClient::kernel_status(const std::string& repo, const std::string& revision) const {
@@ -466,30 +526,35 @@ Result<std::optional<Redirect>> HubClient::kernel_status(const std::string& repo
   return parse_kernel_status(*text, repo);
 }
 
+// kernel-status.toml is written by the repository's owner, not by us: it goes
+// through the project's depth-bounded TOML reader, and what it names is
+// checked before it becomes a repo id in a URL or in kernels.lock.
 Result<std::optional<Redirect>> parse_kernel_status(const std::string& text, const std::string& repo) {
   std::string where = "kernel-status.toml of " + repo;
-  try {
-    std::istringstream in(text);
-    auto data = toml::parse(in, "kernel-status.toml");
-    if (!data.is_table() || !data.contains("kind")) return Error{"bad-status", where + " has no \"kind\""};
-    const auto& kind = data.at("kind");
-    if (!kind.is_string() || kind.as_string().str != "redirect") {
-      return Error{"bad-status", where + ": kind must be \"redirect\""};
-    }
-    Redirect r;
-    if (!data.contains("destination") || !data.at("destination").is_string() ||
-        data.at("destination").as_string().str.empty()) {
-      return Error{"bad-status", where + ": a redirect needs a non-empty destination = \"org/name\""};
-    }
-    r.destination = data.at("destination").as_string().str;
-    if (data.contains("revision")) {
-      if (!data.at("revision").is_string()) return Error{"bad-status", where + ": revision must be a string"};
-      r.revision = data.at("revision").as_string().str;
-    }
-    return std::optional<Redirect>{r};
-  } catch (const std::exception& e) {
-    return Error{"bad-status", where + " is not valid TOML: " + std::string(e.what())};
+  auto parsed = toml::parse(text);
+  if (auto* err = std::get_if<toml::SyntaxError>(&parsed)) {
+    return Error{"bad-status", where + " is not valid TOML: line " + std::to_string(err->pos.line) + ", column " +
+                                   std::to_string(err->pos.column) + ": " + err->message};
   }
+  const toml::Value& data = std::get<toml::Value>(parsed);
+  const toml::Value* kind = data.find("kind");
+  if (kind == nullptr) return Error{"bad-status", where + " has no \"kind\""};
+  if (!kind->is_string() || kind->text != "redirect") return Error{"bad-status", where + ": kind must be \"redirect\""};
+  const toml::Value* destination = data.find("destination");
+  if (destination == nullptr || !destination->is_string() || destination->text.empty()) {
+    return Error{"bad-status", where + ": a redirect needs a non-empty destination = \"org/name\""};
+  }
+  if (auto why = repo_id_problem(destination->text)) {
+    return Error{"bad-status", where + ": the destination is not a Hub repo id: " + describe(*why)};
+  }
+  Redirect r;
+  r.destination = destination->text;
+  if (const toml::Value* revision = data.find("revision")) {
+    if (!revision->is_string()) return Error{"bad-status", where + ": revision must be a string"};
+    if (auto why = revision_problem(revision->text)) return Error{"bad-status", where + ": the revision " + *why};
+    r.revision = revision->text;
+  }
+  return std::optional<Redirect>{r};
 }
 
 Result<std::vector<std::string>> list_build_variants(const HubClient& client, const std::string& repo,

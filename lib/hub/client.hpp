@@ -15,6 +15,7 @@
 // missing; no request is sent.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -96,8 +97,9 @@ class HubClient {
   // (then without Authorization); stops at the first cross-origin one otherwise.
   Result<Fetched> fetch(const std::string& method, const std::string& url, ErrorContext& context,
                         bool cross_origin, std::size_t max_bytes) const;
-  Result<std::string> get_json_text(const std::string& url, ErrorContext& context) const;
+  Result<std::string> get_json_text(const std::string& url, ErrorContext& context, std::size_t max_bytes) const;
   void add_auth(HttpRequest& request) const;
+  bool may_wait(std::chrono::milliseconds spent, std::chrono::milliseconds wait) const;
 
   Result<std::vector<TreeEntry>> offline_tree(const std::string& repo, const std::string& revision,
                                               const std::string& path_in_repo, bool recursive) const;

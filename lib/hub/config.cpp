@@ -1,6 +1,9 @@
 #include "hub/config.hpp"
 
+#include <sys/stat.h>
 #include <sys/utsname.h>
+
+#include <cerrno>
 
 #include <algorithm>
 #include <cctype>
@@ -133,8 +136,17 @@ Result<HubConfig> load_hub_config(const EnvLookup& env, const HubOverrides& over
   }
   std::string token_path = non_empty(env("HF_TOKEN_PATH")) ? expand_user(*env("HF_TOKEN_PATH"), env)
                                                            : c.hf_home + "/token";
+  // As huggingface_hub: a missing token file means no token; one that is
+  // there but cannot be read is an error (else a private repo would read as
+  // "not found" with no hint why).
+  struct stat st {};
+  if (::stat(token_path.c_str(), &st) != 0 && errno == ENOENT) return c;
   auto text = read_file(token_path, 1 << 16);
-  if (text.ok()) {
+  if (!text.ok()) {
+    return Error{"io", "cannot read the token file (" + std::string(non_empty(env("HF_TOKEN_PATH")) ? "HF_TOKEN_PATH" : "$HF_HOME/token") +
+                           "): " + text.error().message + "; fix its permissions, or set HF_TOKEN"};
+  }
+  {
     std::string token = clean_token(*text);
     if (!token.empty()) {
       c.token = token;

@@ -5,6 +5,8 @@
 // leaves as an Authorization header: no function returns it for printing.
 #pragma once
 
+#include <chrono>
+#include <cstddef>
 #include <functional>
 #include <optional>
 #include <string>
@@ -18,6 +20,24 @@ enum class RepoType { Kernel, Model };
 // "kernel" / "model".
 const char* repo_type_name(RepoType type);
 
+// Limits on what the Hub may send (kernels(1), LIMITS): past them a call
+// fails with code "bad-response" saying which was reached.
+inline constexpr int kMaxRedirects = 5;                    // per request
+inline constexpr int kMaxJsonDepth = 64;                   // arrays/objects inside each other in an answer
+// Body bytes (after gzip/deflate decoding) of one answer read whole.
+inline constexpr std::size_t kMaxRefsBytes = std::size_t{64} << 20;
+inline constexpr std::size_t kMaxRepoInfoBytes = std::size_t{16} << 20;
+inline constexpr std::size_t kMaxTreePageBytes = std::size_t{64} << 20;
+// One request whose answer is read whole (JSON, small files), headers and body.
+inline constexpr std::chrono::milliseconds kApiRequestTimeout{120000};
+
+// Counts the Hub's answers may reach; a field so that tests can lower them.
+struct HubLimits {
+  std::size_t tree_pages = 10000;      // Link: rel="next" pages of one listing
+  std::size_t tree_entries = 1000000;  // entries of one listing
+  std::size_t refs = 100000;           // branches, or tags, of one repository
+};
+
 struct HubConfig {
   std::string endpoint = "https://huggingface.co";  // no trailing "/"
   std::optional<std::string> token;
@@ -29,6 +49,7 @@ struct HubConfig {
   std::string kernels_cache;  // $KERNELS_CACHE, or hub_cache
   bool telemetry = true;
   std::string user_agent;
+  HubLimits limits;
 };
 
 // Command-line settings that win over the environment.

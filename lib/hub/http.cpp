@@ -185,8 +185,18 @@ Result<HttpResponse> HttpClient::stream(const HttpRequest& request, const Stream
 }
 
 Result<HttpResponse> HttpClient::run(const HttpRequest& request, Transfer& transfer) const {
-  requests_.fetch_add(1);
   auto started = std::chrono::steady_clock::now();
+  // The tighter of this request's own bound and what the command has left.
+  std::chrono::milliseconds limit = request.timeout.count() > 0 ? request.timeout : timeouts_.total;
+  bool limited_by_deadline = false;
+  if (auto left = time_left()) {
+    if (left->count() <= 0) return deadline_error(request.method + " " + request.url);
+    if (limit.count() == 0 || *left < limit) {
+      limit = *left;
+      limited_by_deadline = true;
+    }
+  }
+  requests_.fetch_add(1);
 
   CURL* curl = pool_->acquire();
   if (curl == nullptr) return Error{"network", "could not start an HTTP transfer (curl_easy_init failed)"};
@@ -201,11 +211,9 @@ Result<HttpResponse> HttpClient::run(const HttpRequest& request, Transfer& trans
   curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
   curl_easy_setopt(curl, CURLOPT_TCP_KEEPALIVE, 1L);
   curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(timeouts_.connect.count()));
-  curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
+  curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, std::max(1L, timeouts_.low_speed_bytes));
   curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, static_cast<long>(timeouts_.low_speed.count()));
-  if (timeouts_.total.count() > 0) {
-    curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(timeouts_.total.count()));
-  }
+  if (limit.count() > 0) curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(std::max<std::int64_t>(1, limit.count())));
   curl_easy_setopt(curl, CURLOPT_USERAGENT, user_agent_.c_str());
   curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error_buffer);
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, &Transfer::on_body);
@@ -246,6 +254,12 @@ Result<HttpResponse> HttpClient::run(const HttpRequest& request, Transfer& trans
     log.status = 0;
     log.error = why;
     if (logger_) logger_(log);
+    if (code == CURLE_OPERATION_TIMEDOUT && limited_by_deadline) return deadline_error(request.method + " " + request.url);
+    // A URL that cannot work (a scheme other than http/https, a malformed
+    // URL) fails the same way on every retry: code "url", never retried.
+    if (code == CURLE_UNSUPPORTED_PROTOCOL || code == CURLE_URL_MALFORMAT) {
+      return Error{"url", request.method + " " + request.url + ": " + why};
+    }
     // Nothing listens or the name does not resolve: "connect", which is not
     // worth retrying; every other transport failure is "network".
     bool unreachable = code == CURLE_COULDNT_CONNECT || code == CURLE_COULDNT_RESOLVE_HOST ||
@@ -255,6 +269,16 @@ Result<HttpResponse> HttpClient::run(const HttpRequest& request, Transfer& trans
   }
   if (logger_) logger_(log);
   return std::move(response);
+}
+
+std::optional<std::chrono::milliseconds> HttpClient::time_left() const {
+  if (!timeouts_.deadline) return std::nullopt;
+  return std::chrono::duration_cast<std::chrono::milliseconds>(*timeouts_.deadline - std::chrono::steady_clock::now());
+}
+
+Error HttpClient::deadline_error(const std::string& during) const {
+  return Error{"timeout", "the command ran out of time (--timeout " + std::to_string(timeouts_.deadline_seconds.count()) +
+                              " s) during " + during};
 }
 
 std::string curl_version_string() {

@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -34,6 +35,8 @@ struct HttpRequest {
   std::vector<std::pair<std::string, std::string>> headers;  // name, value
   bool accept_compressed = true;  // false: Accept-Encoding: identity
   std::size_t max_body_bytes = std::size_t{1} << 30;
+  // Upper bound for this one request, headers and body (0: HttpTimeouts::total).
+  std::chrono::milliseconds timeout{0};
 };
 
 struct HttpResponse {
@@ -56,10 +59,17 @@ struct RequestLog {
 
 struct HttpTimeouts {
   std::chrono::milliseconds connect{10000};
-  // A transfer slower than 1 byte/s for this long is aborted.
+  // A transfer, waiting for headers included, that moves fewer than
+  // low_speed_bytes a second for low_speed seconds is aborted: a server that
+  // drips a byte a second cannot hold a command.
   std::chrono::seconds low_speed{30};
+  long low_speed_bytes = 1024;
   // Upper bound for one whole request (0: none).
   std::chrono::milliseconds total{0};
+  // The whole command's deadline (--timeout): no request runs past it, and a
+  // request that would start after it fails at once with code "timeout".
+  std::optional<std::chrono::steady_clock::time_point> deadline;
+  std::chrono::seconds deadline_seconds{0};  // as the user gave it, for messages
 };
 
 class HttpClient {
@@ -87,6 +97,11 @@ class HttpClient {
     std::function<bool(std::string_view chunk)> on_body;
   };
   Result<HttpResponse> stream(const HttpRequest& request, const StreamSink& sink) const;
+
+  // Time left before the command's deadline, or nullopt when it has none.
+  std::optional<std::chrono::milliseconds> time_left() const;
+  // The Error for a spent command deadline (code "timeout").
+  Error deadline_error(const std::string& during) const;
 
   // Easy handles currently idle in the pool (for tests).
   std::size_t idle_handles() const;

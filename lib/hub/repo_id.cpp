@@ -59,4 +59,34 @@ Status validate_repo_id(const std::string& id) {
   return Error{"usage", "'" + id + "' is not a valid repository id: " + describe(*problem)};
 }
 
+std::optional<std::string> revision_problem(std::string_view r) {
+  if (r.empty()) return std::string("is empty");
+  if (r.size() > kMaxRevisionLength) {
+    return "is " + std::to_string(r.size()) + " bytes long (at most " + std::to_string(kMaxRevisionLength) + ")";
+  }
+  for (char c : r) {
+    auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7F) return std::string("contains a control character");
+    if (std::string_view(" ~^:?*[\\").find(c) != std::string_view::npos) {
+      return "contains '" + std::string(1, c) + "'";
+    }
+  }
+  if (r.find("..") != std::string_view::npos) return std::string("contains \"..\"");
+  if (r.find("//") != std::string_view::npos) return std::string("contains \"//\"");
+  if (r.find("@{") != std::string_view::npos) return std::string("contains \"@{\"");
+  if (r.front() == '/' || r.back() == '/') return std::string("starts or ends with '/'");
+  if (r.front() == '-') return std::string("starts with '-'");
+  if (r.back() == '.') return std::string("ends with '.'");
+  if (r == "@") return std::string("is \"@\"");
+  for (std::size_t start = 0; start <= r.size();) {
+    auto end = r.find('/', start);
+    std::string_view part = r.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
+    if (!part.empty() && part.front() == '.') return std::string("has a component starting with '.'");
+    if (part.size() >= 5 && part.substr(part.size() - 5) == ".lock") return std::string("has a component ending in \".lock\"");
+    if (end == std::string_view::npos) break;
+    start = end + 1;
+  }
+  return std::nullopt;
+}
+
 }  // namespace kernels::hub

@@ -46,4 +46,11 @@ std::string describe(const RepoIdProblem& problem);
 // ok, or an Error (code "usage"): "'ID' is not a valid repository id: " + describe(...).
 Status validate_repo_id(const std::string& id);
 
+// A revision (branch, tag or commit) as it may appear in a URL path, a cache
+// ref file and kernels.lock: git's ref-name rules (git check-ref-format),
+// which also keep it inside refs/ of the HF cache. Nullopt when acceptable,
+// else the rule broken in words ("contains \"..\"", ...).
+inline constexpr std::size_t kMaxRevisionLength = 255;
+std::optional<std::string> revision_problem(std::string_view revision);
+
 }  // namespace kernels::hub

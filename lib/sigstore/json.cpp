@@ -1,5 +1,7 @@
 #include "sigstore/json.hpp"
 
+#include "util/json_depth.hpp"
+
 namespace kernels::sigstore {
 
 namespace {
@@ -12,23 +14,8 @@ Result<nlohmann::json> parse_json_bounded(std::string_view text, std::string_vie
     return parse_error(std::string(what) + " is too large (" + std::to_string(text.size()) + " bytes, limit " +
                        std::to_string(max_bytes) + ")");
   }
-  int depth = 0;
-  bool in_string = false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (in_string) {
-      if (c == '\\') ++i;
-      else if (c == '"') in_string = false;
-      continue;
-    }
-    if (c == '"') in_string = true;
-    else if (c == '{' || c == '[') {
-      if (++depth > max_depth) {
-        return parse_error(std::string(what) + " is nested deeper than " + std::to_string(max_depth) + " levels");
-      }
-    } else if (c == '}' || c == ']') {
-      --depth;
-    }
+  if (json_too_deep(text, max_depth)) {
+    return parse_error(std::string(what) + " is nested deeper than " + std::to_string(max_depth) + " levels");
   }
   try {
     return nlohmann::json::parse(text.begin(), text.end());

@@ -1,9 +1,13 @@
 #include "util/file.hpp"
 
+#include <algorithm>
+#include <atomic>
 #include <cerrno>
+#include <csignal>
 #include <cstring>
 #include <fcntl.h>
 #include <filesystem>
+#include <random>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -26,7 +30,68 @@ bool write_all(int fd, std::string_view data) {
   return true;
 }
 
+// Temporaries being written now, for the signal handler to remove. Slots
+// hold pointers to the path strings of live write_file_atomic() calls.
+constexpr std::size_t kTempSlots = 64;
+std::atomic<const char*> g_temporaries[kTempSlots];
+
+struct TempRegistration {
+  std::atomic<const char*>* slot = nullptr;
+  explicit TempRegistration(const char* path) {
+    for (auto& s : g_temporaries) {
+      const char* expected = nullptr;
+      if (s.compare_exchange_strong(expected, path)) {
+        slot = &s;
+        return;
+      }
+    }
+  }
+  ~TempRegistration() {
+    if (slot != nullptr) slot->store(nullptr);
+  }
+};
+
+extern "C" void remove_temporaries_and_die(int sig) {
+  for (auto& s : g_temporaries) {
+    if (const char* p = s.load()) ::unlink(p);  // async-signal-safe
+  }
+  ::signal(sig, SIG_DFL);
+  ::raise(sig);
+}
+
+// Replaces the last six characters of `name` (its XXXXXX) in place.
+void fill_random_suffix(std::string& name) {
+  static constexpr char kAlphabet[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  for (std::size_t i = name.size() - 6; i < name.size(); ++i) name[i] = kAlphabet[rng() % (sizeof kAlphabet - 1)];
+}
+
+// The file a write to `path` lands in: symbolic links followed (at most 40,
+// as the kernel does), so that a kernels.lock that is a link keeps being one
+// and its target is replaced, as Python's open(path, "w") would write it.
+std::filesystem::path write_target(const std::string& path) {
+  namespace fs = std::filesystem;
+  fs::path p(path);
+  for (int hops = 0; hops < 40; ++hops) {
+    std::error_code ec;
+    if (!fs::is_symlink(fs::symlink_status(p, ec)) || ec) return p;
+    fs::path link = fs::read_symlink(p, ec);
+    if (ec) return p;
+    p = link.is_absolute() ? link : (p.has_parent_path() ? p.parent_path() / link : link);
+  }
+  return p;
+}
+
 }  // namespace
+
+void remove_temporaries_on_signals() {
+  for (int sig : {SIGINT, SIGTERM, SIGHUP}) {
+    struct sigaction action {};
+    action.sa_handler = &remove_temporaries_and_die;
+    sigemptyset(&action.sa_mask);
+    ::sigaction(sig, &action, nullptr);
+  }
+}
 
 Result<std::string> read_file(const std::string& path, std::size_t max_bytes) {
   // O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused
@@ -52,10 +117,19 @@ Result<std::string> read_file(const std::string& path, std::size_t max_bytes) {
     return Error{"io", path + " is too large (" + std::to_string(st.st_size) + " bytes; the limit is " +
                            std::to_string(max_bytes) + ")"};
   }
+  // Read to the end, not to st_size: files under /proc and /sys report 0
+  // (or a guess) and hold more; a file growing while read stops at max_bytes.
   std::string out;
-  out.resize(static_cast<std::size_t>(st.st_size));
+  out.resize(std::min<std::size_t>(static_cast<std::size_t>(st.st_size), max_bytes) + 1);
   std::size_t got = 0;
-  while (got < out.size()) {
+  for (;;) {
+    if (got == out.size()) {
+      if (out.size() > max_bytes) {
+        ::close(fd);
+        return Error{"io", path + " is too large (more than " + std::to_string(max_bytes) + " bytes)"};
+      }
+      out.resize(std::min(max_bytes + 1, std::max<std::size_t>(out.size() * 2, 4096)));
+    }
     ssize_t n = ::read(fd, out.data() + got, out.size() - got);
     if (n < 0) {
       if (errno == EINTR) continue;
@@ -73,10 +147,18 @@ Result<std::string> read_file(const std::string& path, std::size_t max_bytes) {
 
 Status write_file_atomic(const std::string& path, std::string_view contents) {
   namespace fs = std::filesystem;
-  fs::path target(path);
+  fs::path target = write_target(path);
   fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
+  // The name is registered for the signal handler before the file exists
+  // (mkstemp would leave a window in which a signal strands it).
   std::string tmpl = (dir / ("." + target.filename().string() + ".tmp.XXXXXX")).string();
-  int fd = ::mkstemp(tmpl.data());
+  TempRegistration registered(tmpl.c_str());
+  int fd = -1;
+  for (int attempt = 0; attempt < 100 && fd < 0; ++attempt) {
+    fill_random_suffix(tmpl);
+    fd = ::open(tmpl.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0 && errno != EEXIST) break;
+  }
   if (fd < 0) return io_error("cannot create a temporary file in", dir.string(), errno);
 
   auto fail = [&](const std::string& what) -> Status {
@@ -88,7 +170,7 @@ Status write_file_atomic(const std::string& path, std::string_view contents) {
   // Keep the mode of an existing file; otherwise the usual 0644 (less umask).
   struct stat st {};
   mode_t mode = 0666;
-  if (::stat(path.c_str(), &st) == 0) {
+  if (::stat(target.c_str(), &st) == 0) {
     mode = st.st_mode & 07777;
   } else {
     mode_t mask = ::umask(0);
@@ -103,7 +185,7 @@ Status write_file_atomic(const std::string& path, std::string_view contents) {
     ::unlink(tmpl.c_str());
     return io_error("cannot close", path, err);
   }
-  if (::rename(tmpl.c_str(), path.c_str()) != 0) {
+  if (::rename(tmpl.c_str(), target.c_str()) != 0) {
     int err = errno;
     ::unlink(tmpl.c_str());
     return io_error("cannot replace", path, err);

@@ -16,6 +16,13 @@ Result<std::string> read_file(const std::string& path, std::size_t max_bytes = 6
 // Writes `contents` to `path` atomically: a temporary file in the same
 // directory, fsync, rename over the target, fsync of the directory. On any
 // failure the temporary is removed and the old file, if any, is untouched.
+// A `path` that is a symbolic link stays one: the file it points to is
+// replaced (as Python writes through it).
 Status write_file_atomic(const std::string& path, std::string_view contents);
+
+// Installs handlers for SIGINT, SIGTERM and SIGHUP that remove the
+// temporaries of writes in progress, then end the process by that signal
+// (exit status 128 + N, as before). main() calls it once.
+void remove_temporaries_on_signals();
 
 }  // namespace kernels

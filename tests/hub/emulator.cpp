@@ -461,6 +461,19 @@ struct HubEmulator::Impl {
       route(req, res);
     }
     bool is_json = res.get_header_value("Content-Type") == "application/json";
+    if (!f.tree_next.empty() && req.target.find("/tree/") != std::string::npos) {
+      res.set_header("Link", "<" + f.tree_next + std::to_string(n) + ">; rel=\"next\"");
+    }
+    if (f.drip_ms > 0 && is_json) {
+      auto body = std::make_shared<std::string>(std::move(res.body));
+      res.body.clear();
+      int ms = f.drip_ms;
+      res.set_content_provider(body->size(), "application/json",
+                               [body, ms](std::size_t offset, std::size_t, httplib::DataSink& sink) {
+                                 std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+                                 return sink.is_writable() && sink.write(body->data() + offset, 1);
+                               });
+    }
     if (hits(f.malformed_json_every) && is_json && res.body.size() > 1) {
       res.set_content(res.body.substr(0, res.body.size() / 2), "application/json");
     }

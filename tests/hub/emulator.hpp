@@ -63,6 +63,11 @@ struct Faults {
   std::string corrupt_target;       // every such body has its middle byte (offset size/2) flipped
   std::string cut_target;           // the first such GET since the knobs were set: the connection is
   std::size_t cut_after_bytes = 0;  // closed after this many body bytes; later GETs are served whole
+  // Hostile pagination: every tree answer carries Link: <tree_next + N>; rel="next",
+  // N a fresh number each time (an endless listing; or, pointing at the
+  // storage host, a listing that wanders off to another origin).
+  std::string tree_next;
+  int drip_ms = 0;  // JSON answers are sent one byte every drip_ms milliseconds
 };
 
 struct LoggedRequest {

@@ -158,3 +158,97 @@ TEST_CASE("a refused connection is a network error at once, not retried", "[hub]
   CHECK(r.error().message.find("Cannot reach the Hub at http://127.0.0.1:1") != std::string::npos);
   CHECK(client.request_count() == 1);
 }
+
+TEST_CASE("a tree listing whose every page links to a new page stops at the page limit", "[hub][faults][limits]") {
+  auto& hub = fault_hub();
+  auto config = config_for(hub);
+  config.limits.tree_pages = 20;
+  HubClient client(config, fast_retries(0));
+  Faults f;
+  f.tree_next = hub.endpoint() + "/api/kernels/kernels-test/relu/tree/main?recursive=true&expand=false&cursor=";
+  FaultScope scope(f);
+  auto start = count();
+  auto r = client.list_tree("kernels-test/relu", "main");
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().code == "bad-response");
+  CHECK_THAT(r.error().message, Catch::Contains("goes on past 20 pages"));
+  CHECK(count() - start == 20);
+}
+
+TEST_CASE("a tree page that links to another host is refused, not followed", "[hub][faults][limits]") {
+  auto& hub = fault_hub();
+  HubClient client(config_for(hub, hub_emulator::kTestToken), fast_retries(0));
+  Faults f;
+  f.tree_next = hub.emulator().lfs_endpoint() + "/api/kernels/kernels-test/relu/tree/main?cursor=";
+  FaultScope scope(f);
+  auto r = client.list_tree("kernels-test/relu", "main");
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().code == "bad-response");
+  CHECK_THAT(r.error().message, Catch::Contains("links to another host (" + hub.emulator().lfs_endpoint() + ")"));
+}
+
+TEST_CASE("a tree larger than the entry limit is refused", "[hub][faults][limits]") {
+  auto& hub = fault_hub();
+  auto config = config_for(hub);
+  config.limits.tree_entries = 2;
+  HubClient client(config, fast_retries(0));
+  auto r = client.list_tree("kernels-test/relu", "main");
+  REQUIRE_FALSE(r.ok());
+  CHECK_THAT(r.error().message, Catch::Contains("more than 2 entries"));
+}
+
+TEST_CASE("more refs than the limit are refused", "[hub][faults][limits]") {
+  auto& hub = fault_hub();
+  auto config = config_for(hub);
+  config.limits.refs = 1;
+  HubClient client(config, fast_retries(0));
+  auto r = client.list_refs("kernels-test/relu");
+  REQUIRE_FALSE(r.ok());
+  CHECK_THAT(r.error().message, Catch::Contains("more than 1 refs in \"branches\""));
+}
+
+TEST_CASE("a server that drips its answer a byte at a time is dropped by the speed floor", "[hub][faults][limits]") {
+  auto& hub = fault_hub();
+  HttpTimeouts timeouts;
+  timeouts.low_speed = std::chrono::seconds(1);
+  HubClient client(config_for(hub), fast_retries(0), timeouts);
+  Faults f;
+  f.drip_ms = 40;  // 25 bytes a second, far under the 1 KiB/s floor
+  FaultScope scope(f);
+  auto started = std::chrono::steady_clock::now();
+  auto r = client.list_refs("kernels-test/relu");
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().code == "network");
+  CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(10));
+}
+
+TEST_CASE("the command deadline (--timeout) ends a slow request and refuses the next", "[hub][faults][limits]") {
+  auto& hub = fault_hub();
+  HttpTimeouts timeouts;
+  timeouts.low_speed_bytes = 1;  // only the deadline can stop it
+  timeouts.deadline_seconds = std::chrono::seconds(1);
+  timeouts.deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(800);
+  HubClient client(config_for(hub), fast_retries(3), timeouts);
+  Faults f;
+  f.drip_ms = 20;
+  FaultScope scope(f);
+  auto r = client.list_refs("kernels-test/relu");
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().code == "timeout");
+  CHECK_THAT(r.error().message, Catch::StartsWith("the command ran out of time (--timeout 1 s) during GET "));
+  auto after = client.list_refs("kernels-test/relu");
+  REQUIRE_FALSE(after.ok());
+  CHECK(after.error().code == "timeout");
+}
+
+TEST_CASE("a URL that cannot work is not retried and not called unreachable", "[hub][faults]") {
+  hub::HubConfig c;
+  c.endpoint = "ftp://127.0.0.1:1";
+  c.user_agent = "test";
+  HubClient client(c, fast_retries(3));
+  auto r = client.list_refs("kernels-test/relu");
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().code == "url");
+  CHECK(r.error().message.find("Cannot reach") == std::string::npos);
+  CHECK(client.request_count() == 1);
+}

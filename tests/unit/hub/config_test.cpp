@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include <filesystem>
 #include <map>
 
 #include "hub/config.hpp"
@@ -98,4 +99,16 @@ TEST_CASE("offline and telemetry switches use huggingface_hub's truthy values", 
   auto off = load_hub_config(env_of({{"HF_HUB_DISABLE_TELEMETRY", "1"}, {"HF_HUB_USER_AGENT_ORIGIN", "ci"}}));
   CHECK(off->user_agent == std::string("kernels-cli/") + KERNELS_VERSION + "; file_type/kernel; origin/ci");
   CHECK(load_hub_config(env_of({{"DO_NOT_TRACK", "1"}}))->user_agent.find("platform/") == std::string::npos);
+}
+
+TEST_CASE("a token file that is there but unreadable is an error, not no token", "[hub][config][limits]") {
+  // Regression: it was ignored, and a private repo then read as "not found".
+  kernels::hub_emulator::ScratchDir dir;
+  std::filesystem::create_directories(dir.path() + "/token");  // unreadable as a file, even for root
+  std::map<std::string, std::string> vars{{"HF_HOME", dir.path()}};
+  auto c = load_hub_config(env_of(vars));
+  REQUIRE_FALSE(c.ok());
+  CHECK(c.error().code == "io");
+  CHECK_THAT(c.error().message, Catch::StartsWith("cannot read the token file ($HF_HOME/token): " + dir.path() +
+                                                  "/token is a directory"));
 }

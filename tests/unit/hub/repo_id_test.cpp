@@ -56,3 +56,21 @@ TEST_CASE("validate_repo_id: a usage error that quotes the id and says why", "[h
   CHECK(e.error().message ==
         "'a/b c' is not a valid repository id: the name part contains ' ' (allowed: letters, digits, '.', '_', '-')");
 }
+
+TEST_CASE("revision_problem: git ref-name rules keep revisions out of other paths", "[hub][repo_id]") {
+  using kernels::hub::revision_problem;
+  for (const char* good : {"main", "v1", "v0.1.0", "refs/pr/1", "feature/x-y_z", "0123456789abcdef0123456789abcdef01234567"}) {
+    CHECK_FALSE(revision_problem(good));
+  }
+  CHECK(*revision_problem("") == "is empty");
+  CHECK(*revision_problem("../x") == "contains \"..\"");
+  CHECK(*revision_problem("a//b") == "contains \"//\"");
+  CHECK(*revision_problem("/a") == "starts or ends with '/'");
+  CHECK(*revision_problem("a b") == "contains ' '");
+  CHECK(*revision_problem("a\x1b") == "contains a control character");
+  CHECK(*revision_problem("a?b") == "contains '?'");
+  CHECK(*revision_problem("-rf") == "starts with '-'");
+  CHECK(*revision_problem("x.lock") == "has a component ending in \".lock\"");
+  CHECK(*revision_problem("a/.hidden") == "has a component starting with '.'");
+  CHECK(*revision_problem(std::string(256, 'a')) == "is 256 bytes long (at most 255)");
+}

@@ -146,10 +146,13 @@ TEST_CASE("parse_lock: positions in a multi-line lock point at the offending val
                      "  \"torch-\\u00e9\": 2}}]") ==
         "kernels.lock:2:19: entry 1 (a/b) variant \"torch-\xC3\xA9\" is a number, expected an object with \"hash\" and "
         "\"hash_type\"");
-  // Deeply nested values are no problem for the position scan.
+  // A deeply nested value is refused where it passes the depth limit: the
+  // "hash" array opens at column 68 at depth 5, so level 65 opens at column 128.
   std::string deep = "[{\"repo_id\": \"a/b\", \"sha\": \"s\", \"variants\": {\"torch-cpu\": {\"hash\": " +
                      std::string(10000, '[') + std::string(10000, ']') + "}}}]";
-  CHECK(format_error(deep) == "kernels.lock:1:68: entry 1 (a/b) variant \"torch-cpu\": \"hash\" is an array, expected a string");
+  auto r = parse_lock(deep, "kernels.lock");
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().message == "kernels.lock:1:128: nested deeper than 64 levels; a kernels.lock is at most 5 deep");
 }
 
 TEST_CASE("parse_lock names the older and newer lock formats it does not read", "[lockfile][reader]") {
@@ -191,4 +194,19 @@ TEST_CASE("parse_lock never crashes: every truncation and many corruptions of a 
       attempt(corrupted);
     }
   CHECK(failures > text.size());  // every proper prefix fails, and so do most corruptions
+}
+
+TEST_CASE("parse_lock: a number past a double is a parse error, not an abort", "[lockfile][reader][limits]") {
+  // Regression: `lock --check` died on [1e999] (nlohmann's out_of_range was not caught).
+  auto r = kernels::lockfile::parse_lock("[1e999]", "kernels.lock");
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().code == "parse");
+  CHECK(r.error().message == "kernels.lock: not valid JSON: number overflow parsing '1e999'");
+}
+
+TEST_CASE("parse_lock: nesting deeper than any lock is refused before parsing", "[lockfile][reader][limits]") {
+  std::string deep = std::string(100000, '[') + std::string(100000, ']');
+  auto r = kernels::lockfile::parse_lock(deep, "kernels.lock");
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().message == "kernels.lock:1:65: nested deeper than 64 levels; a kernels.lock is at most 5 deep");
 }

@@ -1,7 +1,10 @@
 #include <catch2/catch.hpp>
 
 #include <filesystem>
+#include <csignal>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "tests/support/process.hpp"
 #include "util/file.hpp"
@@ -70,4 +73,63 @@ TEST_CASE("write_file_atomic fails cleanly and leaves the old file untouched", "
     REQUIRE_FALSE(r.ok());
   }
   CHECK(*read_file(path) == "old");
+}
+
+TEST_CASE("read_file reads files whose reported size is wrong (/proc) to the end", "[util][file][limits]") {
+  // Regression: /proc files report size 0 and read as empty.
+  auto status = read_file("/proc/self/status");
+  REQUIRE(status.ok());
+  CHECK(status->find("Name:") == 0);
+  auto capped = read_file("/proc/self/status", 16);
+  REQUIRE_FALSE(capped.ok());
+  CHECK(capped.error().message == "/proc/self/status is too large (more than 16 bytes)");
+}
+
+TEST_CASE("write_file_atomic through a symbolic link replaces the link's target", "[util][file][limits]") {
+  // Regression: a kernels.lock that was a link became a plain file; Python writes through it.
+  TempDir dir;
+  auto real = dir.write("shared/kernels.lock", "old");
+  std::filesystem::create_symlink("shared/kernels.lock", dir.path() + "/kernels.lock");
+  REQUIRE(write_file_atomic(dir.path() + "/kernels.lock", "new").ok());
+  CHECK(std::filesystem::is_symlink(dir.path() + "/kernels.lock"));
+  CHECK(*read_file(real) == "new");
+  // A dangling link: its target is created.
+  std::filesystem::create_symlink("shared/fresh.lock", dir.path() + "/fresh.lock");
+  REQUIRE(write_file_atomic(dir.path() + "/fresh.lock", "made").ok());
+  CHECK(*read_file(dir.path() + "/shared/fresh.lock") == "made");
+  CHECK(std::filesystem::is_symlink(dir.path() + "/fresh.lock"));
+}
+
+TEST_CASE("SIGTERM during write_file_atomic leaves no temporary behind", "[util][file][limits]") {
+  // Regression: SIGINT/SIGTERM mid-write left .kernels.lock.tmp.* for good.
+  TempDir dir;
+  std::string target = dir.path() + "/kernels.lock";
+  pid_t child = ::fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    kernels::remove_temporaries_on_signals();
+    std::string big(std::size_t{768} << 20, 'x');  // long enough to be caught mid-write
+    (void)write_file_atomic(target, big);
+    ::_exit(0);
+  }
+  // Wait until the temporary exists, then stop the writer.
+  bool seen = false;
+  for (int i = 0; i < 20000 && !seen; ++i) {
+    for (auto& e : std::filesystem::directory_iterator(dir.path())) {
+      if (e.path().filename().string().rfind(".kernels.lock.tmp.", 0) == 0) seen = true;
+    }
+    if (!seen) ::usleep(500);
+  }
+  ::kill(child, SIGTERM);
+  int status = 0;
+  REQUIRE(::waitpid(child, &status, 0) == child);
+  REQUIRE(seen);
+  CHECK(WIFSIGNALED(status));
+  CHECK(WTERMSIG(status) == SIGTERM);
+  // Either the signal came before the rename (nothing there) or after it
+  // (the whole new file); never a temporary, never part of a file.
+  for (auto& e : std::filesystem::directory_iterator(dir.path())) {
+    CHECK(e.path().filename() == "kernels.lock");
+    CHECK(std::filesystem::file_size(e.path()) == (std::uintmax_t{768} << 20));
+  }
 }
