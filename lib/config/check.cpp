@@ -551,7 +551,8 @@ class Checker {
     if (!cfg_.model_modules) return true;
     std::vector<std::string> children;
     for (const auto& p : paths) children.push_back(p.substr(p.rfind('.') + 1));
-    FusionMatch m = match_fusion(parent, children, *cfg_.model_modules);
+    if (!module_index_) module_index_.emplace(*cfg_.model_modules);
+    FusionMatch m = module_index_->match(parent, children);
     if (m.matched.empty()) {
       add("fusion-no-match", Severity::Error, path_pos[0], messages::fusion_no_match(parent, kernel),
           "'*' stands for one path segment; [model].modules lists the module paths");
@@ -695,6 +696,7 @@ class Checker {
   }
 
   Config cfg_;
+  std::optional<ModuleIndex> module_index_;  // built at the first fusion to match (modules are final by then)
   std::vector<Diagnostic> diags_;
   std::set<std::string> registered_;
   std::map<std::tuple<std::string, std::string, bool, std::int64_t, std::int64_t, Mode>, Pos> layer_keys_;

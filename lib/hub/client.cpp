@@ -14,6 +14,7 @@
 #include "hub/url.hpp"
 #include "util/file.hpp"
 #include "util/json_depth.hpp"
+#include "util/number.hpp"
 
 namespace kernels::hub {
 
@@ -403,10 +404,9 @@ Result<FileMetadata> HubClient::file_metadata(const std::string& repo, const std
   if (m.commit.empty()) return bad_response(context, "no X-Repo-Commit header");
   if (!is_commit_hash(m.commit)) return bad_response(context, "X-Repo-Commit is not a 40-hex commit");
   if (m.etag.empty()) return bad_response(context, "no ETag header");
-  if (size.empty() || size.find_first_not_of("0123456789") != std::string::npos) {
-    return bad_response(context, "no usable size (X-Linked-Size or Content-Length)");
-  }
-  m.size = std::stoull(size);
+  auto parsed_size = parse_decimal<std::uint64_t>(size);
+  if (!parsed_size) return bad_response(context, "no usable size (X-Linked-Size or Content-Length)");
+  m.size = *parsed_size;
   return m;
 }
 

@@ -10,6 +10,7 @@
 #include <fstream>
 
 #include "util/bounded_run.hpp"
+#include "util/number.hpp"
 #include "variants/cuda_compat.hpp"
 
 namespace kernels::variants {
@@ -24,7 +25,10 @@ std::optional<Version> parse_major_minor(const std::string& text) {
       minor.find_first_not_of("0123456789") != std::string::npos) {
     return std::nullopt;
   }
-  return Version{std::stoi(major), std::stoi(minor)};
+  auto ma = parse_decimal<int>(major);
+  auto mi = parse_decimal<int>(minor);
+  if (!ma || !mi) return std::nullopt;
+  return Version{*ma, *mi};
 }
 
 namespace {
@@ -135,7 +139,7 @@ std::optional<PythonTorch> probe_python(const std::string& python) {
   out.hip = leading_version(text("hip"));
   std::string xpu = text("xpu");  // "20250301" -> 2025.3, as the kernels library reads it
   if (xpu.size() >= 6 && xpu.find_first_not_of("0123456789") == std::string::npos) {
-    out.xpu = Version{std::stoi(xpu.substr(0, 4)), std::stoi(xpu.substr(5, 1))};
+    out.xpu = Version{*parse_decimal<int>(xpu.substr(0, 4)), *parse_decimal<int>(xpu.substr(5, 1))};
   }
   if (auto it = j.find("cxx11"); it != j.end() && it->is_boolean()) out.cxx11 = it->get<bool>();
   if (auto it = j.find("mps"); it != j.end() && it->is_boolean()) out.mps = it->get<bool>();

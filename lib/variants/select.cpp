@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <tuple>
 
+#include "util/number.hpp"
+
 namespace kernels::variants {
 
 namespace {
@@ -119,7 +121,7 @@ std::optional<Parse> parse_arch(std::string text) {
   for (std::size_t i = 0; i < text.size(); ++i) {
     if (i != dot && (text[i] < '0' || text[i] > '9')) return std::nullopt;
   }
-  p.major = std::stoi(text.substr(0, dot));
+  p.major = *parse_decimal<int>(text.substr(0, dot));  // one or two digits, checked above
   p.minor = text[dot + 1] - '0';
   return p;
 }

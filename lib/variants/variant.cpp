@@ -3,6 +3,8 @@
 #include <cctype>
 #include <vector>
 
+#include "util/number.hpp"
+
 namespace kernels::variants {
 namespace {
 
@@ -37,8 +39,10 @@ bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.
 // Digits "XY..Z" split greedily: everything but the last digit is the major.
 std::optional<Version> split_last_digit(std::string_view digits) {
   if (digits.size() < 2 || !all_digits(digits)) return std::nullopt;
+  auto major = parse_decimal<int>(digits.substr(0, digits.size() - 1));
+  if (!major) return std::nullopt;
   Version v;
-  v.major = std::stoi(std::string(digits.substr(0, digits.size() - 1)));
+  v.major = *major;
   v.minor = digits.back() - '0';
   return v;
 }
@@ -46,9 +50,11 @@ std::optional<Version> split_last_digit(std::string_view digits) {
 // Digits "X YZ..": the first digit is the major (torch29 = 2.9, torch210 = 2.10).
 std::optional<Version> split_first_digit(std::string_view digits) {
   if (digits.size() < 2 || !all_digits(digits)) return std::nullopt;
+  auto minor = parse_decimal<int>(digits.substr(1));
+  if (!minor) return std::nullopt;
   Version v;
   v.major = digits.front() - '0';
-  v.minor = std::stoi(std::string(digits.substr(1)));
+  v.minor = *minor;
   return v;
 }
 

@@ -1,0 +1,19 @@
+// parse_kernel_status: kernel-status.toml as the Hub serves it, read with
+// toml11 (not the project's own TOML reader) before `kernels lock` follows
+// a redirect. Any bytes give a redirect, none, or a "bad-status" error.
+#include <string>
+
+#include "hub/client.hpp"
+#include "tests/fuzz/fuzz_support.hpp"
+
+using kernels::fuzz::require;
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  auto status = kernels::hub::parse_kernel_status(std::string(kernels::fuzz::text_of(data, size)), "org/name");
+  if (!status.ok()) {
+    require(status.error().code == "bad-status", "errors are bad-status");
+  } else if (*status) {
+    require(!(*status)->destination.empty(), "a redirect has a destination");
+  }
+  return 0;
+}
