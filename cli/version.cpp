@@ -3,7 +3,6 @@
 #include <CLI/Version.hpp>
 #include <nlohmann/json.hpp>
 #include <openssl/crypto.h>
-#include <toml.hpp>
 
 #include "hub/http.hpp"
 #include "sigstore/trusted_root.hpp"
@@ -19,9 +18,7 @@ std::string version_text() {
   out += std::string("CUDA kernels: ") + KERNELS_CUDA_DESCRIPTION + "\n";
   out += "libraries: libcurl " + hub::curl_version_string() + ", " + OpenSSL_version(OPENSSL_VERSION) +
          ", nlohmann-json " + std::to_string(NLOHMANN_JSON_VERSION_MAJOR) + "." +
-         std::to_string(NLOHMANN_JSON_VERSION_MINOR) + "." + std::to_string(NLOHMANN_JSON_VERSION_PATCH) +
-         ", toml11 " + std::to_string(TOML11_VERSION_MAJOR) + "." + std::to_string(TOML11_VERSION_MINOR) + "." +
-         std::to_string(TOML11_VERSION_PATCH) + ", CLI11 " + CLI11_VERSION + "\n";
+         std::to_string(NLOHMANN_JSON_VERSION_MINOR) + "." + std::to_string(NLOHMANN_JSON_VERSION_PATCH) + ", CLI11 " + CLI11_VERSION + "\n";
   out += "signatures: " + std::string(sigstore::production_trusted_root_source());
   return out;
 }

@@ -1,8 +1,7 @@
 #include "hub/client.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
+#include <iterator>
 #include <map>
 #include <random>
 #include <set>
@@ -10,17 +9,15 @@
 #include <thread>
 
 #include "config/toml.hpp"
+#include "hub/decode.hpp"
 #include "hub/repo_id.hpp"
 #include "hub/url.hpp"
 #include "util/file.hpp"
-#include "util/json_depth.hpp"
 #include "util/number.hpp"
 
 namespace kernels::hub {
 
 namespace {
-
-using json = nlohmann::json;
 
 std::mt19937_64& thread_rng() {
   thread_local std::mt19937_64 rng{std::random_device{}()};
@@ -33,70 +30,9 @@ std::string unquote_etag(std::string etag) {
   return etag;
 }
 
-// The URL of `rel="next"` in a Link header, or "".
-std::string next_link(const std::string& link) {
-  std::size_t pos = 0;
-  while (pos < link.size()) {
-    auto open = link.find('<', pos);
-    if (open == std::string::npos) break;
-    auto close = link.find('>', open);
-    if (close == std::string::npos) break;
-    auto end = link.find(',', close);
-    std::string params = link.substr(close + 1, end == std::string::npos ? std::string::npos : end - close - 1);
-    if (params.find("rel=\"next\"") != std::string::npos || params.find("rel=next") != std::string::npos) {
-      return link.substr(open + 1, close - open - 1);
-    }
-    if (end == std::string::npos) break;
-    pos = end + 1;
-  }
-  return {};
-}
-
-// A size as the Hub sends it: a whole number >= 0. Anything else (negative,
-// fractional, a string) is a bad answer, never a silent 0.
-std::optional<std::uint64_t> to_u64(const json& j) {
-  if (j.is_number_unsigned()) return j.get<std::uint64_t>();
-  if (j.is_number_integer() && j.get<std::int64_t>() >= 0) return static_cast<std::uint64_t>(j.get<std::int64_t>());
-  return std::nullopt;
-}
-
 Error bad_response(const ErrorContext& c, const std::string& why) {
   return Error{"bad-response", "The Hub at " + c.endpoint + " sent an unexpected answer to " + c.method + " " + c.url +
                                    ": " + why + "; try again, and report it if it persists"};
-}
-
-// Every JSON answer goes through here: nesting bounded first (see
-// util/json_depth.hpp), then parsed without exceptions; `what` names the
-// document for the error ("the refs", "a tree page").
-Result<json> parse_answer(std::string_view text, const char* what, const ErrorContext& c) {
-  if (json_too_deep(text, kMaxJsonDepth)) {
-    return bad_response(c, std::string(what) + " nest deeper than " + std::to_string(kMaxJsonDepth) + " levels");
-  }
-  json j = json::parse(text, nullptr, false);
-  if (j.is_discarded()) return bad_response(c, std::string(what) + " are not valid JSON");
-  return j;
-}
-
-Result<std::vector<GitRef>> parse_ref_list(const json& j, const char* key, const ErrorContext& c, std::size_t max_refs) {
-  auto it = j.find(key);
-  if (it == j.end() || !it->is_array()) return bad_response(c, std::string("no \"") + key + "\" list in the refs");
-  if (it->size() > max_refs) {
-    return bad_response(c, "more than " + std::to_string(max_refs) + " refs in \"" + key + "\"");
-  }
-  std::vector<GitRef> out;
-  for (const auto& item : *it) {
-    if (!item.is_object() || !item.contains("name") || !item["name"].is_string() || !item.contains("targetCommit") ||
-        !item["targetCommit"].is_string()) {
-      return bad_response(c, std::string("a ref in \"") + key + "\" lacks name or targetCommit");
-    }
-    GitRef ref{item["name"].get<std::string>(), item.value("ref", std::string()),
-               item["targetCommit"].get<std::string>()};
-    // Ref names become URL paths and files under refs/ of the HF cache.
-    if (auto why = revision_problem(ref.name)) return bad_response(c, "a ref name " + why.value());
-    if (!is_commit_hash(ref.target_commit)) return bad_response(c, "the ref " + ref.name + " has no 40-hex targetCommit");
-    out.push_back(std::move(ref));
-  }
-  return out;
 }
 
 }  // namespace
@@ -212,23 +148,9 @@ Result<Refs> HubClient::list_refs(const std::string& repo) const {
   ErrorContext context{config_.endpoint, repo, "", "", "GET", "", false, 1};
   auto text = get_json_text(api_url(repo) + "/refs", context, kMaxRefsBytes);
   if (!text.ok()) return text.error();
-  auto parsed = parse_answer(*text, "the refs", context);
-  if (!parsed.ok()) return parsed.error();
-  const json& j = *parsed;
-  if (!j.is_object()) return bad_response(context, "the refs are not a JSON object");
-  Refs refs;
-  auto branches = parse_ref_list(j, "branches", context, config_.limits.refs);
-  if (!branches.ok()) return branches.error();
-  auto tags = parse_ref_list(j, "tags", context, config_.limits.refs);
-  if (!tags.ok()) return tags.error();
-  refs.branches = std::move(*branches);
-  refs.tags = std::move(*tags);
-  if (j.contains("converts")) {
-    auto converts = parse_ref_list(j, "converts", context, config_.limits.refs);
-    if (!converts.ok()) return converts.error();
-    refs.converts = std::move(*converts);
-  }
-  return refs;
+  auto refs = decode_refs(*text, config_.limits);
+  if (!refs.ok()) return bad_response(context, refs.error().message);
+  return *refs;
 }
 
 Result<RepoInfo> HubClient::repo_info(const std::string& repo, const std::string& revision) const {
@@ -245,22 +167,9 @@ Result<RepoInfo> HubClient::repo_info(const std::string& repo, const std::string
   std::string url = api_url(repo) + (revision.empty() ? "" : "/revision/" + percent_encode(revision, ""));
   auto text = get_json_text(url, context, kMaxRepoInfoBytes);
   if (!text.ok()) return text.error();
-  auto parsed = parse_answer(*text, "the repository info", context);
-  if (!parsed.ok()) return parsed.error();
-  const json& j = *parsed;
-  if (!j.is_object()) return bad_response(context, "the repository info is not a JSON object");
-  if (!j.contains("id") || !j["id"].is_string()) return bad_response(context, "the repository info has no \"id\"");
-  RepoInfo info;
-  info.id = j["id"].get<std::string>();
-  if (j.contains("sha") && j["sha"].is_string()) info.sha = j["sha"].get<std::string>();
-  if (j.contains("author") && j["author"].is_string()) info.author = j["author"].get<std::string>();
-  if (j.contains("lastModified") && j["lastModified"].is_string()) {
-    info.last_modified = j["lastModified"].get<std::string>();
-  }
-  if (j.contains("private") && j["private"].is_boolean()) info.is_private = j["private"].get<bool>();
-  if (j.contains("gated") && j["gated"].is_string()) info.gated = j["gated"].get<std::string>();
-  if (!is_commit_hash(info.sha)) return bad_response(context, "the repository info has no commit \"sha\"");
-  return info;
+  auto info = decode_repo_info(*text);
+  if (!info.ok()) return bad_response(context, info.error().message);
+  return *info;
 }
 
 Result<std::vector<TreeEntry>> HubClient::list_tree(const std::string& repo, const std::string& revision,
@@ -289,41 +198,12 @@ Result<std::vector<TreeEntry>> HubClient::list_tree(const std::string& repo, con
       if (e.code == "EntryNotFound") e.message = "Folder " + path_in_repo + " not found in " + repo + " at revision " + revision;
       return e;
     }
-    auto parsed = parse_answer(r.body, "the tree page's entries", context);
-    if (!parsed.ok()) return parsed.error();
-    const json& j = *parsed;
-    if (!j.is_array()) return bad_response(context, "a tree page is not a JSON array");
-    for (const auto& item : j) {
-      if (!item.is_object() || !item.contains("path") || !item["path"].is_string() || !item.contains("type")) {
-        return bad_response(context, "a tree entry lacks \"path\" or \"type\"");
-      }
-      TreeEntry e;
-      e.path = item["path"].get<std::string>();
-      e.is_directory = item["type"] != "file";
-      if (item.contains("oid") && item["oid"].is_string()) e.oid = item["oid"].get<std::string>();
-      if (!e.is_directory && (e.oid.empty() || !item.contains("size"))) {
-        return bad_response(context, "the tree entry " + e.path + " lacks \"oid\" or \"size\"");
-      }
-      if (item.contains("size")) {
-        auto size = to_u64(item["size"]);
-        if (!size) return bad_response(context, "the size of " + e.path + " is not a whole number >= 0");
-        e.size = *size;
-      }
-      if (item.contains("lfs") && item["lfs"].is_object()) {
-        const auto& l = item["lfs"];
-        if (!l.contains("oid") || !l["oid"].is_string()) return bad_response(context, "the LFS entry " + e.path + " lacks \"oid\"");
-        auto size = to_u64(l.value("size", json(0)));
-        auto pointer_size = to_u64(l.value("pointerSize", json(0)));
-        if (!size || !pointer_size) {
-          return bad_response(context, "the LFS sizes of " + e.path + " are not whole numbers >= 0");
-        }
-        e.lfs = LfsInfo{l["oid"].get<std::string>(), *size, *pointer_size};
-      }
-      entries.push_back(std::move(e));
-      if (entries.size() > config_.limits.tree_entries) {
-        return bad_response(context, "the tree has more than " + std::to_string(config_.limits.tree_entries) + " entries");
-      }
+    auto page = decode_tree_page(r.body);
+    if (!page.ok()) return bad_response(context, page.error().message);
+    if (page->size() > config_.limits.tree_entries - std::min(entries.size(), config_.limits.tree_entries)) {
+      return bad_response(context, "the tree has more than " + std::to_string(config_.limits.tree_entries) + " entries");
     }
+    std::move(page->begin(), page->end(), std::back_inserter(entries));
     std::string next = next_link(r.header("link"));
     url = next.empty() ? "" : resolve_location(fetched->url, next);
     // Pages come from where the listing started, as redirects do: a next

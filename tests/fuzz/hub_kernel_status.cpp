@@ -1,6 +1,6 @@
 // parse_kernel_status: kernel-status.toml as the Hub serves it, read with
-// toml11 (not the project's own TOML reader) before `kernels lock` follows
-// a redirect. Any bytes give a redirect, none, or a "bad-status" error.
+// the project's TOML reader and its destination checked before `kernels lock`
+// follows a redirect. Any bytes give a redirect, none, or a "bad-status" error.
 #include <string>
 
 #include "hub/client.hpp"

@@ -1,0 +1,152 @@
+#include "hub/decode.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "hub/hf_cache.hpp"
+#include "hub/repo_id.hpp"
+#include "util/json_depth.hpp"
+
+namespace kernels::hub {
+namespace {
+
+using json = nlohmann::json;
+
+Error bad(std::string why) { return Error{"bad-response", std::move(why)}; }
+
+// Nesting bounded, then parsed without exceptions; `what` names the document.
+Result<json> parse_answer(std::string_view text, const char* what) {
+  if (json_too_deep(text, kMaxJsonDepth)) {
+    return bad(std::string(what) + " nest deeper than " + std::to_string(kMaxJsonDepth) + " levels");
+  }
+  json j = json::parse(text, nullptr, false);
+  if (j.is_discarded()) return bad(std::string(what) + " are not valid JSON");
+  return j;
+}
+
+// A size as the Hub sends it: a whole number >= 0. Anything else (negative,
+// fractional, a string) is a bad answer, never a silent 0.
+std::optional<std::uint64_t> to_u64(const json& j) {
+  if (j.is_number_unsigned()) return j.get<std::uint64_t>();
+  if (j.is_number_integer() && j.get<std::int64_t>() >= 0) return static_cast<std::uint64_t>(j.get<std::int64_t>());
+  return std::nullopt;
+}
+
+Result<std::vector<GitRef>> ref_list(const json& j, const char* key, std::size_t max_refs) {
+  auto it = j.find(key);
+  if (it == j.end() || !it->is_array()) return bad(std::string("no \"") + key + "\" list in the refs");
+  if (it->size() > max_refs) return bad("more than " + std::to_string(max_refs) + " refs in \"" + key + "\"");
+  std::vector<GitRef> out;
+  for (const auto& item : *it) {
+    if (!item.is_object() || !item.contains("name") || !item["name"].is_string() || !item.contains("targetCommit") ||
+        !item["targetCommit"].is_string()) {
+      return bad(std::string("a ref in \"") + key + "\" lacks name or targetCommit");
+    }
+    std::string ref_path = item.contains("ref") && item["ref"].is_string() ? item["ref"].get<std::string>() : "";
+    GitRef ref{item["name"].get<std::string>(), ref_path, item["targetCommit"].get<std::string>()};
+    // Ref names become URL paths and files under refs/ of the HF cache.
+    if (auto why = revision_problem(ref.name)) return bad("a ref name " + *why);
+    if (!is_commit_hash(ref.target_commit)) return bad("the ref " + ref.name + " has no 40-hex targetCommit");
+    out.push_back(std::move(ref));
+  }
+  return out;
+}
+
+std::string string_field(const json& j, const char* key) {
+  auto it = j.find(key);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+}  // namespace
+
+Result<Refs> decode_refs(std::string_view body, const HubLimits& limits) {
+  auto parsed = parse_answer(body, "the refs");
+  if (!parsed.ok()) return parsed.error();
+  const json& j = *parsed;
+  if (!j.is_object()) return bad("the refs are not a JSON object");
+  Refs refs;
+  auto branches = ref_list(j, "branches", limits.refs);
+  if (!branches.ok()) return branches.error();
+  auto tags = ref_list(j, "tags", limits.refs);
+  if (!tags.ok()) return tags.error();
+  refs.branches = std::move(*branches);
+  refs.tags = std::move(*tags);
+  if (j.contains("converts")) {
+    auto converts = ref_list(j, "converts", limits.refs);
+    if (!converts.ok()) return converts.error();
+    refs.converts = std::move(*converts);
+  }
+  return refs;
+}
+
+Result<RepoInfo> decode_repo_info(std::string_view body) {
+  auto parsed = parse_answer(body, "the repository info");
+  if (!parsed.ok()) return parsed.error();
+  const json& j = *parsed;
+  if (!j.is_object()) return bad("the repository info is not a JSON object");
+  if (!j.contains("id") || !j["id"].is_string()) return bad("the repository info has no \"id\"");
+  RepoInfo info;
+  info.id = j["id"].get<std::string>();
+  info.sha = string_field(j, "sha");
+  info.author = string_field(j, "author");
+  info.last_modified = string_field(j, "lastModified");
+  if (j.contains("private") && j["private"].is_boolean()) info.is_private = j["private"].get<bool>();
+  info.gated = string_field(j, "gated");
+  if (!is_commit_hash(info.sha)) return bad("the repository info has no commit \"sha\"");
+  return info;
+}
+
+Result<std::vector<TreeEntry>> decode_tree_page(std::string_view body) {
+  auto parsed = parse_answer(body, "the tree page's entries");
+  if (!parsed.ok()) return parsed.error();
+  const json& j = *parsed;
+  if (!j.is_array()) return bad("a tree page is not a JSON array");
+  std::vector<TreeEntry> entries;
+  entries.reserve(j.size());
+  for (const auto& item : j) {
+    if (!item.is_object() || !item.contains("path") || !item["path"].is_string() || !item.contains("type")) {
+      return bad("a tree entry lacks \"path\" or \"type\"");
+    }
+    TreeEntry e;
+    e.path = item["path"].get<std::string>();
+    e.is_directory = item["type"] != "file";
+    e.oid = string_field(item, "oid");
+    if (!e.is_directory && (e.oid.empty() || !item.contains("size"))) {
+      return bad("the tree entry " + e.path + " lacks \"oid\" or \"size\"");
+    }
+    if (item.contains("size")) {
+      auto size = to_u64(item["size"]);
+      if (!size) return bad("the size of " + e.path + " is not a whole number >= 0");
+      e.size = *size;
+    }
+    if (item.contains("lfs") && item["lfs"].is_object()) {
+      const auto& l = item["lfs"];
+      if (!l.contains("oid") || !l["oid"].is_string()) return bad("the LFS entry " + e.path + " lacks \"oid\"");
+      auto size = to_u64(l.contains("size") ? l["size"] : json(0));
+      auto pointer_size = to_u64(l.contains("pointerSize") ? l["pointerSize"] : json(0));
+      if (!size || !pointer_size) return bad("the LFS sizes of " + e.path + " are not whole numbers >= 0");
+      e.lfs = LfsInfo{l["oid"].get<std::string>(), *size, *pointer_size};
+    }
+    entries.push_back(std::move(e));
+  }
+  return entries;
+}
+
+std::string next_link(std::string_view link) {
+  std::size_t pos = 0;
+  while (pos < link.size()) {
+    auto open = link.find('<', pos);
+    if (open == std::string_view::npos) break;
+    auto close = link.find('>', open);
+    if (close == std::string_view::npos) break;
+    auto end = link.find(',', close);
+    std::string_view params = link.substr(close + 1, end == std::string_view::npos ? std::string_view::npos : end - close - 1);
+    if (params.find("rel=\"next\"") != std::string_view::npos || params.find("rel=next") != std::string_view::npos) {
+      return std::string(link.substr(open + 1, close - open - 1));
+    }
+    if (end == std::string_view::npos) break;
+    pos = end + 1;
+  }
+  return {};
+}
+
+}  // namespace kernels::hub

@@ -1,0 +1,32 @@
+// The Hub's answers decoded from bytes, apart from the transport, so that
+// they are tested and fuzzed as text (tests/fuzz/hub_decode.cpp). Every
+// decoder bounds the JSON's nesting first (util/json_depth.hpp) and checks
+// what it passes on: ref names by git's rules, commits as 40 hex digits,
+// sizes as whole numbers >= 0. A failure is an Error with code
+// "bad-response" and a short reason ("the refs nest deeper than 64
+// levels"); HubClient adds the request it was the answer to.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "hub/config.hpp"
+#include "hub/types.hpp"
+#include "util/result.hpp"
+
+namespace kernels::hub {
+
+// GET /api/{type}s/{repo}/refs: {"branches": [...], "tags": [...], "converts": [...]}.
+Result<Refs> decode_refs(std::string_view body, const HubLimits& limits);
+
+// GET /api/{type}s/{repo}[/revision/{rev}]: id, sha (required), author, lastModified, private, gated.
+Result<RepoInfo> decode_repo_info(std::string_view body);
+
+// One page of GET /api/{type}s/{repo}/tree/...: an array of {type, path, oid, size, lfs}.
+Result<std::vector<TreeEntry>> decode_tree_page(std::string_view body);
+
+// The URL of rel="next" in a Link header, or "" when there is none.
+std::string next_link(std::string_view link_header);
+
+}  // namespace kernels::hub
