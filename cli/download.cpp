@@ -119,11 +119,11 @@ class ProgressBar {
       line << "  " << human_seconds(static_cast<double>(p.bytes_total - p.bytes_done) / rate) << " left";
     }
     line << "  " << p.files_done << "/" << p.files_total << " files\x1b[K";
-    std::cerr << line.str() << std::flush;
+    write_unfiltered(std::cerr, line.str());  // our own \r and \x1b[K, past the output filter
     drawn_ = true;
   }
   void clear() {
-    if (on_ && drawn_) std::cerr << "\r\x1b[K" << std::flush;
+    if (on_ && drawn_) write_unfiltered(std::cerr, "\r\x1b[K");
     drawn_ = false;
   }
 

@@ -40,6 +40,7 @@ Result<std::unique_ptr<hub::HubClient>> make_hub_client(const HubOptions& option
   overrides.repo_type = options.repo_type == "model" ? hub::RepoType::Model : hub::RepoType::Kernel;
   auto config = hub::load_hub_config(hub::process_env(), overrides);
   if (!config.ok()) return config.error();
+  if (config->token) register_secret(*config->token);
   hub::HttpTimeouts timeouts;
   if (options.timeout_seconds > 0) {
     timeouts.deadline_seconds = std::chrono::seconds(options.timeout_seconds);

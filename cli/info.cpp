@@ -11,6 +11,7 @@
 #include "cli/hub_options.hpp"
 #include "cli/term.hpp"
 #include "hub/versions.hpp"
+#include "util/terminal_text.hpp"
 
 namespace kernels::cli {
 
@@ -139,7 +140,7 @@ int run_info(const InfoArgs& args) {
   std::cout << label("Files:") << "      " << files.size() << " (" << human_size(total) << ")\n";
   for (const auto* f : files) {
     std::string size = std::to_string(f->size);
-    std::cout << "  " << std::string(size.size() < 12 ? 12 - size.size() : 0, ' ') << size << "  " << f->path
+    std::cout << "  " << std::string(size.size() < 12 ? 12 - size.size() : 0, ' ') << size << "  " << one_line(f->path, 4096)
               << (f->lfs ? paint(color, Style::Dim, "  (LFS)") : "") << "\n";
   }
   return kExitOk;

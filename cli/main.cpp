@@ -30,6 +30,8 @@ constexpr const char* kFooter =
 
 int main(int argc, char** argv) {
   using namespace kernels::cli;
+  // Everything printed from here on is filtered (cli/term.hpp) and flushed at exit.
+  install_output_filters();
   kernels::remove_temporaries_on_signals();  // Ctrl-C mid-write leaves no .tmp file
   CLI::App app{kDescription, "kernels"};
   app.footer(kFooter);

@@ -1,4 +1,5 @@
 #include "cli/verify_output.hpp"
+#include "util/terminal_text.hpp"
 
 #include <cstdio>
 
@@ -55,10 +56,12 @@ nlohmann::ordered_json or_null(const std::string& s) { return s.empty() ? nlohma
 
 std::vector<std::string> human_lines(const VariantReport& v, bool verbose) {
   std::vector<std::string> out;
-  std::string head = pad(label(v.status), 10) + v.repo_id;
-  if (!v.variant.empty()) head += " " + v.variant;
+  // Names and paths come from the lock, the cache and metadata.json: each
+  // line is kept one line (a '\n' in a file name must not forge a line).
+  std::string head = pad(label(v.status), 10) + one_line(v.repo_id, 200);
+  if (!v.variant.empty()) head += " " + one_line(v.variant, 200);
   out.push_back(head);
-  auto reason = [&](const std::string& text) { out.push_back("    " + text); };
+  auto reason = [&](const std::string& text) { out.push_back("    " + one_line(text, 4096)); };
   if (v.status == Status::Missing || v.status == Status::Unlocked) {
     reason(v.missing);
     return out;

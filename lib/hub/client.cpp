@@ -14,6 +14,7 @@
 #include "hub/url.hpp"
 #include "util/file.hpp"
 #include "util/number.hpp"
+#include "util/terminal_text.hpp"
 
 namespace kernels::hub {
 
@@ -30,9 +31,12 @@ std::string unquote_etag(std::string etag) {
   return etag;
 }
 
+// `why` and the URL may quote the server (a Location, a Link, a tree path):
+// each on one bounded, escaped line.
 Error bad_response(const ErrorContext& c, const std::string& why) {
-  return Error{"bad-response", "The Hub at " + c.endpoint + " sent an unexpected answer to " + c.method + " " + c.url +
-                                   ": " + why + "; try again, and report it if it persists"};
+  return Error{"bad-response", "The Hub at " + c.endpoint + " sent an unexpected answer to " + c.method + " " +
+                                   one_line(c.url, 500) + ": " + one_line(why, 600) +
+                                   "; try again, and report it if it persists"};
 }
 
 }  // namespace
@@ -84,7 +88,7 @@ Result<HttpResponse> HubClient::send(HttpRequest request, ErrorContext& context)
     }
     if (!retry || attempt >= retry_.max_retries) {
       if (!result.ok() && (result.error().code == "network" || result.error().code == "connect")) {
-        return Error{"network", "Cannot reach the Hub at " + config_.endpoint + " (" + result.error().message + ")" +
+        return Error{"network", "Cannot reach the Hub at " + config_.endpoint + " (" + one_line(result.error().message, 500) + ")" +
                                     (attempt > 0 ? " after " + std::to_string(attempt + 1) + " attempts" : "") +
                                     ": check the network, HF_ENDPOINT/--endpoint, or work offline (--offline)"};
       }
@@ -414,7 +418,7 @@ Result<std::optional<Redirect>> parse_kernel_status(const std::string& text, con
   auto parsed = toml::parse(text);
   if (auto* err = std::get_if<toml::SyntaxError>(&parsed)) {
     return Error{"bad-status", where + " is not valid TOML: line " + std::to_string(err->pos.line) + ", column " +
-                                   std::to_string(err->pos.column) + ": " + err->message};
+                                   std::to_string(err->pos.column) + ": " + one_line(err->message, 300)};
   }
   const toml::Value& data = std::get<toml::Value>(parsed);
   const toml::Value* kind = data.find("kind");

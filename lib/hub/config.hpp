@@ -25,9 +25,9 @@ const char* repo_type_name(RepoType type);
 inline constexpr int kMaxRedirects = 5;                    // per request
 inline constexpr int kMaxJsonDepth = 64;                   // arrays/objects inside each other in an answer
 // Body bytes (after gzip/deflate decoding) of one answer read whole.
-inline constexpr std::size_t kMaxRefsBytes = std::size_t{64} << 20;
+inline constexpr std::size_t kMaxRefsBytes = std::size_t{32} << 20;
 inline constexpr std::size_t kMaxRepoInfoBytes = std::size_t{16} << 20;
-inline constexpr std::size_t kMaxTreePageBytes = std::size_t{64} << 20;
+inline constexpr std::size_t kMaxTreePageBytes = std::size_t{16} << 20;  // a real page of 1000 entries: ~300 KB
 // One request whose answer is read whole (JSON, small files), headers and body.
 inline constexpr std::chrono::milliseconds kApiRequestTimeout{120000};
 

@@ -5,6 +5,7 @@
 #include "hub/hf_cache.hpp"
 #include "hub/repo_id.hpp"
 #include "util/json_depth.hpp"
+#include "util/terminal_text.hpp"
 
 namespace kernels::hub {
 namespace {
@@ -86,11 +87,13 @@ Result<RepoInfo> decode_repo_info(std::string_view body) {
   if (!j.contains("id") || !j["id"].is_string()) return bad("the repository info has no \"id\"");
   RepoInfo info;
   info.id = j["id"].get<std::string>();
+  if (auto why = repo_id_problem(info.id)) return bad("the repository info's \"id\" is not a repo id: " + describe(*why));
   info.sha = string_field(j, "sha");
-  info.author = string_field(j, "author");
-  info.last_modified = string_field(j, "lastModified");
+  // Shown by `kernels info`, used for nothing else: kept to one bounded line.
+  info.author = one_line(string_field(j, "author"), 200);
+  info.last_modified = one_line(string_field(j, "lastModified"), 64);
   if (j.contains("private") && j["private"].is_boolean()) info.is_private = j["private"].get<bool>();
-  info.gated = string_field(j, "gated");
+  info.gated = one_line(string_field(j, "gated"), 64);
   if (!is_commit_hash(info.sha)) return bad("the repository info has no commit \"sha\"");
   return info;
 }

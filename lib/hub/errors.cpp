@@ -2,9 +2,17 @@
 
 #include <nlohmann/json.hpp>
 
+#include "hub/url.hpp"
+#include "util/terminal_text.hpp"
+
 namespace kernels::hub {
 
-std::string server_message(const HttpResponse& response) {
+namespace {
+
+// The most of the server's own explanation a message quotes.
+constexpr std::size_t kMaxServerMessageBytes = 300;
+
+std::string raw_server_message(const HttpResponse& response) {
   std::string msg = response.header("x-error-message");
   if (!msg.empty()) return msg;
   auto json = nlohmann::json::parse(response.body, nullptr, false);
@@ -22,11 +30,41 @@ std::string server_message(const HttpResponse& response) {
   return {};
 }
 
+// A URL, path or revision in a message: it may have come from the server (a
+// redirect's Location, a tree entry), so on one line, escaped and bounded.
+std::string field(const std::string& text) {
+  std::string out;
+  EscapeOptions options;
+  options.escape_newline_tab = true;
+  if (append_escaped(out, text, options, 500) < text.size()) out += "\xE2\x80\xA6";
+  return out;
+}
+
+// A URL on another host than the Hub (LFS storage, reached by a redirect)
+// carries a signature in its query, which is a credential: left out.
+std::string shown_url(const std::string& url, const std::string& endpoint) {
+  auto query = url.find('?');
+  if (query == std::string::npos || url_origin(url) == url_origin(endpoint)) return field(url);
+  return field(url.substr(0, query)) + "?...";
+}
+
+}  // namespace
+
+// Server text is escaped, on one line and bounded here, at the source: a
+// newline in it would otherwise start a line of its own under the CLI's
+// "error: " prefix. (The CLI's output filter removes the token.)
+std::string server_message(const HttpResponse& response) {
+  return one_line(raw_server_message(response), kMaxServerMessageBytes);
+}
+
 Error hub_error(const HttpResponse& response, const ErrorContext& c) {
   std::string code = response.header("x-error-code");
   std::string server = server_message(response);
   std::string suffix = server.empty() ? "" : " (the Hub said: " + server + ")";
-  const std::string& repo = c.repo;
+  const std::string repo = field(c.repo);
+  const std::string path = field(c.path);
+  const std::string revision = field(c.revision);
+  const std::string url = shown_url(c.url, c.endpoint);
 
   if (code == "GatedRepo") {
     return Error{code, "Repository " + repo + " on " + c.endpoint +
@@ -45,13 +83,13 @@ Error hub_error(const HttpResponse& response, const ErrorContext& c) {
                                      "or create a new token" + suffix};
   }
   if (code == "RevisionNotFound") {
-    return Error{code, "Revision '" + c.revision + "' not found in " + repo +
+    return Error{code, "Revision '" + revision + "' not found in " + repo +
                            ": pick an existing branch, tag or commit (`kernels versions " + repo +
                            "` lists the versions)"};
   }
   if (code == "EntryNotFound" || (response.status == 404 && !c.path.empty())) {
-    return Error{"EntryNotFound", "File " + c.path + " not found in " + repo +
-                                      (c.revision.empty() ? "" : " at revision " + c.revision)};
+    return Error{"EntryNotFound", "File " + path + " not found in " + repo +
+                                      (c.revision.empty() ? "" : " at revision " + revision)};
   }
   if (response.status == 404) {
     return Error{"RepoNotFound", "Repository " + repo + " not found on " + c.endpoint +
@@ -67,10 +105,10 @@ Error hub_error(const HttpResponse& response, const ErrorContext& c) {
   }
   if (response.status >= 500) {
     return Error{"ServerError", "The Hub at " + c.endpoint + " failed with HTTP " +
-                                    std::to_string(response.status) + tries + " for " + c.method + " " + c.url +
+                                    std::to_string(response.status) + tries + " for " + c.method + " " + url +
                                     ": try again later" + suffix};
   }
-  return Error{"http", "HTTP " + std::to_string(response.status) + " for " + c.method + " " + c.url + suffix};
+  return Error{"http", "HTTP " + std::to_string(response.status) + " for " + c.method + " " + url + suffix};
 }
 
 }  // namespace kernels::hub

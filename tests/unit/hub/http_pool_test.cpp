@@ -130,3 +130,17 @@ TEST_CASE("http: a stream sink can stop the transfer, a Range answer is a 206", 
   CHECK(head.header("content-range") == "bytes 4000-4999/5000");
   CHECK(tail == hub.lfs_content.substr(4000));
 }
+
+TEST_CASE("http: a body past max_body_bytes is cut off as too-large, after decoding", "[hub][http][limits]") {
+  // Regression (gzip bomb): the cap counts the bytes curl hands over, which
+  // are decoded, so a small compressed answer cannot grow past it.
+  auto& hub = pool_hub();
+  HttpClient http("kernels-cli/test");
+  HttpRequest request;
+  request.url = hub.endpoint() + "/api/kernels/kernels-test/relu/tree/main?recursive=true";
+  request.max_body_bytes = 16;
+  auto r = http.perform(request);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().code == "too-large");
+  CHECK(r.error().message.find("response larger than 16 bytes") != std::string::npos);
+}
