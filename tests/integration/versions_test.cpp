@@ -86,3 +86,29 @@ TEST_CASE("kernels versions offline reads refs and snapshots from the HF cache",
   CHECK(none.err.find("no cached refs for org/other") != std::string::npos);
   CHECK(none.err.find(home.path() + "/hub") != std::string::npos);
 }
+
+TEST_CASE("kernels versions --json and info --json offline: a cached name that is not UTF-8 does not abort",
+          "[cli][versions][offline][hostile]") {
+  // Regression: nlohmann's dump threw type_error 316 on the name and the process aborted.
+  namespace fs = std::filesystem;
+  TempDir home;
+  const std::string c1(40, '1');
+  std::string repo = home.path() + "/hub/kernels--org--k";
+  home.write("hub/kernels--org--k/refs/v1", c1);
+  home.write("hub/kernels--org--k/refs/main", c1);
+  home.write("hub/kernels--org--k/blobs/9f1b437537a2acdadafd3174f6f0af9c1a04f5e4", "x = 1\n");
+  std::string bad_name = "torch-\xff\xfe";
+  fs::create_directories(repo + "/snapshots/" + c1 + "/build/" + bad_name);
+  fs::create_symlink("../../../../blobs/9f1b437537a2acdadafd3174f6f0af9c1a04f5e4",
+                     repo + "/snapshots/" + c1 + "/build/" + bad_name + "/__init__.py");
+  auto env = hub_env(home.path(), {{"HF_HUB_OFFLINE", "1"}});
+  auto versions = run_kernels({"versions", "org/k", "--json"}, env);
+  INFO(versions.err);
+  CHECK(versions.exit_code == 0);
+  auto j = nlohmann::json::parse(versions.out);
+  CHECK(j["versions"][0]["variants"][0] == "torch-\xEF\xBF\xBD\xEF\xBF\xBD");  // U+FFFD twice
+  auto info = run_kernels({"info", "org/k", "--json"}, env);
+  INFO(info.err);
+  CHECK(info.exit_code == 0);
+  CHECK(nlohmann::json::parse(info.out)["files"].size() == 1);
+}
