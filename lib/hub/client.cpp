@@ -2,10 +2,8 @@
 
 #include <algorithm>
 #include <iterator>
-#include <map>
 #include <random>
 #include <set>
-#include <sstream>
 #include <thread>
 
 #include "config/toml.hpp"
@@ -204,7 +202,7 @@ Result<std::vector<TreeEntry>> HubClient::list_tree(const std::string& repo, con
     }
     auto page = decode_tree_page(r.body);
     if (!page.ok()) return bad_response(context, page.error().message);
-    if (page->size() > config_.limits.tree_entries - std::min(entries.size(), config_.limits.tree_entries)) {
+    if (entries.size() + page->size() > config_.limits.tree_entries) {
       return bad_response(context, "the tree has more than " + std::to_string(config_.limits.tree_entries) + " entries");
     }
     std::move(page->begin(), page->end(), std::back_inserter(entries));

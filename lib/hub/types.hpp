@@ -1,4 +1,4 @@
-// What the Hub answers, as plain values (shapes: shared/reference/hub-api.md).
+// What the Hub answers, as plain values (the shapes of its HTTP API: /api/.../refs, revision, tree).
 #pragma once
 
 #include <cstdint>

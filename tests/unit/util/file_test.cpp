@@ -88,15 +88,15 @@ TEST_CASE("read_file reads files whose reported size is wrong (/proc) to the end
 TEST_CASE("write_file_atomic through a symbolic link replaces the link's target", "[util][file][limits]") {
   // Regression: a kernels.lock that was a link became a plain file; Python writes through it.
   TempDir dir;
-  auto real = dir.write("shared/kernels.lock", "old");
-  std::filesystem::create_symlink("shared/kernels.lock", dir.path() + "/kernels.lock");
+  auto real = dir.write("linked/kernels.lock", "old");
+  std::filesystem::create_symlink("linked/kernels.lock", dir.path() + "/kernels.lock");
   REQUIRE(write_file_atomic(dir.path() + "/kernels.lock", "new").ok());
   CHECK(std::filesystem::is_symlink(dir.path() + "/kernels.lock"));
   CHECK(*read_file(real) == "new");
   // A dangling link: its target is created.
-  std::filesystem::create_symlink("shared/fresh.lock", dir.path() + "/fresh.lock");
+  std::filesystem::create_symlink("linked/fresh.lock", dir.path() + "/fresh.lock");
   REQUIRE(write_file_atomic(dir.path() + "/fresh.lock", "made").ok());
-  CHECK(*read_file(dir.path() + "/shared/fresh.lock") == "made");
+  CHECK(*read_file(dir.path() + "/linked/fresh.lock") == "made");
   CHECK(std::filesystem::is_symlink(dir.path() + "/fresh.lock"));
 }
 
