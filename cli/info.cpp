@@ -72,7 +72,17 @@ int run_info(const InfoArgs& args) {
   if (!info.ok()) return fail(info.error());
   auto tree = client.list_tree(args.repo, info->sha, "", true);
   if (!tree.ok()) return fail(tree.error());
-  auto redirect = client.kernel_status(args.repo, info->sha);
+  // The file is in the listing or there is no redirect; offline, a cache
+  // that never recorded the answer makes it unknown (shown as such), not "none".
+  bool has_status = false;
+  for (const auto& e : *tree) has_status = has_status || (!e.is_directory && e.path == "kernel-status.toml");
+  Result<std::optional<hub::Redirect>> redirect = std::optional<hub::Redirect>{};
+  bool redirect_unknown = false;
+  if (has_status || client.config().offline) redirect = client.kernel_status(args.repo, info->sha);
+  if (!redirect.ok() && redirect.error().code == "offline") {
+    redirect_unknown = true;
+    redirect = std::optional<hub::Redirect>{};
+  }
   if (!redirect.ok()) return fail(redirect.error());
 
   std::vector<std::string> variants;
@@ -110,7 +120,7 @@ int run_info(const InfoArgs& args) {
     out["commit"] = info->sha;
     out["versions"] = ojson::array();
     for (const auto& [n, ref] : versions) out["versions"].push_back(n);
-    out["redirect"] = *redirect ? ojson{{"destination", (*redirect)->destination}, {"revision", (*redirect)->revision}}
+    out["redirect"] = redirect_unknown ? ojson("unknown") : *redirect ? ojson{{"destination", (*redirect)->destination}, {"revision", (*redirect)->revision}}
                                 : ojson(nullptr);
     out["variants"] = variants;
     out["files"] = ojson::array();
@@ -135,7 +145,10 @@ int run_info(const InfoArgs& args) {
   std::cout << label("Commit:") << "     " << info->sha << "\n";
   std::cout << label("Versions:") << "   " << (version_list.empty() ? "-" : version_list) << "\n";
   std::cout << label("Redirect:") << "   "
-            << (*redirect ? (*redirect)->destination + " (revision " + (*redirect)->revision + ")" : "-") << "\n";
+            << (redirect_unknown ? std::string("unknown (offline, not in the cache)")
+                : *redirect  ? (*redirect)->destination + " (revision " + (*redirect)->revision + ")"
+                             : std::string("-"))
+            << "\n";
   std::cout << label("Variants:") << "   " << (variant_list.empty() ? "-" : variant_list) << "\n";
   std::cout << label("Files:") << "      " << files.size() << " (" << human_size(total) << ")\n";
   for (const auto* f : files) {

@@ -68,7 +68,9 @@ std::vector<std::string> human_lines(const VariantReport& v, bool verbose) {
   }
   if (verbose) reason(v.dir);
   for (const auto& p : v.lock_problems) reason("lock: " + (p.path.empty() ? "" : p.path + ": ") + p.text);
-  if (v.lock_problems.empty() && verbose) reason("lock: " + v.expected_hash + " matches");
+  if (v.lock_problems.empty() && verbose)
+    reason(v.expected_hash.empty() ? std::string("lock: no variant hash (kernels-data); files match their blobs")
+                                   : "lock: " + v.expected_hash + " matches");
   // An unsigned variant is worth a line only when that failed it (--signatures) or with -v.
   bool quiet_unsigned = v.signature.status == lockfile::SignatureResult::Status::BundleMissing && !verbose &&
                         (v.status == Status::Ok || v.status == Status::NoDigest);

@@ -4,6 +4,8 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "lockfile/resolve.hpp"
+
 namespace kernels::lockfile {
 namespace {
 
@@ -67,6 +69,8 @@ std::vector<VariantChange> diff_variants(const LockedKernel& before, const Locke
   return changes;
 }
 
+std::string label(const LockedKernel& k) { return dependency_text(k.repo_id, k.version, k.revision); }
+
 std::string hash_text(const VariantLock& v) {
   return v.hash_type == kGitLfsConcat ? v.hash : v.hash + " (hash_type " + v.hash_type + ")";
 }
@@ -80,18 +84,24 @@ LockDiff diff_locks(const Lock* before, const Lock& after) {
     diff.old_missing = true;
     before = &kNone;
   }
-  auto repo = [](const LockedKernel& k) { return k.repo_id; };
+  // kernels-data entries are dependencies (a repo may be locked at two
+  // versions); otherwise, and across formats, an entry is its repo.
+  bool by_dependency = before->format == LockFormat::KernelsData && after.format == LockFormat::KernelsData &&
+                       !diff.old_missing;
+  diff.format_changed = !diff.old_missing && before->format != after.format;
+  auto repo = [by_dependency](const LockedKernel& k) { return by_dependency ? dependency_key(k) : k.repo_id; };
   auto old_by_repo = first_by_key(before->kernels, repo);
   auto new_by_repo = first_by_key(after.kernels, repo);
   for (const auto& k : after.kernels) {
-    auto it = old_by_repo.find(k.repo_id);
+    auto it = old_by_repo.find(repo(k));
     const LockedKernel* old = it == old_by_repo.end() ? nullptr : it->second;
     if (!old) {
-      diff.kernels.push_back({Change::Added, k.repo_id, "", k.sha, {}, false});
+      diff.kernels.push_back({Change::Added, k.repo_id, "", k.sha, {}, false, label(k)});
       continue;
     }
-    KernelChange change{Change::Modified, k.repo_id, old->sha, k.sha, diff_variants(*old, k), false};
-    change.variants_reordered = change.variants.empty() &&
+    KernelChange change{Change::Modified, k.repo_id, old->sha, k.sha,
+                        diff.format_changed ? std::vector<VariantChange>{} : diff_variants(*old, k), false, label(k)};
+    change.variants_reordered = change.variants.empty() && !diff.format_changed &&
         common_order_differs(old->variants, k.variants, [](const VariantLock& v) { return v.name; });
     if (old->sha != k.sha || !change.variants.empty() || change.variants_reordered)
       diff.kernels.push_back(std::move(change));
@@ -99,29 +109,35 @@ LockDiff diff_locks(const Lock* before, const Lock& after) {
   auto firsts = firsts_by(before->kernels, repo);
   for (std::size_t i = 0; i < before->kernels.size(); ++i) {
     const auto& k = before->kernels[i];
-    if (!firsts[i] || !new_by_repo.count(k.repo_id))
-      diff.kernels.push_back({Change::Removed, k.repo_id, k.sha, "", {}, false});
+    if (!firsts[i] || !new_by_repo.count(repo(k)))
+      diff.kernels.push_back({Change::Removed, k.repo_id, k.sha, "", {}, false, label(k)});
   }
-  diff.kernels_reordered = common_order_differs(before->kernels, after.kernels, repo);
+  // kernels-data is sorted when written: its order is never a change.
+  diff.kernels_reordered = !by_dependency && !diff.format_changed &&
+                           common_order_differs(before->kernels, after.kernels, repo);
   return diff;
 }
 
 std::vector<std::string> render_diff(const LockDiff& diff) {
   std::vector<std::string> lines;
   if (diff.old_missing) lines.push_back("no kernels.lock yet");
+  if (diff.format_changed) lines.push_back("the lock format changes");
   for (const auto& k : diff.kernels) {
+    const std::string& what = k.label.empty() ? k.repo_id : k.label;
     switch (k.change) {
       case Change::Added:
-        lines.push_back("+ " + k.repo_id + ": new, at commit " + k.new_sha);
+        lines.push_back("+ " + what + ": new, at commit " + k.new_sha);
         break;
       case Change::Removed:
-        lines.push_back("- " + k.repo_id + ": no longer a dependency (was at commit " + k.old_sha + ")");
+        lines.push_back("- " + what + ": no longer a dependency (was at commit " + k.old_sha + ")");
         break;
       case Change::Modified:
         if (k.old_sha != k.new_sha)
-          lines.push_back("~ " + k.repo_id + ": commit " + k.old_sha + " -> " + k.new_sha);
+          lines.push_back("~ " + what + ": commit " + k.old_sha + " -> " + k.new_sha);
+        else if (k.variants.empty() && !k.variants_reordered)
+          lines.push_back("~ " + what + ": same commit " + k.new_sha);
         else
-          lines.push_back("~ " + k.repo_id + ": same commit " + k.new_sha + ", variants differ");
+          lines.push_back("~ " + what + ": same commit " + k.new_sha + ", variants differ");
         for (const auto& v : k.variants) {
           switch (v.change) {
             case Change::Added: lines.push_back("    + " + v.name + ": " + hash_text(*v.after)); break;

@@ -26,19 +26,23 @@ struct KernelChange {
   std::string new_sha;                  // empty when Removed
   std::vector<VariantChange> variants;  // Modified only: in the new lock's order, then removals
   bool variants_reordered = false;      // same variants and hashes, other order
+  std::string label;                    // "org/name (version 1)" for kernels-data entries, else the repo id
 };
 
 struct LockDiff {
   bool old_missing = false;           // there was no lock to compare with
   std::vector<KernelChange> kernels;  // new lock's order, then removals in the old lock's order
   bool kernels_reordered = false;     // the entries common to both are in another order
+  bool format_changed = false;        // one lock is variant-hashes, the other kernels-data
 
   // True when the two locks hold the same entries in the same order.
-  bool empty() const { return !old_missing && kernels.empty() && !kernels_reordered; }
+  bool empty() const { return !old_missing && kernels.empty() && !kernels_reordered && !format_changed; }
 };
 
-// Compares by repo id (an old lock's later duplicates of a repo id count as
-// removed). `before` is nullptr when there is no lock yet.
+// Compares by repo id, or by dependency (repo id and version or revision)
+// when both locks are kernels-data (an old lock's later duplicates count as
+// removed). Across formats, only commits are compared: variant hashes one
+// side lacks are not changes. `before` is nullptr when there is no lock yet.
 LockDiff diff_locks(const Lock* before, const Lock& after);
 
 // The diff as lines for a person, without colour or trailing newlines, e.g.

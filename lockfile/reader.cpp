@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "lockfile/json_positions.hpp"
+#include "lockfile/kernels_data.hpp"
 #include "util/json_depth.hpp"
 #include "util/file.hpp"
 
@@ -16,18 +17,7 @@ constexpr int kMaxLockDepth = 64;
 using detail::JsonPosition;
 using detail::line_column;
 
-const char* type_name(const Json& j) {
-  switch (j.type()) {
-    case Json::value_t::null: return "null";
-    case Json::value_t::object: return "an object";
-    case Json::value_t::array: return "an array";
-    case Json::value_t::string: return "a string";
-    case Json::value_t::boolean: return "a boolean";
-    case Json::value_t::binary: return "binary data";
-    case Json::value_t::discarded: return "nothing";
-    default: return "a number";
-  }
-}
+const char* type_name(const Json& j) { return detail::json_type_name(j); }
 
 // nlohmann's message is "[json.exception.parse_error.101] parse error at
 // line 1, column 2: syntax error while parsing value - invalid literal; ...":
@@ -48,9 +38,6 @@ class EntryReader {
     if (!entry.is_object())
       return fail(at.offset, std::string("is ") + type_name(entry) +
                                  ", expected an object with \"repo_id\", \"sha\" and \"variants\"");
-    if (entry.contains("dependency") && entry.contains("lock") && !entry.contains("repo_id"))
-      return fail(at.offset, "uses the {\"dependency\", \"lock\"} lock format of kernels-data, which the kernels "
-                             "library does not read yet; run `kernels lock` to write the current format");
     auto repo_id = string_member(entry, at, "repo_id");
     if (!repo_id.ok()) return repo_id.error();
     what_ += " (" + *repo_id + ")";
@@ -118,9 +105,40 @@ class EntryReader {
   std::string what_;  // "entry 2 (org/name)"
 };
 
-}  // namespace
+// Which format an entry is written in, by its keys: "repo_id"/"sha" (and the
+// "variants" or old "files" beside them) for variant-hashes, "dependency"/
+// "lock" for kernels-data. A variant-hashes entry may hold any other key
+// (Python ignores them), so its keys win.
+enum class Shape { Unknown, VariantHashes, KernelsData };
 
-Result<Lock> parse_lock(std::string_view text, const std::string& source_name) {
+Shape shape_of(const Json& entry) {
+  if (!entry.is_object()) return Shape::Unknown;
+  for (const char* key : {"repo_id", "sha", "variants", "files"})
+    if (entry.contains(key)) return Shape::VariantHashes;
+  if (entry.contains("dependency") || entry.contains("lock")) return Shape::KernelsData;
+  return Shape::Unknown;
+}
+
+const char* shape_description(Shape shape) {
+  return shape == Shape::KernelsData ? "kernels-data ({\"dependency\", \"lock\"})"
+                                     : "variant-hashes ({\"repo_id\", \"sha\", \"variants\"})";
+}
+
+// " (org/name)" when the entry names its repo in the way of its shape.
+std::string entry_name(const Json& entry, Shape shape) {
+  const Json* id = nullptr;
+  if (shape == Shape::VariantHashes) {
+    auto it = entry.find("repo_id");
+    if (it != entry.end()) id = &*it;
+  } else if (auto dep = entry.find("dependency"); dep != entry.end() && dep->is_object()) {
+    auto it = dep->find("repo-id");
+    if (it != dep->end()) id = &*it;
+  }
+  return id && id->is_string() ? " (" + id->get<std::string>() + ")" : "";
+}
+
+// The JSON document of a lock file, or the error parse_lock reports for it.
+Result<Json> parse_document(std::string_view text, const std::string& source_name) {
   if (text.substr(0, 3) == "\xEF\xBB\xBF")
     return Error{"parse", source_name + ":1:1: the file starts with a UTF-8 byte order mark, "
                                         "which Python's json module refuses; remove it"};
@@ -130,9 +148,8 @@ Result<Lock> parse_lock(std::string_view text, const std::string& source_name) {
     return Error{"parse", source_name + ":" + line_column(text, *deep) + ": nested deeper than " +
                               std::to_string(kMaxLockDepth) + " levels; a kernels.lock is at most 5 deep"};
   }
-  Json document;
   try {
-    document = Json::parse(text.begin(), text.end());
+    return Json::parse(text.begin(), text.end());
   } catch (const Json::parse_error& e) {
     // e.byte is 1-based and points at the character where parsing failed.
     std::size_t offset = e.byte > 0 ? e.byte - 1 : 0;
@@ -145,11 +162,35 @@ Result<Lock> parse_lock(std::string_view text, const std::string& source_name) {
     auto bracket = what.find("] ");
     return Error{"parse", source_name + ": not valid JSON: " + (bracket == std::string::npos ? what : what.substr(bracket + 2))};
   }
-  // Depth 4 reaches the members of each variant: array > entry > variants > variant > hash.
+}
+
+}  // namespace
+
+Result<Lock> parse_lock(std::string_view text, const std::string& source_name) {
+  auto parsed = parse_document(text, source_name);
+  if (!parsed.ok()) return parsed.error();
+  const Json& document = *parsed;
+  // Depth 4 reaches the members of each variant: array > entry > variants > variant > hash,
+  // and those of a kernels-data dependency: array > entry > dependency > version.
   JsonPosition at = detail::locate_json(text, 4);
   if (!document.is_array())
     return Error{"format", source_name + ":" + line_column(text, at.offset) + ": the file holds " +
                                type_name(document) + ", expected a JSON array of locked kernels"};
+  if (document.empty()) return Lock{};
+
+  // The first entry decides the format; one of the other shape is an error.
+  Shape format = shape_of(document[0]) == Shape::KernelsData ? Shape::KernelsData : Shape::VariantHashes;
+  for (std::size_t i = 1; i < document.size(); ++i) {
+    Shape shape = shape_of(document[i]);
+    if (shape == Shape::Unknown || shape == format) continue;
+    const JsonPosition* entry_at = at.element(i);
+    return Error{"format", source_name + ":" + line_column(text, entry_at ? entry_at->offset : at.offset) +
+                               ": entry " + std::to_string(i + 1) + entry_name(document[i], shape) + " is a " +
+                               shape_description(shape) + " entry, but entry 1" + entry_name(document[0], format) +
+                               " is " + shape_description(format) + "; a kernels.lock holds entries of one format"};
+  }
+  if (format == Shape::KernelsData) return detail::read_kernels_data(document, at, text, source_name);
+
   Lock lock;
   EntryReader reader(text, source_name);
   for (std::size_t i = 0; i < document.size(); ++i) {
@@ -159,6 +200,16 @@ Result<Lock> parse_lock(std::string_view text, const std::string& source_name) {
     lock.kernels.push_back(std::move(*kernel));
   }
   return lock;
+}
+
+std::optional<LockFormat> detect_lock_format(std::string_view text) {
+  auto parsed = parse_document(text, "");
+  if (!parsed.ok() || !parsed->is_array() || parsed->empty()) return std::nullopt;
+  switch (shape_of((*parsed)[0])) {
+    case Shape::VariantHashes: return LockFormat::VariantHashes;
+    case Shape::KernelsData: return LockFormat::KernelsData;
+    default: return std::nullopt;
+  }
 }
 
 Result<Lock> read_lock(const std::string& path) {

@@ -186,7 +186,9 @@ void check_lock_hash(Work& w) {
     return;
   }
   r.actual_hash = *actual;
-  if (*actual != r.expected_hash)
+  // A kernels-data lock has no variant hashes: the files are still checked
+  // against their blob names, and metadata.json against its digest.
+  if (!r.expected_hash.empty() && *actual != r.expected_hash)
     r.lock_problems.push_back({"", "variant hash mismatch: kernels.lock has " + r.expected_hash +
                                        ", the files hash to " + *actual});
 }
@@ -335,8 +337,13 @@ Result<VerifyReport> verify_lock(const Lock& lock, const hub::HfCache& cache, co
     CachedVariants cached = cached_variants(cache, kernel.repo_id, kernel.sha);
     std::vector<std::string> cached_names;
     for (const auto& [name, dir] : cached.variants) cached_names.push_back(name);
+    const bool hashed = lock.format == LockFormat::VariantHashes;
     std::vector<std::string> names;
-    if (options.all_variants) {
+    if (!hashed) {
+      // kernels-data names no variants: those in the cache are checked.
+      for (const auto& n : cached_names)
+        if (n.rfind("torch", 0) == 0) names.push_back(n);
+    } else if (options.all_variants) {
       for (const auto& v : kernel.variants) names.push_back(v.name);
     } else {
       names = default_variants(kernel, cached_names);
@@ -357,24 +364,25 @@ Result<VerifyReport> verify_lock(const Lock& lock, const hub::HfCache& cache, co
     if (names.empty()) {
       VariantReport& r = add("", VStatus::Missing);
       r.missing = cached.snapshots.empty() ? where
-                                           : "none of its " + std::to_string(kernel.variants.size()) +
-                                                 " locked variants is " + where;
+                  : hashed ? "none of its " + std::to_string(kernel.variants.size()) + " locked variants is " + where
+                           : "no torch variant is cached (" + where + ")";
     }
     for (const auto& name : names) {
       const std::string* dir = cached.find(name);
       VariantReport& r = add(name, dir ? VStatus::Ok : VStatus::Missing);
-      r.expected_hash = kernel.find_variant(name)->hash;
+      const VariantLock* locked = kernel.find_variant(name);
+      r.expected_hash = locked ? locked->hash : "";
       if (dir) {
         r.dir = *dir;
-        if (kernel.find_variant(name)->hash_type != kGitLfsConcat)
-          r.lock_problems.push_back({"", "kernels.lock gives hash type \"" + kernel.find_variant(name)->hash_type +
+        if (locked && locked->hash_type != kGitLfsConcat)
+          r.lock_problems.push_back({"", "kernels.lock gives hash type \"" + locked->hash_type +
                                              "\"; only git_lfs_concat can be checked"});
       } else {
         r.missing = where;
       }
     }
     for (const auto& [name, dir] : cached.variants) {
-      if (name.rfind("torch", 0) != 0 || kernel.find_variant(name)) continue;
+      if (!hashed || name.rfind("torch", 0) != 0 || kernel.find_variant(name)) continue;
       VariantReport& r = add(name, VStatus::Unlocked);
       r.dir = dir;
       r.missing = "build/" + name + " is in the cached snapshot but not in kernels.lock";

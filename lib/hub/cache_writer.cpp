@@ -379,6 +379,71 @@ std::string tree_cache_json(const std::vector<TreeEntry>& listing) {
   return doc.dump(1, ' ', true, nlohmann::ordered_json::error_handler_t::replace);
 }
 
+Status CacheWriter::write_ref(const std::string& ref, const std::string& commit) const {
+  if (auto st = check_repo_path(ref); !st.ok()) return Error{"bad-path", "refusing the ref name: " + st.error().message};
+  if (!is_commit_hash(commit)) return Error{"bad-path", "refusing the commit \"" + commit.substr(0, 80) + "\": not 40 hex digits"};
+  auto parts = split(ref);
+  std::string name = parts.back();
+  parts.pop_back();
+  parts.insert(parts.begin(), "refs");
+  auto dir = open_dirs_at(repo_fd_.get(), parts, true, repo_dir_);
+  if (!dir.ok()) return dir.error();
+  std::string shown = repo_dir_ + "/refs/" + ref;
+  int fd = openat(dir->get(), name.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+  if (fd >= 0) {
+    Fd f(fd);
+    struct stat st {};
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size == static_cast<off_t>(commit.size())) {
+      char buf[40];
+      if (pread(fd, buf, sizeof buf, 0) == static_cast<ssize_t>(sizeof buf) && std::string_view(buf, sizeof buf) == commit) {
+        return ok_status();
+      }
+    }
+  }
+  return write_file_at(dir->get(), name, commit, shown);
+}
+
+Status CacheWriter::mark_missing(const std::string& commit, const std::string& path) const {
+  if (auto st = check_repo_path(path); !st.ok()) return st;
+  if (!is_commit_hash(commit)) return Error{"bad-path", "refusing the commit \"" + commit.substr(0, 80) + "\": not 40 hex digits"};
+  auto parts = split(path);
+  std::string name = parts.back();
+  parts.pop_back();
+  parts.insert(parts.begin(), commit);
+  parts.insert(parts.begin(), ".no_exist");
+  auto dir = open_dirs_at(repo_fd_.get(), parts, true, repo_dir_);
+  if (!dir.ok()) return dir.error();
+  std::string shown = repo_dir_ + "/.no_exist/" + commit + "/" + path;
+  int fd = openat(dir->get(), name.c_str(), O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK, 0666);
+  if (fd < 0) return io_error("create", shown, errno);
+  ::close(fd);
+  return ok_status();
+}
+
+Status CacheWriter::store_blob(const std::string& etag, std::string_view bytes) const {
+  if (has_blob(etag, bytes.size())) return ok_status();
+  auto lock = lock_blob(etag);
+  if (!lock.ok()) return lock.error();
+  if (has_blob(etag, bytes.size())) return ok_status();  // written while we waited for the lock
+  auto blob = start_blob(etag, bytes.size());
+  if (!blob.ok()) return blob.error();
+  if (blob->size() > 0) {
+    if (auto st = blob->truncate(); !st.ok()) {
+      blob->discard();
+      return st;
+    }
+  }
+  if (auto st = blob->append(bytes); !st.ok()) {
+    blob->discard();
+    return st;
+  }
+  if (auto st = blob->commit(); !st.ok()) {
+    blob->discard();
+    return st;
+  }
+  return ok_status();
+}
+
 Status CacheWriter::write_tree_listing(const std::string& commit, const std::vector<TreeEntry>& listing) const {
   if (!is_commit_hash(commit)) return Error{"bad-path", "refusing the commit \"" + commit.substr(0, 80) + "\": not 40 hex digits"};
   auto trees = open_dirs_at(repo_fd_.get(), {"trees"}, true, repo_dir_);

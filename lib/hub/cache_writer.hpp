@@ -6,6 +6,9 @@
 //   <root>/kernels--<org>--<name>/blobs/<etag>            etag: git blob sha1 or LFS sha256
 //   <root>/kernels--<org>--<name>/blobs/<etag>.<8 hex>.incomplete   a blob in flight
 //   <root>/kernels--<org>--<name>/snapshots/<commit>/<path>  -> ../../(...)/blobs/<etag>
+//   <root>/kernels--<org>--<name>/refs/<revision>        the commit, no trailing newline
+//   <root>/kernels--<org>--<name>/.no_exist/<commit>/<path>  empty: the Hub said "no such file"
+//   <root>/kernels--<org>--<name>/trees/<commit>.json    the commit's complete listing
 // huggingface_hub >= 1.18 names its in-flight files <etag>.<8 hex>.incomplete
 // (one per process) and holds the lock while writing; so, once the lock is
 // held, any such file is left over from a process that died, and is resumed.
@@ -132,6 +135,22 @@ class CacheWriter {
 
   // <root>/CACHEDIR.TAG (the Cache Directory Tagging signature) when absent.
   Status tag_root() const;
+
+  // refs/<ref> holding `commit` (40 hex, no trailing newline), as
+  // huggingface_hub's _cache_commit_hash_for_specific_revision writes it:
+  // atomically, and left untouched when it already holds that commit. A ref
+  // with '/' (refs/pr/1) makes folders. Errors: "bad-path" for a ref that
+  // could leave refs/ or a commit that is not 40 hex, "io", "unsafe-cache".
+  Status write_ref(const std::string& ref, const std::string& commit) const;
+
+  // .no_exist/<commit>/<path>, an empty file, as huggingface_hub marks a
+  // file the Hub answered EntryNotFound for at `commit`. Kept when present.
+  Status mark_missing(const std::string& commit, const std::string& path) const;
+
+  // blobs/<etag> holding `bytes`, written under the blob's lock through a
+  // .incomplete file; nothing is written when it is already there with that
+  // size. The caller has checked that `bytes` hash to `etag`.
+  Status store_blob(const std::string& etag, std::string_view bytes) const;
 
   // trees/<commit>.json: the listing of the repository at `commit` as
   // huggingface_hub (>= 1.22) caches it, which its offline snapshot_download

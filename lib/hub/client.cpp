@@ -2,11 +2,15 @@
 
 #include <algorithm>
 #include <iterator>
+#include <memory>
 #include <random>
 #include <set>
 #include <thread>
 
+#include <openssl/evp.h>
+
 #include "config/toml.hpp"
+#include "hub/cache_writer.hpp"
 #include "hub/decode.hpp"
 #include "hub/repo_id.hpp"
 #include "hub/url.hpp"
@@ -36,6 +40,44 @@ Error bad_response(const ErrorContext& c, const std::string& why) {
                                    one_line(c.url, 500) + ": " + one_line(why, 600) +
                                    "; try again, and report it if it persists"};
 }
+
+std::string short_commit(const std::string& commit) { return is_commit_hash(commit) ? commit.substr(0, 12) : commit; }
+
+// `bytes` hash to `etag`: the git blob id (40 hex) or the sha256 (64 hex).
+bool bytes_match_etag(std::string_view bytes, const std::string& etag) {
+  if (!is_blob_name(etag)) return false;
+  std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX*)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
+  if (!ctx || EVP_DigestInit_ex(ctx.get(), etag.size() == 40 ? EVP_sha1() : EVP_sha256(), nullptr) != 1) return false;
+  if (etag.size() == 40) {
+    std::string header = "blob " + std::to_string(bytes.size());
+    if (EVP_DigestUpdate(ctx.get(), header.data(), header.size() + 1) != 1) return false;  // with its NUL
+  }
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int n = 0;
+  if (EVP_DigestUpdate(ctx.get(), bytes.data(), bytes.size()) != 1 || EVP_DigestFinal_ex(ctx.get(), digest, &n) != 1) {
+    return false;
+  }
+  static const char* hex = "0123456789abcdef";
+  std::string got;
+  for (unsigned int i = 0; i < n; ++i) {
+    got += hex[digest[i] >> 4];
+    got += hex[digest[i] & 15];
+  }
+  return got == etag;
+}
+
+// The cache kernels writes (as `kernels download` does: config.kernels_cache),
+// opened for `repo`; null when offline, when there is none, or when it cannot
+// be written (recording is best effort: it never fails a call).
+std::unique_ptr<CacheWriter> open_writer(const HubConfig& config, const std::string& repo) {
+  if (config.offline || config.kernels_cache.empty()) return nullptr;
+  auto w = CacheWriter::open(config.kernels_cache, repo, config.repo_type);
+  if (!w.ok()) return nullptr;
+  (void)(*w)->tag_root();
+  return std::move(*w);
+}
+
+std::string count_files(std::size_t n) { return std::to_string(n) + (n == 1 ? " file" : " files"); }
 
 }  // namespace
 
@@ -398,14 +440,142 @@ Result<HttpResponse> HubClient::stream_file(const std::string& repo, const std::
   return bad_response(context, "more than " + std::to_string(kMaxRedirects) + " redirects");
 }
 
-Result<std::optional<Redirect>> HubClient::kernel_status(const std::string& repo, const std::string& revision) const {
-  auto text = download(repo, revision, "kernel-status.toml", 1 << 20);
-  if (!text.ok()) {
-    const std::string& code = text.error().code;
-    if (code == "EntryNotFound" || code == "RepoNotFound" || code == "offline") return std::optional<Redirect>{};
-    return text.error();
+Result<std::vector<TreeEntry>> HubClient::list_commit_tree(const std::string& repo, const std::string& commit) const {
+  if (!is_commit_hash(commit)) {
+    return Error{"usage", "a complete listing of " + repo + " needs a 40-hex commit, not \"" + one_line(commit, 80) + "\""};
   }
-  return parse_kernel_status(*text, repo);
+  if (!config_.offline) {
+    auto entries = list_tree(repo, commit, "", true);
+    if (!entries.ok()) return entries;
+    if (auto writer = open_writer(config_, repo)) (void)writer->write_tree_listing(commit, *entries);
+    return entries;
+  }
+  auto listing = cache_.tree_listing(repo, commit, config_.limits.tree_entries);
+  if (listing.ok()) return listing;
+  auto files = cache_.snapshot_files(repo, commit);
+  std::string holds = files.ok() ? "the snapshot of " + repo + " at " + short_commit(commit) + " holds " + count_files(files->size())
+                                 : "the cache (" + cache_.describe() + ") holds no snapshot of " + repo + " at " + short_commit(commit);
+  std::string record = listing.error().code == "bad-cache"
+                           ? ", and no usable complete listing of that commit is in the cache (" + one_line(listing.error().message, 600) + ")"
+                           : ", and no complete listing of that commit (trees/" + commit + ".json) is in the cache";
+  return Error{"offline", "Offline mode: " + holds + record +
+                              ", so which files and variants it has is unknown offline; run `kernels lock` or "
+                              "`kernels download --all-variants` once online"};
+}
+
+Result<HubClient::FileAnswer> HubClient::get_file(const std::string& repo, const std::string& revision,
+                                                  const std::string& path, std::size_t max_bytes,
+                                                  std::string* missing_at) const {
+  ErrorContext context{config_.endpoint, repo, revision, path, "GET", "", false, 1};
+  auto first = fetch("GET", resolve_url(repo, revision, path), context, false, max_bytes);
+  if (!first.ok()) return first.error();
+  HttpResponse& r = first->response;
+  FileAnswer answer;
+  std::string commit = r.header("x-repo-commit");
+  if (is_commit_hash(commit)) answer.commit = commit;
+  answer.etag = unquote_etag(r.has_header("x-linked-etag") ? r.header("x-linked-etag") : r.header("etag"));
+  long status = r.status;
+  bool redirect = status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+  if (redirect && r.has_header("location")) {  // to storage on another host (fetch followed same-host ones)
+    std::string next = resolve_location(first->url, r.header("location"));
+    if (next.rfind("http://", 0) != 0 && next.rfind("https://", 0) != 0) {
+      return bad_response(context, "a redirect to " + next.substr(0, next.find(':')) + ": (only http and https are followed)");
+    }
+    auto second = fetch("GET", next, context, true, max_bytes);
+    if (!second.ok()) return second.error();
+    if (second->response.status < 200 || second->response.status >= 300) return hub_error(second->response, context);
+    answer.body = std::move(second->response.body);
+    return answer;
+  }
+  if (status < 200 || status >= 300) {
+    Error e = hub_error(r, context);
+    if (missing_at != nullptr && e.code == "EntryNotFound") *missing_at = answer.commit;
+    return e;
+  }
+  answer.body = std::move(r.body);
+  return answer;
+}
+
+void HubClient::record_file(const std::string& repo, const std::string& revision, const std::string& path,
+                            const FileAnswer& answer) const {
+  if (answer.commit.empty() || !bytes_match_etag(answer.body, answer.etag)) return;
+  auto writer = open_writer(config_, repo);
+  if (!writer) return;
+  if (!writer->store_blob(answer.etag, answer.body).ok()) return;
+  if (!writer->link(answer.commit, path, answer.etag).ok()) return;
+  if (!revision.empty() && !is_commit_hash(revision)) (void)writer->write_ref(revision, answer.commit);
+}
+
+Result<std::optional<Redirect>> HubClient::kernel_status(const std::string& repo, const std::string& revision) const {
+  if (config_.offline) return offline_kernel_status(repo, revision);
+  const std::string rev = revision.empty() ? "main" : revision;
+  std::string missing_at;
+  auto answer = get_file(repo, rev, "kernel-status.toml", 1 << 20, &missing_at);
+  if (!answer.ok()) {
+    const std::string& code = answer.error().code;
+    if (code == "EntryNotFound") {
+      if (!missing_at.empty()) {
+        if (auto writer = open_writer(config_, repo)) {
+          if (writer->mark_missing(missing_at, "kernel-status.toml").ok() && !is_commit_hash(rev)) {
+            (void)writer->write_ref(rev, missing_at);
+          }
+        }
+      }
+      return std::optional<Redirect>{};
+    }
+    if (code == "RepoNotFound") return std::optional<Redirect>{};
+    return answer.error();
+  }
+  record_file(repo, rev, "kernel-status.toml", *answer);
+  return parse_kernel_status(answer->body, repo);
+}
+
+Result<std::optional<Redirect>> HubClient::offline_kernel_status(const std::string& repo,
+                                                                 const std::string& revision) const {
+  const std::string rev = revision.empty() ? "main" : revision;
+  std::optional<std::string> commit = is_commit_hash(rev) ? std::optional<std::string>(rev) : cache_.ref(repo, rev);
+  if (commit) {
+    if (auto file = cache_.snapshot_file(repo, *commit, "kernel-status.toml")) {
+      auto text = read_file(*file, 1 << 20);
+      if (!text.ok()) return Error{"offline", "Offline mode: cannot read the cached kernel-status.toml of " + repo + ": " + text.error().message};
+      return parse_kernel_status(*text, repo);
+    }
+    if (cache_.known_missing(repo, *commit, "kernel-status.toml")) return std::optional<Redirect>{};
+  }
+  return Error{"offline", "cannot tell offline whether " + repo + " redirects: its kernel-status.toml at " +
+                              one_line(short_commit(rev), 200) + " was never checked into the cache (" + cache_.describe() +
+                              "); run `kernels lock` once online"};
+}
+
+Status HubClient::record_ref(const std::string& repo, const std::string& ref, const std::string& commit) const {
+  if (config_.offline || config_.kernels_cache.empty() || is_commit_hash(ref)) return ok_status();
+  auto writer = CacheWriter::open(config_.kernels_cache, repo, config_.repo_type);
+  if (!writer.ok()) return writer.error();
+  return (*writer)->write_ref(ref, commit);
+}
+
+Result<std::string> HubClient::cached_file(const std::string& repo, const std::string& commit, const std::string& path,
+                                           std::size_t max_bytes) const {
+  if (!is_commit_hash(commit)) {
+    return Error{"usage", "a cached file of " + repo + " needs a 40-hex commit, not \"" + one_line(commit, 80) + "\""};
+  }
+  if (auto st = check_repo_path(path); !st.ok()) return st.error();
+  if (auto file = cache_.snapshot_file(repo, commit, path)) return read_file(*file, max_bytes);
+  if (config_.offline) {
+    return Error{"offline", "Offline mode: " + path + " of " + repo + " at " + short_commit(commit) +
+                                " is not in the cache (" + cache_.describe() + "; looked for " +
+                                repo_folder_name(repo, config_.repo_type) + "/snapshots/" + commit + "/" + path +
+                                "); run `kernels lock` once online"};
+  }
+  auto answer = get_file(repo, commit, path, max_bytes, nullptr);
+  if (!answer.ok()) return answer.error();
+  if (is_blob_name(answer->etag) && !bytes_match_etag(answer->body, answer->etag)) {
+    return Error{"bad-response", "The Hub at " + config_.endpoint + " sent " + path + " of " + repo + " at " +
+                                     short_commit(commit) + " with bytes that do not hash to its ETag " + answer->etag +
+                                     "; try again, and report it if it persists"};
+  }
+  if (answer->commit == commit) record_file(repo, commit, path, *answer);
+  return std::move(answer->body);
 }
 
 // kernel-status.toml is written by the repository's owner, not by us: it goes

@@ -70,10 +70,45 @@ class HubClient {
   Result<HttpResponse> stream_file(const std::string& repo, const std::string& revision, const std::string& path,
                                    std::uint64_t offset, const HttpClient::StreamSink& sink) const;
 
+  // The complete recursive listing of the repository at `commit` (40 hex),
+  // in the Hub's order (git tree order, folders before their contents,
+  // folders included). Online: list_tree(repo, commit, "", true), then
+  // recorded as trees/<commit>.json in the cache kernels writes
+  // (config.kernels_cache; a failure to record is ignored). Offline: read
+  // back from trees/<commit>.json (folders then carry no oid, LFS files no
+  // pointer size); without a usable one, code "offline" saying what the
+  // snapshot holds and that the listing is unknown. Unlike list_tree offline,
+  // never answers from what a snapshot happens to hold.
+  Result<std::vector<TreeEntry>> list_commit_tree(const std::string& repo, const std::string& commit) const;
+
   // kernel-status.toml at `revision`: a redirect, or nullopt when the file
   // (or, as in the kernels library, the repository) does not exist. Single
   // hop: the destination's own kernel-status.toml is not read.
+  // Online, what was seen is recorded as hf_hub_download records it: the
+  // file (blob, snapshots/<commit>/kernel-status.toml, refs/<revision>), or
+  // for an EntryNotFound 404 carrying X-Repo-Commit the empty marker
+  // .no_exist/<commit>/kernel-status.toml and refs/<revision>; a failure to
+  // record is ignored. Offline: refs/<revision> (or a 40-hex revision) gives
+  // the commit; the cached file is parsed, a .no_exist marker means no
+  // redirect; anything else (the repo not cached at all included) is code
+  // "offline": whether it redirects cannot be known.
   Result<std::optional<Redirect>> kernel_status(const std::string& repo, const std::string& revision = "main") const;
+
+  // Writes refs/<ref> = `commit` into the cache kernels writes (no trailing
+  // newline, atomic, untouched when equal), so that an offline run finds
+  // the revision. Ok without writing when offline, when no cache is
+  // configured, or when `ref` is the commit itself; errors say why the
+  // write failed (callers may ignore them).
+  Status record_ref(const std::string& repo, const std::string& ref, const std::string& commit) const;
+
+  // A small file at `commit` (40 hex): from snapshots/<commit>/<path> when
+  // cached, online or offline, without a request (as huggingface_hub does
+  // for a commit revision); else online downloaded, checked against its
+  // ETag, and stored into the cache (blob, snapshot link; a failure to store
+  // is ignored); offline, code "offline" naming the file. At most
+  // `max_bytes`. Safe to call from several threads, for the same file too.
+  Result<std::string> cached_file(const std::string& repo, const std::string& commit, const std::string& path,
+                                  std::size_t max_bytes) const;
 
   // Requests sent so far (retries and redirect hops included).
   std::uint64_t request_count() const { return http_.request_count(); }
@@ -100,6 +135,22 @@ class HubClient {
   Result<std::string> get_json_text(const std::string& url, ErrorContext& context, std::size_t max_bytes) const;
   void add_auth(HttpRequest& request) const;
   bool may_wait(std::chrono::milliseconds spent, std::chrono::milliseconds wait) const;
+
+  // GET /resolve/{rev}/{path} whole: the body with the answer's commit and
+  // etag (from the Hub's own answer, before any redirect to storage). For an
+  // EntryNotFound answer that carried X-Repo-Commit, `missing_at` gets it.
+  struct FileAnswer {
+    std::string commit;  // "" when the Hub sent no 40-hex X-Repo-Commit
+    std::string etag;    // unquoted; "" when none
+    std::string body;
+  };
+  Result<FileAnswer> get_file(const std::string& repo, const std::string& revision, const std::string& path,
+                              std::size_t max_bytes, std::string* missing_at) const;
+  // Stores a downloaded file into the cache (blob + snapshot link, refs/<revision>
+  // when `revision` is a name) when its bytes match its etag. Best effort.
+  void record_file(const std::string& repo, const std::string& revision, const std::string& path,
+                   const FileAnswer& answer) const;
+  Result<std::optional<Redirect>> offline_kernel_status(const std::string& repo, const std::string& revision) const;
 
   Result<std::vector<TreeEntry>> offline_tree(const std::string& repo, const std::string& revision,
                                               const std::string& path_in_repo, bool recursive) const;

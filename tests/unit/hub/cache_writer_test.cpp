@@ -200,3 +200,43 @@ TEST_CASE("trees/<commit>.json has the bytes of huggingface_hub's json.dump(inde
   CHECK(count_entries(tmp.path() + "/kernels--org--relu/trees") == 1);  // no temporary left
   CHECK(code_of((*w)->write_tree_listing("../x", listing)) == "bad-path");
 }
+
+TEST_CASE("cache writer: refs, .no_exist markers and small blobs", "[hub][cache_writer]") {
+  TempDir root;
+  auto w = CacheWriter::open(root.path(), "org/name", RepoType::Kernel);
+  REQUIRE(w.ok());
+  std::string repo = root.path() + "/kernels--org--name";
+  REQUIRE((*w)->write_ref("main", kCommit).ok());
+  CHECK(*read_file(repo + "/refs/main") == kCommit);
+  struct stat before {};
+  REQUIRE(::stat((repo + "/refs/main").c_str(), &before) == 0);
+  REQUIRE((*w)->write_ref("main", kCommit).ok());
+  struct stat after {};
+  REQUIRE(::stat((repo + "/refs/main").c_str(), &after) == 0);
+  CHECK(after.st_ino == before.st_ino);  // unchanged when equal
+  const std::string other(40, 'f');
+  REQUIRE((*w)->write_ref("main", other).ok());
+  CHECK(*read_file(repo + "/refs/main") == other);
+  REQUIRE((*w)->write_ref("refs/pr/1", kCommit).ok());
+  CHECK(*read_file(repo + "/refs/refs/pr/1") == kCommit);
+  CHECK(count_entries(repo + "/refs") == 2);  // main, refs/: no temporary left
+  CHECK(code_of((*w)->write_ref("../../x", kCommit)) == "bad-path");
+  CHECK(code_of((*w)->write_ref("v1", "HEAD")) == "bad-path");
+
+  REQUIRE((*w)->mark_missing(kCommit, "kernel-status.toml").ok());
+  REQUIRE((*w)->mark_missing(kCommit, "kernel-status.toml").ok());  // kept
+  REQUIRE((*w)->mark_missing(kCommit, "build/a/b.json").ok());
+  CHECK(fs::is_regular_file(repo + "/.no_exist/" + kCommit + "/kernel-status.toml"));
+  CHECK(fs::file_size(repo + "/.no_exist/" + kCommit + "/kernel-status.toml") == 0);
+  CHECK(fs::is_regular_file(repo + "/.no_exist/" + kCommit + "/build/a/b.json"));
+  CHECK(code_of((*w)->mark_missing(kCommit, "../x")) == "bad-path");
+  CHECK(code_of((*w)->mark_missing("main", "x")) == "bad-path");
+
+  const std::string etag = "3b18e512dba79e4c8300dd08aeb37f8e728b8dad";  // git blob of "hello world\n"
+  root.write("kernels--org--name/blobs/" + etag + ".0123abcd.incomplete", "hello");  // a leftover
+  REQUIRE((*w)->store_blob(etag, "hello world\n").ok());
+  CHECK(*read_file(repo + "/blobs/" + etag) == "hello world\n");
+  CHECK(count_entries(repo + "/blobs") == 1);
+  REQUIRE((*w)->store_blob(etag, "hello world\n").ok());  // present: nothing written
+  CHECK(code_of((*w)->store_blob("../x", "y")) == "bad-path");
+}

@@ -11,8 +11,11 @@
 
 namespace kernels::hub_test {
 
+// `cache` "" (the default): no cache at all, so nothing is read from one and
+// nothing recorded into one (online calls such as kernel_status record what
+// they saw into config.kernels_cache when there is one).
 inline hub::HubConfig config_for(const hub_emulator::TestHub& hub, const std::string& token = "",
-                                 const std::string& cache = "/nonexistent-cache") {
+                                 const std::string& cache = "") {
   hub::HubConfig c;
   c.endpoint = hub.endpoint();
   if (!token.empty()) c.token = token;

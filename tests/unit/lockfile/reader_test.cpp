@@ -155,13 +155,30 @@ TEST_CASE("parse_lock: positions in a multi-line lock point at the offending val
   CHECK(r.error().message == "kernels.lock:1:128: nested deeper than 64 levels; a kernels.lock is at most 5 deep");
 }
 
-TEST_CASE("parse_lock names the older and newer lock formats it does not read", "[lockfile][reader]") {
+TEST_CASE("parse_lock refuses the old per-file format and reads the kernels-data format", "[lockfile][reader]") {
   // F0 (hf-kernels, 2025-01) and F3 (kernels-data lock.rs), shapes from reference §1.3.
   CHECK_THAT(format_error(R"([{"repo_id": "a/b", "sha": "s", "files": [{"filename": "build/torch-cpu/x", "blob_id": "b"}]}])"),
              Catch::StartsWith("kernels.lock:1:2: entry 1 (a/b) uses the old per-file lock format of hf-kernels"));
-  CHECK_THAT(format_error(R"([{"dependency": {"repo-id": "kernels-community/relu", "version": 1},
-                               "lock": {"commit": "d649efb56fb249ac8f7a57fa1866728ad0c60e52"}}])"),
-             Catch::StartsWith("kernels.lock:1:2: entry 1 uses the {\"dependency\", \"lock\"} lock format of kernels-data"));
+  auto lock = parse_lock(R"([{"dependency": {"repo-id": "kernels-community/relu", "version": 1},
+                               "lock": {"commit": "d649efb56fb249ac8f7a57fa1866728ad0c60e52"}}])",
+                         "kernels.lock");
+  REQUIRE(lock.ok());
+  CHECK(lock->format == kernels::lockfile::LockFormat::KernelsData);
+  REQUIRE(lock->kernels.size() == 1);
+  CHECK(lock->kernels[0].repo_id == "kernels-community/relu");
+  CHECK(lock->kernels[0].sha == "d649efb56fb249ac8f7a57fa1866728ad0c60e52");
+  CHECK(lock->kernels[0].version == 1u);
+  CHECK_FALSE(lock->kernels[0].revision.has_value());
+  CHECK(lock->kernels[0].variants.empty());
+  // A kernels-data entry in a variant-hashes lock is named, not read.
+  CHECK(format_error(R"([{"repo_id": "a/b", "sha": "s", "variants": {}}, {"dependency": {"repo-id": "c/d", "version": 1},
+                          "lock": {"commit": "d649efb56fb249ac8f7a57fa1866728ad0c60e52"}}])") ==
+        "kernels.lock:1:50: entry 2 (c/d) is a kernels-data ({\"dependency\", \"lock\"}) entry, but entry 1 (a/b) is "
+        "variant-hashes ({\"repo_id\", \"sha\", \"variants\"}); a kernels.lock holds entries of one format");
+  // Variant-hashes locks read as that format, [] included.
+  CHECK(parse_lock("[]", "kernels.lock")->format == kernels::lockfile::LockFormat::VariantHashes);
+  CHECK(read_lock(data_path("upstream-kernels/layer_locking/kernels.lock"))->format ==
+        kernels::lockfile::LockFormat::VariantHashes);
 }
 
 TEST_CASE("read_lock of a missing file is an io error naming it", "[lockfile][reader]") {

@@ -15,6 +15,12 @@ using kernels::lockfile::ResolveOptions;
 
 namespace {
 
+ResolveOptions jobs(std::size_t n) {
+  ResolveOptions o;
+  o.jobs = n;
+  return o;
+}
+
 kernels::hub_emulator::TestHub& hub() {
   static kernels::hub_emulator::TestHub h(3);  // tree pages of 3 entries
   return h;
@@ -44,7 +50,7 @@ TEST_CASE("resolve_lock: versions, tags and commits, in dependency order whateve
     bool overlapped = false;
     ResolveOptions options;
     options.jobs = jobs;
-    options.on_resolved = [&](const Dependency&, const ResolvedKernel&) {
+    options.on_resolved = [&](const ResolvedKernel&) {
       if (inside.fetch_add(1) != 0) overlapped = true;
       ++calls;
       inside.fetch_sub(1);
@@ -62,7 +68,7 @@ TEST_CASE("resolve_lock: versions, tags and commits, in dependency order whateve
                                                                  "torch210-cxx11-cu128-x86_64-linux"});
     CHECK(r->lock.kernels[1].repo_id == "kernels-test/plain");
     CHECK(r->lock.kernels[1].variants.empty());
-    CHECK(r->kernels[1].index == 1);
+    CHECK(r->kernels[1].dependency.repo_id == "kernels-test/plain");
   }
 }
 
@@ -99,7 +105,7 @@ TEST_CASE("resolve_lock: a redirect is followed once and recorded", "[lockfile][
 TEST_CASE("resolve_lock: two dependencies ending at one repo are an error naming both", "[lockfile][resolve]") {
   HubClient client(kernels::hub_test::config_for(hub()));
   auto r = resolve_lock(client, {version("kernels-test/relu", 2, "p:2"), version("kernels-test/moved", 2, "p:3")},
-                        ResolveOptions{4, {}});
+                        jobs(4));
   REQUIRE_FALSE(r.ok());
   CHECK(r.error().code == "duplicate");
   CHECK(r.error().message ==
@@ -112,7 +118,7 @@ TEST_CASE("resolve_lock: every failure is reported, one line each, in dependency
   auto r = resolve_lock(client,
                         {version("kernels-test/relu", 9, "p:2"), version("kernels-test/plain", 1, "p:3"),
                          revision("kernels-test/relu", "no-such-branch", "p:4")},
-                        ResolveOptions{3, {}});
+                        jobs(3));
   REQUIRE_FALSE(r.ok());
   CHECK(r.error().code == "VersionNotFound");
   auto lines = r.error().message;

@@ -74,6 +74,25 @@ TEST_CASE("serialize_lock refuses strings that are not UTF-8", "[lockfile][write
   }
 }
 
+TEST_CASE("serialize_lock writes the format the lock holds", "[lockfile][writer]") {
+  // Same entry, both formats: variant-hashes leaves version/revision out, kernels-data the variants
+  // (kernels_data_test.cpp has the rest of kernels-data).
+  LockedKernel k{"b/c", "0123456789abcdef0123456789abcdef01234567", {VariantLock{"torch-cpu", "h"}}};
+  k.version = 3;
+  Lock lock{{k}};
+  CHECK(*serialize_lock(lock) ==
+        "[\n  {\n    \"repo_id\": \"b/c\",\n    \"sha\": \"0123456789abcdef0123456789abcdef01234567\",\n"
+        "    \"variants\": {\n      \"torch-cpu\": {\n        \"hash\": \"h\",\n        \"hash_type\": "
+        "\"git_lfs_concat\"\n      }\n    }\n  }\n]");
+  lock.format = kernels::lockfile::LockFormat::KernelsData;
+  CHECK(*serialize_lock(lock) ==
+        "[\n  {\n    \"dependency\": {\n      \"repo-id\": \"b/c\",\n      \"version\": 3\n    },\n"
+        "    \"lock\": {\n      \"commit\": \"0123456789abcdef0123456789abcdef01234567\"\n    }\n  }\n]");
+  // The variant-hashes writer takes any sha (Python's does); the kernels-data one only a commit id.
+  lock.kernels[0].sha = "d";
+  CHECK(serialize_lock(lock).error().code == "format");
+}
+
 TEST_CASE("python_json_string: edges of the ASCII and Unicode ranges", "[lockfile][writer]") {
   // python3: json.dumps(s) for each s
   CHECK(*python_json_string("") == "\"\"");
