@@ -6,6 +6,7 @@
 #include <set>
 
 #include "lockfile/json_positions.hpp"
+#include "lockfile/kernels_data.hpp"
 #include "util/json_depth.hpp"
 #include "util/file.hpp"
 
@@ -18,16 +19,7 @@ using detail::line_column;
 
 constexpr std::array<std::string_view, 8> kBackends = {"cann", "cpu", "cuda", "metal", "neuron", "rocm", "tpu", "xpu"};
 
-const char* type_name(const Json& j) {
-  switch (j.type()) {
-    case Json::value_t::null: return "null";
-    case Json::value_t::object: return "an object";
-    case Json::value_t::array: return "an array";
-    case Json::value_t::string: return "a string";
-    case Json::value_t::boolean: return "a boolean";
-    default: return "a number";
-  }
-}
+const char* type_name(const Json& j) { return detail::json_type_name(j); }
 
 // The key offset of the first member that repeats a key of its object.
 std::optional<std::pair<std::size_t, std::string>> duplicate_key(const JsonPosition& at) {

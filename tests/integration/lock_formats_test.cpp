@@ -453,3 +453,45 @@ TEST_CASE("kernels download and verify read a kernels-data lock", "[cli][lock][k
   auto doc = nlohmann::json::parse(verify.out);
   CHECK(doc["variants"].size() == 4);  // a, b: torch-cpu; c: torch-cpu, torch-cuda
 }
+
+TEST_CASE("kernels lock --offline after a download of one variant locks all of them, or refuses", "[cli][lock][offline]") {
+  TempDir project;
+  project.write("pyproject.toml", pyproject({"\"dep/c\" = 1"}));
+  auto online = run_kernels({"lock", project.path()}, env(project.path() + "/online"));
+  REQUIRE(online.exit_code == 0);
+  std::string lock = slurp(project.path() + "/kernels.lock");
+  REQUIRE(lock.find("\"torch-cuda\"") != std::string::npos);
+
+  // Another machine: only `kernels download` (the one variant it prefers) has run.
+  std::string home = project.path() + "/home";
+  auto download = run_kernels({"download", project.path()}, env(home));
+  INFO(download.out << download.err);
+  REQUIRE(download.exit_code == 0);
+  std::string repo = home + "/hub/kernels--dep--c";
+  std::string commit = deps_hub().commits.at("dep/c");
+  int cached_variants = 0;
+  for (const auto& e : fs::directory_iterator(repo + "/snapshots/" + commit + "/build")) cached_variants += e.is_directory();
+  CHECK(cached_variants == 1);
+  fs::remove(project.path() + "/kernels.lock");
+
+  // No refs/v1: which commit version 1 is cannot be known offline.
+  auto no_ref = run_kernels({"lock", project.path(), "--offline"}, env(home));
+  CHECK(no_ref.exit_code == 1);
+  CHECK(no_ref.err.find("dep/c (version 1)") != std::string::npos);
+  fs::create_directories(repo + "/refs");
+  REQUIRE(kernels::write_file_atomic(repo + "/refs/v1", commit).ok());
+  // No record of kernel-status.toml at main: whether it redirects is unknown.
+  REQUIRE(kernels::write_file_atomic(repo + "/refs/main", commit).ok());
+  auto no_status = run_kernels({"lock", project.path(), "--offline"}, env(home));
+  CHECK(no_status.exit_code == 1);
+  CHECK(no_status.err.find("cannot tell offline whether dep/c redirects") != std::string::npos);
+  CHECK_FALSE(fs::exists(project.path() + "/kernels.lock"));
+
+  fs::create_directories(repo + "/.no_exist/" + commit);
+  REQUIRE(kernels::write_file_atomic(repo + "/.no_exist/" + commit + "/kernel-status.toml", "").ok());
+  auto r = run_kernels({"lock", project.path(), "--offline"}, env(home));
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  // Both variants, with the hashes the Hub gives: the download recorded the whole listing.
+  CHECK(slurp(project.path() + "/kernels.lock") == lock);
+}
