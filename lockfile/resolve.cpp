@@ -53,6 +53,9 @@ class Resolver {
     ResolvedKernel out;
     out.dependency = dep;
     std::string repo = dep.repo_id;
+    // A revision goes into URLs and, offline, into a path under refs/.
+    if (dep.revision)
+      if (auto bad = hub::revision_problem(*dep.revision)) return Error{"dependency", "revision: " + *bad};
     const bool hashes = options_.format == LockFormat::VariantHashes;
 
     // The redirect decides the lock's repo for variant-hashes, so it must be

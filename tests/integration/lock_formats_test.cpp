@@ -495,3 +495,14 @@ TEST_CASE("kernels lock --offline after a download of one variant locks all of t
   // Both variants, with the hashes the Hub gives: the download recorded the whole listing.
   CHECK(slurp(project.path() + "/kernels.lock") == lock);
 }
+
+TEST_CASE("kernels lock: a revision that is not a ref name is refused before any request", "[cli][lock]") {
+  TempDir project;
+  project.write("pyproject.toml", pyproject({"\"dep/c\" = { revision = \"../../../etc/passwd\" }"}));
+  for (const char* mode : {"--offline", "--check"}) {
+    auto r = run_kernels({"lock", project.path(), mode}, env(project.path() + "/home"));
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("dep/c (revision ../../../etc/passwd): revision: ") != std::string::npos);
+  }
+  CHECK_FALSE(fs::exists(project.path() + "/kernels.lock"));
+}
