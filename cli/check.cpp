@@ -1,5 +1,6 @@
 // kernels check FILE...: validate KernelConfig TOML files and report every
 // problem (lib/config does the checking; this file parses options and prints).
+#include <filesystem>
 #include <iostream>
 #include <map>
 #include <string>
@@ -10,6 +11,7 @@
 #include "cli/exit_codes.hpp"
 #include "cli/term.hpp"
 #include "config/config.hpp"
+#include "hub/repo_id.hpp"
 #include "util/file.hpp"
 
 namespace kernels::cli {
@@ -45,7 +47,14 @@ int run(const Options& o) {
     fd.file = file;
     config::CheckResult checked;
     if (!text.ok()) {
-      fd.diagnostics.push_back(config::Diagnostic{"io", config::Severity::Error, 0, 0, text.error().message, ""});
+      // `kernels check org/name` is a common slip: say what check takes.
+      std::string hint;
+      std::error_code ec;
+      if (!std::filesystem::exists(file, ec) && hub::validate_repo_id(file).ok())
+        hint = "`kernels check` takes a KernelConfig file (kernels.toml); " + file +
+               " looks like a Hub repo id: `kernels info " + file + "` or `kernels variants " + file +
+               "` inspect a repository";
+      fd.diagnostics.push_back(config::Diagnostic{"io", config::Severity::Error, 0, 0, text.error().message, hint});
       status = kExitUsage;
     } else {
       checked = config::check_config(file, *text);

@@ -89,7 +89,8 @@ int main(int argc, char** argv) {
 
   if (app.got_subcommand(help)) {
     if (help_topic.empty()) {
-      std::cout << app.help();
+      // The overview: App::help() would describe the `help` subcommand itself.
+      std::cout << app.get_formatter()->make_help(&app, app.get_name(), CLI::AppFormatMode::Normal);
       return kExitOk;
     }
     for (CLI::App* sub : app.get_subcommands({})) {

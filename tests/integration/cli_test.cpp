@@ -45,7 +45,20 @@ TEST_CASE("kernels help COMMAND shows that command's help", "[cli]") {
   CHECK(r.out.find("check") != std::string::npos);
   auto bad = run_kernels({"help", "no-such-command"});
   CHECK(bad.exit_code == 2);
+  // Alone, the overview: every command listed, not the help of `help`.
+  auto overview = run_kernels({"help"});
+  CHECK(overview.exit_code == 0);
+  CHECK(overview.out.find("lock") != std::string::npos);
+  CHECK(overview.out.find("verify") != std::string::npos);
+  CHECK(overview.out.find("The command to explain") == std::string::npos);
   CHECK(bad.err.find("no command named 'no-such-command'") != std::string::npos);
+}
+
+TEST_CASE("kernels check ORG/NAME says that check takes a KernelConfig file", "[cli]") {
+  auto r = run_kernels({"check", "kernels-community/relu"});
+  CHECK(r.exit_code == 2);
+  CHECK(r.out.find("`kernels check` takes a KernelConfig file (kernels.toml); kernels-community/relu looks like a "
+                   "Hub repo id") != std::string::npos);
 }
 
 TEST_CASE("a mistyped command is a usage error that suggests the nearest command", "[cli]") {
