@@ -27,7 +27,6 @@
 #include "lockfile/reader.hpp"
 #include "lockfile/resolve.hpp"
 #include "lockfile/store.hpp"
-#include "lockfile/writer.hpp"
 #include "util/file.hpp"
 
 namespace kernels::cli {
@@ -207,7 +206,7 @@ Result<Existing> read_existing(const std::string& path) {
     return out;
   }
   out.lock = std::move(*lock);
-  out.format_known = lockfile::detect_lock_format(*text).has_value();
+  out.format_known = !out.lock.kernels.empty();  // only `[]` is both formats
   return out;
 }
 
@@ -279,17 +278,21 @@ std::function<std::optional<std::string>(const std::string&, const lockfile::Dep
     const Options& o, const Existing& existing) {
   if (!existing.exists || existing.unreadable || (!o.migrate && o.update.empty())) return nullptr;
   std::set<std::string> update(o.update.begin(), o.update.end());
-  const lockfile::Lock& old = existing.lock;
-  return [&old, update](const std::string& repo, const lockfile::Dependency& d) -> std::optional<std::string> {
+  // kernels-data entries are pinned per version or revision, variant-hashes
+  // ones per repo; the first entry wins, as in Python's reader.
+  const bool by_dependency = existing.lock.format == lockfile::LockFormat::KernelsData;
+  auto key = [by_dependency](const std::string& repo, const std::optional<std::uint64_t>& version,
+                             const std::optional<std::string>& revision) {
+    return by_dependency ? lockfile::dependency_key(repo, version, revision) : repo;
+  };
+  std::map<std::string, std::string> commits;
+  for (const auto& k : existing.lock.kernels) commits.emplace(key(k.repo_id, k.version, k.revision), k.sha);
+  return [commits = std::move(commits), update, key](const std::string& repo,
+                                                     const lockfile::Dependency& d) -> std::optional<std::string> {
     if (update.count(d.repo_id) || update.count(repo)) return std::nullopt;
-    for (const auto& k : old.kernels) {
-      if (k.repo_id != repo) continue;
-      // kernels-data entries are pinned per version or revision.
-      if (old.format == lockfile::LockFormat::KernelsData && (k.version != d.version || k.revision != d.revision))
-        continue;
-      return k.sha;
-    }
-    return std::nullopt;
+    auto it = commits.find(key(repo, d.version, d.revision));
+    if (it == commits.end()) return std::nullopt;
+    return it->second;
   };
 }
 

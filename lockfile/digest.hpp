@@ -1,5 +1,5 @@
 // The `digest` of a variant's metadata.json, as kernels-data computes and
-// compares it (verification.md §1):
+// compares it (kernels-data's digest.rs):
 //
 //   {"algorithm": "sha256" | "sha512", "files": {"<relpath>": "<base64>", ...}}
 //

@@ -1,4 +1,4 @@
-// A variant's metadata.json (lockfile-and-variants.md §6.5), read for
+// A variant's metadata.json (kernels-data's metadata.rs), read for
 // `kernels verify`: the raw bytes exactly as read (a signature covers those
 // bytes; they are never re-serialised), and the fields verify uses:
 // `digest` (digest.hpp), `backend` {type, archs?} and `kernel-depends`.

@@ -6,7 +6,7 @@
 // followed by trusting the digest it covers.
 //
 // The result kinds follow the checks of Python's `kernels verify-signature`
-// (lockfile-and-variants.md §6.4): bundle missing, bundle invalid, metadata
+// (kernels' verify-signature): bundle missing, bundle invalid, metadata
 // missing, verification failed, verified.
 #pragma once
 

@@ -4,7 +4,7 @@
 // (by default the kernels library's: kernels-community's GitHub workflows).
 //
 // The checks run in the order of Python's `verify_variant`
-// (lockfile-and-variants.md §6.4): bundle missing, bundle unreadable,
+// (kernels' verify-signature): bundle missing, bundle unreadable,
 // metadata.json missing, then the signature itself.
 #pragma once
 

@@ -1,4 +1,4 @@
-// check_config(): every rule of spec/kernel-config-toml.md, "Rules kernels
+// check_config(): every rule of the KernelConfig TOML format, kernels-check(1), "Rules kernels
 // check enforces". Walks the parsed document once per section; every problem
 // becomes a Diagnostic; diagnostics are sorted into source order at the end.
 #include <algorithm>

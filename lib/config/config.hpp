@@ -1,4 +1,4 @@
-// The KernelConfig model read from a TOML file (spec/kernel-config-toml.md):
+// The KernelConfig model read from a TOML file (the KernelConfig TOML format, kernels-check(1)):
 // what the model registers, the [kernel_mapping] entries, [[fusion]] and
 // [[layer]] entries, each with its source position. Entries that failed a
 // check are left out; check_config() reports why.

@@ -1,5 +1,5 @@
 // Messages copied from the Python libraries so that users recognise them
-// (reference/kernel-config-upstream.md §1.3 M1–M8, §2.6, §3). Each function
+// (transformers' KernelConfig messages). Each function
 // renders the message exactly as Python's f-string does.
 #pragma once
 

@@ -332,14 +332,19 @@ Status CacheWriter::link(const std::string& commit, const std::string& path, con
 
 namespace {
 
-// Writes `bytes` to <dir>/<name> atomically: a temporary beside it, fsync, rename.
+// Writes `bytes` to <dir>/<name> atomically: a temporary beside it, then a
+// rename. Only small records go through here (refs, trees/<commit>.json,
+// CACHEDIR.TAG), written during online locks: they are not fsync'ed
+// (huggingface_hub does not either; a sync costs 2.6 ms on the build
+// machine), since a record lost or emptied by a crash reads as absent or
+// unusable, and the offline answer then says so.
 Status write_file_at(int dir, const std::string& name, std::string_view bytes, const std::string& shown) {
   std::string tmp = "." + name + "." + random_hex8() + ".tmp";
   int fd = openat(dir, tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
   if (fd < 0) return io_error("create", shown, errno);
   Fd f(fd);
   auto st = write_all(fd, bytes, shown);
-  if (!st.ok() || fsync(fd) != 0 || renameat(dir, tmp.c_str(), dir, name.c_str()) != 0) {
+  if (!st.ok() || renameat(dir, tmp.c_str(), dir, name.c_str()) != 0) {
     int e = errno;
     unlinkat(dir, tmp.c_str(), 0);
     return st.ok() ? io_error("create", shown, e) : st;
@@ -414,6 +419,8 @@ Status CacheWriter::mark_missing(const std::string& commit, const std::string& p
   auto dir = open_dirs_at(repo_fd_.get(), parts, true, repo_dir_);
   if (!dir.ok()) return dir.error();
   std::string shown = repo_dir_ + "/.no_exist/" + commit + "/" + path;
+  struct stat st {};
+  if (fstatat(dir->get(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode)) return ok_status();
   int fd = openat(dir->get(), name.c_str(), O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK, 0666);
   if (fd < 0) return io_error("create", shown, errno);
   ::close(fd);
@@ -448,7 +455,20 @@ Status CacheWriter::write_tree_listing(const std::string& commit, const std::vec
   if (!is_commit_hash(commit)) return Error{"bad-path", "refusing the commit \"" + commit.substr(0, 80) + "\": not 40 hex digits"};
   auto trees = open_dirs_at(repo_fd_.get(), {"trees"}, true, repo_dir_);
   if (!trees.ok()) return trees.error();
-  return write_file_at(trees->get(), commit + ".json", tree_cache_json(listing), repo_dir_ + "/trees/" + commit + ".json");
+  // A commit's files never change: a record already there with the same
+  // bytes is kept (every online lock would otherwise rewrite it).
+  std::string bytes = tree_cache_json(listing);
+  std::string name = commit + ".json";
+  int fd = openat(trees->get(), name.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+  if (fd >= 0) {
+    Fd f(fd);
+    struct stat st {};
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size == static_cast<off_t>(bytes.size())) {
+      std::string old(bytes.size(), '\0');
+      if (::read(fd, old.data(), old.size()) == static_cast<ssize_t>(old.size()) && old == bytes) return ok_status();
+    }
+  }
+  return write_file_at(trees->get(), name, bytes, repo_dir_ + "/trees/" + name);
 }
 
 }  // namespace kernels::hub

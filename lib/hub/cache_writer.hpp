@@ -1,5 +1,5 @@
 // Writes into the Hugging Face cache exactly as huggingface_hub lays it out
-// (hub-api.md §8), so that Python finds what kernels downloaded and the
+// (huggingface_hub's cache layout), so that Python finds what kernels downloaded and the
 // other way round:
 //   <root>/CACHEDIR.TAG
 //   <root>/.locks/kernels--<org>--<name>/<etag>.lock      flock'ed while a blob is written

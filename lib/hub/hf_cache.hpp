@@ -1,4 +1,4 @@
-// Read-only access to the Hugging Face cache (hub-api.md §8), for offline
+// Read-only access to the Hugging Face cache (huggingface_hub's cache layout), for offline
 // answers:
 //   <root>/kernels--<org>--<name>/refs/<revision>        40-hex commit, no trailing newline
 //   <root>/kernels--<org>--<name>/snapshots/<commit>/... relative symlinks into blobs/<etag>

@@ -1,7 +1,7 @@
 """Lets huggingface_hub >= 1.4 download with an old filelock (Debian 12 has 3.9.0).
 
 huggingface_hub.utils._fixes.WeakFileLock calls FileLock(path, timeout=..., mode=0o664);
-filelock < 3.10 has no `mode` (hub-api.md §10). install() replaces that FileLock with one
+filelock < 3.10 has no `mode` (huggingface_hub's file locks). install() replaces that FileLock with one
 that drops `mode`, and only when the installed filelock lacks it: with a filelock that has
 `mode` nothing changes. Import after setting HF_* variables (huggingface_hub reads them at
 import), before the first download.

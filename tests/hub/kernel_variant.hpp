@@ -1,7 +1,7 @@
 // Build variants with a metadata.json for fixture repositories: the files of
 // build/<variant>/ and the metadata kernel-builder writes beside them
-// (lockfile-and-variants.md §6.5), whose `digest` is computed here with
-// OpenSSL as verification.md §1 defines it:
+// (kernels-data's metadata.rs), whose `digest` is computed here with
+// OpenSSL as kernels-data's digest.rs defines it:
 //   - every file of the variant, keyed by its path relative to the variant
 //     directory, in bytewise key order;
 //   - skipped: metadata.json and metadata.json.sigstore at the variant's top,

@@ -1,7 +1,7 @@
 // Shared by the `kernels lock` integration tests: an emulator serving
 // repositories built for locking (tree pages of 4 entries, so every listing
 // is paginated), and the expected lock bytes derived by hand from the
-// fixture contents (the git_lfs_concat rule of lockfile-and-variants.md §2,
+// fixture contents (the git_lfs_concat rule of kernels' locking.py,
 // computed here with sha256/git-blob helpers, not with lockfile/).
 //
 //   org/alpha   main: first (c1) then second (c2); v1 = c1, v2 = c2; tag

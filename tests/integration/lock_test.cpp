@@ -41,7 +41,7 @@ std::string beta_v1_entry() {
 }  // namespace
 
 TEST_CASE("lock test helpers reproduce the reference vector V1", "[cli][lock]") {
-  // lockfile-and-variants.md §2.4, V1.
+  // The git_lfs_concat vector V1 of the reference notes, computed with Python's hashlib.
   CHECK(expected_hash({{"__init__.py", "from ._ops import ops\n"}, {"relu/__init__.py", "def relu(x):\n    return x\n"}}) ==
         "sha256-683793b97c71d5454330b912468b7eb58e01c34532564e5b6b62665eee875509");
 }

@@ -1,7 +1,7 @@
 // Hugging Face caches built by hand for the `kernels verify` tests (and for
 // later download -> verify tests): blobs/<name> plus relative symlinks from
 // snapshots/<sha>/build/<variant>/..., exactly as huggingface_hub lays them
-// out (hub-api.md §8), and the kernels.lock and metadata.json digests that
+// out (huggingface_hub's cache layout), and the kernels.lock and metadata.json digests that
 // go with them. Every hash here is computed independently of lockfile/:
 // blob ids and LFS sha256 with the emulator's helpers, digests with one-shot
 // OpenSSL calls and a base64 encoder of its own.
@@ -68,7 +68,7 @@ inline std::string fixture_unhex(const std::string& hex) {
   return out;
 }
 
-// git_lfs_concat (lockfile-and-variants.md §2.1) over the files, bytecode
+// git_lfs_concat (kernels' locking.py) over the files, bytecode
 // left out as the lock leaves it out.
 inline std::string fixture_lock_hash(std::vector<FixtureFile> files) {
   std::sort(files.begin(), files.end(), [](const FixtureFile& a, const FixtureFile& b) { return a.path < b.path; });

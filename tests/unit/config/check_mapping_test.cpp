@@ -1,4 +1,4 @@
-// [kernel_mapping]: the cases of reference/kernel-config-upstream.md §6 that a
+// [kernel_mapping]: the cases of transformers' KernelConfig tests that a
 // TOML file can express, translated to TOML, plus the spec's extra rules.
 #include <catch2/catch.hpp>
 

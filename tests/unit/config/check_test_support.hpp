@@ -37,7 +37,7 @@ inline int column_of(const std::string& line, const std::string& needle) {
   return p == std::string::npos ? -1 : static_cast<int>(p) + 1;
 }
 
-// transformers' MAPPING_FORMAT, typed from reference/kernel-config-upstream.md §1.3.
+// transformers' MAPPING_FORMAT, typed from transformers' KernelConfig.
 inline const std::string kMappingFormat = R"(
         For single device form remote
         {

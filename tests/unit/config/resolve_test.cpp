@@ -1,4 +1,4 @@
-// Resolution: reference/kernel-config-upstream.md §2.3–§2.6 and §6 cases
+// Resolution: transformers' KernelConfig resolution and its test cases
 // #13, #14, #23, #26, #31, #34–#37, #40, translated to TOML.
 #include <catch2/catch.hpp>
 

@@ -1,4 +1,4 @@
-// The emulator's download routes (hub-api.md §5): HEAD metadata on resolve
+// The emulator's download routes (huggingface_hub's hf_hub_download): HEAD metadata on resolve
 // for git and LFS files, Range on both hosts, LFS objects streamed from disk,
 // and the kernels-test/download fixture's metadata.json files.
 #include <catch2/catch.hpp>

@@ -22,7 +22,7 @@ void put(const std::string& path, const std::string& text) {
   std::ofstream(path, std::ios::binary) << text;
 }
 
-// The layout huggingface_hub writes (hub-api.md §8), made by hand.
+// The cache layout huggingface_hub writes, made by hand.
 void make_repo(const std::string& dir, const std::string& commit) {
   put(dir + "/refs/main", commit);  // no trailing newline
   put(dir + "/blobs/" + kBlob, "print('hi')\n");

@@ -1,5 +1,5 @@
 // The fixture builder's metadata.json and digest (tests/hub/kernel_variant.hpp)
-// against verification.md §1's vectors and rules.
+// against kernels-data's digest rules and vectors.
 #include <catch2/catch.hpp>
 
 #include "tests/hub/git_store.hpp"

@@ -8,7 +8,7 @@ using kernels::lockfile::ContentHasher;
 TEST_CASE("ContentHasher: git blob ids and sha256, fed in pieces", "[lockfile][download]") {
   ContentHasher empty(ContentHasher::Kind::GitBlob, 0);
   CHECK(empty.hex() == "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391");  // git hash-object /dev/null
-  // lockfile-and-variants.md §2.4 V1: "from ._ops import ops\n".
+  // the git_lfs_concat vector V1: "from ._ops import ops\n".
   ContentHasher blob(ContentHasher::Kind::GitBlob, 22);
   blob.update("from ._ops ");
   blob.update("import ops\n");

@@ -8,7 +8,7 @@
 using namespace kernels::lockfile;
 
 TEST_CASE("file hashes: the reference vectors of `hello world` in base64 and git's blob id", "[lockfile][file_hash]") {
-  // verification.md §1; the blob id from `printf 'hello world' | git hash-object --stdin`.
+  // kernels-data's digest.rs; the blob id from `printf 'hello world' | git hash-object --stdin`.
   FileHashes h = hash_bytes("hello world", kGitBlobSha1 | kSha256 | kSha512);
   CHECK(to_base64(h.sha256) == "uU0nuZNNPgilLlLX2n2r+sSE7+N6U4DukIj3rOLvzek=");
   CHECK(to_base64(h.sha512) ==
