@@ -1,13 +1,13 @@
 #!/usr/bin/env python3
 """Time the bundled kernels' shapes through PyTorch eager and torch.compile and
-print them beside `kernels bench --json` results from the same run, as ratios.
+print them beside `kernels bench --json-out` results from the same run, as ratios.
 
 Run it on a machine with a CUDA GPU and PyTorch:
 
     scripts/bench-vs-torch.py --kernels build/cli/kernels --dtype bf16
     scripts/bench-vs-torch.py --json bench.json          # results measured just before
 
-With --kernels it first runs `kernels bench --json` itself (same process
+With --kernels it first runs `kernels bench --json-out` itself (same process
 lifetime of the machine, same clocks). Timing method, the same as kernels
 bench: one call per sample between two CUDA events, inputs rotated over enough
 buffer sets that one pass touches at least 4x the L2 (cold L2), warmup then
@@ -160,8 +160,8 @@ def graph_ms(fn, inputs, launches, replays=10):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     src = ap.add_mutually_exclusive_group(required=True)
-    src.add_argument("--json", help="results of `kernels bench --json` measured just before")
-    src.add_argument("--kernels", help="path of the kernels binary: run `kernels bench --json` first")
+    src.add_argument("--json", help="results of `kernels bench --json-out` measured just before")
+    src.add_argument("--kernels", help="path of the kernels binary: run `kernels bench --json-out` first")
     ap.add_argument("--dtype", default="bf16", help="bf16, fp16, fp32 or all (default bf16)")
     ap.add_argument("--names", nargs="*", default=[], help="kernel names (default all)")
     ap.add_argument("--warmup", type=int, default=10)
@@ -172,7 +172,7 @@ def main():
     path = args.json
     if args.kernels:
         path = os.path.join(tempfile.mkdtemp(), "kernels-bench.json")
-        cmd = [args.kernels, "bench", *args.names, "--dtype", args.dtype, "--json", path,
+        cmd = [args.kernels, "bench", *args.names, "--dtype", args.dtype, "--json-out", path,
                "--warmup", str(args.warmup), "--iterations", str(args.iterations)]
         print("+", " ".join(cmd), flush=True)
         rc = subprocess.run(cmd).returncode

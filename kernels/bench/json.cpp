@@ -22,6 +22,9 @@ nlohmann::json timing_json(const Stats& s) {
 nlohmann::json report_json(const BenchReport& rep) {
   using nlohmann::json;
   const Machine& m = rep.machine;
+  const double roof = m.roof_gbps();
+  json copy_kernels = json::array();
+  for (const Machine::CopyKernel& k : m.copy_kernels) copy_kernels.push_back({{"name", k.name}, {"gbps", r2(k.gbps)}});
   json results = json::array();
   for (const BenchRow& r : rep.rows) {
     json verification{{"toleranceUlps", r.tolerance_ulps},
@@ -47,6 +50,7 @@ nlohmann::json report_json(const BenchReport& rep) {
              {"gbpsBasis", r.graph_us ? "graph" : "events"},
              {"gbpsEventMedian", r2(r.gbps_events())},
              {"percentOfCopy", m.copy_gbps > 0 ? r2(100.0 * r.gbps() / m.copy_gbps) : 0.0},
+             {"percentOfRoof", roof > 0 ? r2(100.0 * r.gbps() / roof) : 0.0},
              {"rotatingBufferSets", r.rotating_sets},
              {"reference", json{{"description", "unfused, one kernel per step as PyTorch eager runs it"},
                                 {"launches", r.reference_launches},
@@ -63,11 +67,15 @@ nlohmann::json report_json(const BenchReport& rep) {
                {"computeCapability", std::to_string(m.cc_major) + "." + std::to_string(m.cc_minor)},
                {"l2Bytes", m.l2_bytes},
                {"memoryBytes", m.memory_bytes},
+               {"memoryPeakGBps", r2(m.peak_gbps)},
                {"driverCudaVersion", variants::to_string(m.driver_cuda)},
                {"runtimeCudaVersion", variants::to_string(m.runtime_cuda)},
                {"loadableCudaVariants", m.loadable_variants},
                {"copyGBps", r2(m.copy_gbps)},
                {"copyBufferBytes", m.copy_bytes},
+               {"copyKernels", copy_kernels},
+               {"roofGBps", r2(roof)},
+               {"roofSource", m.roof_source()},
                {"launchFloorEventUs", std::round(m.launch_event_us * 1000.0) / 1000.0},
                {"launchFloorGraphUs", std::round(m.launch_graph_us * 1000.0) / 1000.0}};
   if (m.variant) {

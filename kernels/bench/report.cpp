@@ -1,9 +1,28 @@
 #include "kernels/bench/report.hpp"
 
+#include <algorithm>
+
 namespace kernels::gpu {
 
 std::string BenchRow::workload() const {
   return std::string(op_name(op)) + "." + std::string(dtype_name(dtype)) + "." + to_string(shape);
+}
+
+double Machine::roof_gbps() const {
+  double best = copy_gbps;
+  for (const CopyKernel& k : copy_kernels) best = std::max(best, k.gbps);
+  return best;
+}
+
+std::string Machine::roof_source() const {
+  std::string source = "cudaMemcpyAsync";
+  double best = copy_gbps;
+  for (const CopyKernel& k : copy_kernels)
+    if (k.gbps > best) {
+      best = k.gbps;
+      source = k.name;
+    }
+  return source;
 }
 
 bool BenchReport::all_verified() const {

@@ -30,14 +30,23 @@ struct Machine {
   int cc_major = 0, cc_minor = 0;
   uint64_t l2_bytes = 0;
   uint64_t memory_bytes = 0;
+  double peak_gbps = 0;         // memory clock x bus width x 2 (0 when the driver does not say)
   variants::Version driver_cuda;
   variants::Version runtime_cuda;
   std::vector<std::string> loadable_variants;  // cuXY tags
   std::string os, cpu;                        // "Linux 6.1.0 ...", "x86_64"
   std::optional<VariantCheck> variant;
   // Calibration, measured in the same run.
-  double copy_gbps = 0;          // device-to-device copy, bytes read + written per second / 1e9
+  double copy_gbps = 0;          // cudaMemcpyAsync device-to-device, bytes read + written per second / 1e9
   uint64_t copy_bytes = 0;       // size of the copied buffer
+  struct CopyKernel {
+    std::string name;            // "copy kernel, 4x16 B a thread, one pass"
+    double gbps = 0;             // on the same buffers, measured the same way
+  };
+  std::vector<CopyKernel> copy_kernels;
+  // The roof: the best of cudaMemcpyAsync and the copy kernels, and which one reached it.
+  double roof_gbps() const;
+  std::string roof_source() const;
   double launch_event_us = 0;    // one empty kernel between two events (median)
   double launch_graph_us = 0;    // per empty kernel inside a CUDA graph
 };

@@ -1,7 +1,8 @@
 // The fused kernels (templates; instantiated per dtype in fused_fp32.cu and
 // fused_half.cu so that each can get its own compiler flags). Activations: a
-// vector path when rows are aligned (mostly 64-bit loads for gated ops, 128-bit
-// for elementwise ones), a scalar path otherwise and for small gated calls;
+// vector path when rows are aligned (64- or 128-bit loads for gated ops, by dtype,
+// op and device; 128-bit for elementwise ones), a scalar path otherwise and for
+// small gated calls;
 // elementwise ops add a scalar tail after the vectors. Norms: one block per
 // row, the row held in registers between the reduction and the normalisation,
 // so memory is read once; FusedAddRMSNorm over a few rows an SM stages rows
@@ -93,8 +94,13 @@ __global__ void gated_vec(const T* __restrict__ x, T* __restrict__ out, int64_t 
   const Vec<T, B> a = ldv<B>(row + c * N);
   const Vec<T, B> b = ldv<B>(row + (dv + c) * N);
   Vec<T, B> o;
+  if constexpr (OP == Op::GeluAndMul && sizeof(T) == 2) {
 #pragma unroll
-  for (int k = 0; k < N; ++k) o.e[k] = gated<OP, T>(a.e[k], b.e[k], threshold);
+    for (int k = 0; k < N; k += 2) gated_pair<OP, T>(a.e + k, b.e + k, o.e + k, threshold);
+  } else {
+#pragma unroll
+    for (int k = 0; k < N; ++k) o.e[k] = gated<OP, T>(a.e[k], b.e[k], threshold);
+  }
   stv(out + (r * dv + c) * N, o);
 }
 
@@ -373,6 +379,12 @@ struct DeviceFacts {
   int sms = 1;
   int cc_major = 0;
   int smem_optin = 48 * 1024;  // most dynamic shared memory a block may have
+  double peak_gbps = 0;        // memory bandwidth from the memory clock and bus width; 0 when not reported
+  // More than 30 GB/s of memory bandwidth an SM: the H200 (4.8 TB/s, 132 SMs:
+  // 36 GB/s an SM), not the H100 (3.35 TB/s: 25). Launch shapes that need
+  // more bytes in flight an SM to keep up follow this, so each card keeps the
+  // shapes measured best on it.
+  bool wide_memory() const { return sms > 0 && peak_gbps / sms > 30.0; }
 };
 inline const DeviceFacts& device_facts() {
   constexpr int kMaxDevices = 64;
@@ -387,6 +399,11 @@ inline const DeviceFacts& device_facts() {
     cudaDeviceGetAttribute(&f.sms, cudaDevAttrMultiProcessorCount, dev);
     cudaDeviceGetAttribute(&f.cc_major, cudaDevAttrComputeCapabilityMajor, dev);
     cudaDeviceGetAttribute(&f.smem_optin, cudaDevAttrMaxSharedMemoryPerBlockOptin, dev);
+    int clock_khz = 0, bus_bits = 0;
+    if (cudaDeviceGetAttribute(&clock_khz, cudaDevAttrMemoryClockRate, dev) == cudaSuccess &&
+        cudaDeviceGetAttribute(&bus_bits, cudaDevAttrGlobalMemoryBusWidth, dev) == cudaSuccess)
+      f.peak_gbps = 2.0 * double(clock_khz) * 1e3 * double(bus_bits) / 8.0 / 1e9;  // double data rate
+    cudaGetLastError();  // an attribute this driver does not report is not a launch error
   });
   return facts[dev];
 }
@@ -445,34 +462,55 @@ void run_gated_scalar(const KernelCall& c, cudaStream_t s) {
   });
 }
 
-template <Op OP, class T>
-void run_gated(const KernelCall& c, cudaStream_t s) {
-  // 16 bytes for GeluAndMul in fp16/bf16: its erf is the costliest activation
-  // and 8 elements a thread amortise the rest (8 bytes measured 0.9-1.3% slower).
-  constexpr int B = OP == Op::GeluAndMul && sizeof(T) == 2 ? 16 : 8;
+// The vector path with B-byte vectors, when the row width and the buffers'
+// alignment allow it; false otherwise.
+template <Op OP, class T, int B>
+bool try_gated_vec(const KernelCall& c, cudaStream_t s) {
   constexpr int N = Vec<T, B>::N;
   const T* x = static_cast<const T*>(c.x);
   T* out = static_cast<T*>(c.out);
-  if (c.width % N == 0 && aligned_to(x, B) && aligned_to(out, B) && c.tokens * c.width > kGatedScalarMax) {
-    int64_t dv = c.width / N;
-    // Blocks of up to 256 threads; 128 for fp32 GeluAndMul, whose erfc keeps
-    // a thread longest between its loads and its store, when that grid is
-    // launched the plain way (128 measured 0.25-0.9% faster there at
-    // 1024x14336, 4096x14336 and 16384x4096, but 0.2-0.9% slower for
-    // SiluAndMul in fp32 and bf16). Launched dependently, 128-thread blocks
-    // were slower: 1024x4096 took 23.6-23.8 us against 20.6 with 256.
-    int64_t max_threads = 256;
-    if (OP == Op::GeluAndMul && sizeof(T) == 4 &&
-        !dependent_launch((dv + 127) / 128 * std::min<int64_t>(c.tokens, kMaxGridY)))
-      max_threads = 128;
-    int64_t tiles = (dv + max_threads - 1) / max_threads;
-    unsigned threads = round32((dv + tiles - 1) / tiles);
-    for_row_chunks(c.tokens, [&](int64_t r, unsigned rows) {
-      const bool dep = dependent_launch(tiles * rows);
-      launch_kernel(gated_vec<OP, T, B>, dim3(unsigned(tiles), rows), dim3(threads), 0, s, dep, x + r * 2 * c.width,
-                    out + r * c.width, dv, c.threshold, dep);
-    });
-  } else if (c.tokens * c.width <= kGatedScalarMax) {
+  if (c.width % N != 0 || !aligned_to(x, B) || !aligned_to(out, B) || c.tokens * c.width <= kGatedScalarMax)
+    return false;
+  int64_t dv = c.width / N;
+  // Blocks of up to 256 threads; 128 for fp32 GeluAndMul, whose erfc keeps
+  // a thread longest between its loads and its store, when that grid is
+  // launched the plain way (128 measured 0.25-0.9% faster there at
+  // 1024x14336, 4096x14336 and 16384x4096, but 0.2-0.9% slower for
+  // SiluAndMul in fp32 and bf16). Launched dependently, 128-thread blocks
+  // were slower: 1024x4096 took 23.6-23.8 us against 20.6 with 256.
+  int64_t max_threads = 256;
+  if (OP == Op::GeluAndMul && sizeof(T) == 4 &&
+      !dependent_launch((dv + 127) / 128 * std::min<int64_t>(c.tokens, kMaxGridY)))
+    max_threads = 128;
+  int64_t tiles = (dv + max_threads - 1) / max_threads;
+  unsigned threads = round32((dv + tiles - 1) / tiles);
+  for_row_chunks(c.tokens, [&](int64_t r, unsigned rows) {
+    const bool dep = dependent_launch(tiles * rows);
+    launch_kernel(gated_vec<OP, T, B>, dim3(unsigned(tiles), rows), dim3(threads), 0, s, dep, x + r * 2 * c.width,
+                  out + r * c.width, dv, c.threshold, dep);
+  });
+  return true;
+}
+
+template <Op OP, class T>
+void run_gated(const KernelCall& c, cudaStream_t s) {
+  // Vector bytes. fp32: 8 (measured 1.3-1.4% faster than 16 on the H100 at
+  // 4096x14336 and 16384x4096, where 16 was up to 1.2% behind torch.compile).
+  // 16-bit GeluAndMul: 16, its erf the costliest activation, 8 elements a
+  // thread amortise the rest (8 bytes: 0.9-1.3% slower on the H100, 5-6% on
+  // the H200). Other 16-bit ops: 8 on the H100; 16 where the device has more
+  // bandwidth an SM (the H200: bf16 SiluAndMul at 4096x14336 moved 3897 GB/s
+  // with 8-byte vectors, a copy of the same layout with 16-byte ones 4054).
+  bool vec = false;
+  if constexpr (sizeof(T) == 4) {
+    vec = try_gated_vec<OP, T, 8>(c, s);
+  } else if constexpr (OP == Op::GeluAndMul) {
+    vec = try_gated_vec<OP, T, 16>(c, s);
+  } else {
+    vec = (device_facts().wide_memory() && try_gated_vec<OP, T, 16>(c, s)) || try_gated_vec<OP, T, 8>(c, s);
+  }
+  if (vec) return;
+  if (c.tokens * c.width <= kGatedScalarMax) {
     run_gated_scalar<OP, T, 1, 0>(c, s);
   } else if (c.width >= kScalarBlock * int64_t(8 / sizeof(T))) {
     run_gated_scalar<OP, T, 8 / sizeof(T), kScalarBlock>(c, s);
@@ -578,7 +616,15 @@ void run_norm(const KernelCall& c, cudaStream_t s) {
     // rows and FusedAddRMSNorm were no faster). Wider rows take the two-pass path.
     int h = int(hv);
     constexpr bool wide_fp32 = !FUSED && sizeof(T) == 4;
-    if (hv <= 256) run_norm_vec<T, FUSED, 1>(x, out, res, w, c, h, s);
+    // On devices with more bandwidth an SM (wide_memory: the H200), RMSNorm's
+    // 16-bit rows of 257-512 vectors (widths 2056-4096) take blocks of 128
+    // threads holding 4 vectors each: 4096x4096 bf16 went from 81.2% to 87.9%
+    // of the roof, 8192x4096 from 86.9% to 92.7%, 16384x4096 from 85.4% to
+    // 90.8% (512 threads of 1 vector: 63-67%); FusedAddRMSNorm and fp32 rows
+    // measured within 1% either way and keep the H100's shapes.
+    constexpr bool half_rms = !FUSED && sizeof(T) == 2;
+    if (half_rms && hv > 256 && hv <= 512 && device_facts().wide_memory()) run_norm_vec<T, FUSED, 4>(x, out, res, w, c, h, s);
+    else if (hv <= 256) run_norm_vec<T, FUSED, 1>(x, out, res, w, c, h, s);
     else if (hv <= (wide_fp32 ? 1024 : 512)) run_norm_vec<T, FUSED, 2>(x, out, res, w, c, h, s);
     else run_norm_vec<T, FUSED, 4>(x, out, res, w, c, h, s);
   } else {

@@ -23,4 +23,11 @@ uint64_t unfused_scratch_bytes(Op op, DType t, uint64_t tokens, uint64_t width);
 // An empty kernel, for measuring the launch floor.
 void launch_empty(void* stream);
 
+// Streaming copy kernels (copy.cu), for measuring the roof beside
+// cudaMemcpyAsync: variant i of copy_kernel_count() copies `bytes` (a
+// multiple of 16, both buffers 16-byte aligned) from src to dst.
+int copy_kernel_count();
+const char* copy_kernel_name(int i);
+Status launch_copy_kernel(int i, const void* src, void* dst, uint64_t bytes, void* stream);
+
 }  // namespace kernels::gpu

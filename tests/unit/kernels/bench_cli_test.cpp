@@ -26,6 +26,8 @@ TEST_CASE("kernels bench rejects bad options with exit 2 and a clear message", "
                         Case{{"bench", "Silu"}, "no bundled kernel named 'Silu'; the kernels are: SiluAndMul"},
                         Case{{"bench", "--all", "RMSNorm"}, "give kernel names or --all, not both"},
                         Case{{"bench", "--iterations", "0"}, "--iterations must be between 1 and 100000"},
+                        Case{{"bench", "--format", "yaml"}, "--format must be human or json (got 'yaml')"},
+                        Case{{"bench", "--json", "a.json", "--json-out", "b.json"}, "give --json-out FILE once"},
                         Case{{"bench", "--variant", "torch212-gpu-x86_64-linux"},
                              "invalid build variant 'torch212-gpu-x86_64-linux': unknown backend 'gpu'"}}) {
     auto r = run_kernels(c.args);

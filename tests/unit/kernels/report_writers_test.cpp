@@ -82,9 +82,30 @@ TEST_CASE("the SVG has one line per kernel and dtype, the copy roof, escaped tex
   CHECK(svg.rfind("<svg xmlns=\"http://www.w3.org/2000/svg\"", 0) == 0);
   CHECK(svg.find("</svg>") != std::string::npos);
   CHECK(count(svg, "<polyline class=\"series\"") == 2);  // SiluAndMul bf16 (2 points), RMSNorm bf16
-  CHECK(count(svg, "class=\"roof\"") == 1);
-  CHECK(svg.find("copy 3000.0 GB/s") != std::string::npos);
+  CHECK(count(svg, "class=\"roof\"") == 1);  // no copy kernel measured: cudaMemcpyAsync is the roof
+  CHECK(svg.find("cudaMemcpyAsync 3000.0 GB/s") != std::string::npos);
   CHECK(svg.find("Test GPU &amp; Co &lt;1&gt;") != std::string::npos);
   CHECK(svg.find("Test GPU & Co") == std::string::npos);
   CHECK(count(svg, "<circle") == 3);
+}
+
+TEST_CASE("the roof is the best of cudaMemcpyAsync and the copy kernels, and says which", "[kernels][json][svg]") {
+  BenchReport rep = sample();
+  CHECK(rep.machine.roof_gbps() == 3000);
+  CHECK(rep.machine.roof_source() == "cudaMemcpyAsync");
+  rep.machine.copy_kernels = {{"copy kernel A", 2900}, {"copy kernel B", 4000}, {"copy kernel C", 3500}};
+  CHECK(rep.machine.roof_gbps() == 4000);
+  CHECK(rep.machine.roof_source() == "copy kernel B");
+  auto j = report_json(rep);
+  CHECK(j["machineInfo"]["copyGBps"] == 3000.0);
+  CHECK(j["machineInfo"]["roofGBps"] == 4000.0);
+  CHECK(j["machineInfo"]["roofSource"] == "copy kernel B");
+  CHECK(j["machineInfo"]["copyKernels"].size() == 3);
+  CHECK(j["results"][1]["gbps"] == 12.0);
+  CHECK(j["results"][1]["percentOfCopy"] == 0.4);   // 12 of 3000 GB/s
+  CHECK(j["results"][1]["percentOfRoof"] == 0.3);   // 12 of 4000 GB/s
+  std::string svg = report_svg(rep);
+  CHECK(count(svg, "class=\"roof\"") == 2);
+  CHECK(svg.find("cudaMemcpyAsync 3000.0 GB/s") != std::string::npos);
+  CHECK(svg.find("roof: copy kernel B 4000.0 GB/s") != std::string::npos);
 }
