@@ -19,6 +19,7 @@ void register_versions(CLI::App& app, int* exit_code);
 void register_info(CLI::App& app, int* exit_code);
 void register_bench(CLI::App& app, int* exit_code);
 void register_verify(CLI::App& app, int* exit_code);
+void register_verify_signature(CLI::App& app, int* exit_code);
 void register_verify_bundle(CLI::App& app, int* exit_code);
 
 inline constexpr Register kCommands[] = {
@@ -27,6 +28,7 @@ inline constexpr Register kCommands[] = {
     register_lock,
     register_download,
     register_verify,
+    register_verify_signature,
     register_verify_bundle,
     register_variants,
     register_versions,

@@ -1,5 +1,6 @@
 // `kernels verify [PROJECT_DIR] [--all-variants] [--format human|json]
-// [--jobs N]`: offline, re-hash the cached copies of the kernels that
+// [--jobs N] [--signatures | --no-signatures] [--filter-unsigned]
+// [--filter-no-digest] [--trusted-root FILE] [--identity URI --issuer URL]`: offline, re-hash the cached copies of the kernels that
 // kernels.lock pins and compare them with the lock and with each variant's
 // metadata.json digest (lockfile/verify).
 #include <chrono>
@@ -15,9 +16,7 @@
 #include "hub/config.hpp"
 #include "hub/hf_cache.hpp"
 #include "lockfile/reader.hpp"
-#include "lockfile/sigstore_signature.hpp"
 #include "lockfile/verify.hpp"
-#include "sigstore/trusted_root.hpp"
 #include "util/parallel.hpp"
 
 namespace kernels::cli {
@@ -55,9 +54,19 @@ Examples:
   kernels verify                         # ./kernels.lock against the cache
   kernels verify path/to/project --all-variants
   kernels verify --signatures            # every variant must carry a valid signature
+  kernels verify --filter-unsigned --filter-no-digest   # only signed variants with a digest
   kernels verify --format json | jq '.variants[] | select(.status != "ok")'
   KERNELS_CACHE=/data/kernels kernels verify --jobs 4
 )";
+
+constexpr const char* kFilterHelp = R"(
+Filters, as in Python's `kernels verify-signature`: --filter-unsigned leaves out the
+variants that have no metadata.json.sigstore, --filter-no-digest those whose metadata.json
+has no digest (or that have none); either is then neither printed nor counted, nor a
+failure. Only a variant that passed every check it had is left out: a lock or digest
+mismatch is reported whatever the filters, so deleting a bundle cannot hide a changed
+file. --filter-unsigned cannot be combined with --signatures (which makes an unsigned
+variant a failure) nor with --no-signatures (which does not look for bundles).)";
 
 constexpr const char* kExitStatus = R"(
 Exit status: 0 every variant checked is ok (or has no digest), 1 a variant does not
@@ -70,18 +79,19 @@ struct Options {
   std::size_t jobs = 0;  // 0: the core count
   bool require_signatures = false;
   bool no_signatures = false;
-  std::string trusted_root;  // "": the snapshot shipped in the binary
-  std::string identity, issuer;
+  bool filter_unsigned = false;
+  bool filter_no_digest = false;
+  SignatureOptions signature;
 };
 
-// The signature step's verifier: the trusted root and the identity policy.
-Result<std::unique_ptr<lockfile::SignatureVerifier>> make_signature_verifier(const Options& o) {
-  auto root = sigstore::load_trusted_root(o.trusted_root);
-  if (!root.ok()) return root.error();
-  sigstore::Policy policy =
-      o.identity.empty() ? sigstore::kernels_default_policy() : sigstore::identity_policy(o.identity, o.issuer);
-  return std::unique_ptr<lockfile::SignatureVerifier>(
-      std::make_unique<lockfile::SigstoreSignatureVerifier>(std::move(*root), std::move(policy)));
+// --filter-unsigned / --filter-no-digest: a variant that passed every check
+// it had (status ok or no digest) but has no signature, or no digest, is
+// left out. A variant with a failed lock or digest check never is.
+bool left_out(const lockfile::VariantReport& v, const Options& o) {
+  using S = lockfile::VariantReport::Status;
+  if (o.filter_no_digest && v.status == S::NoDigest) return true;
+  return o.filter_unsigned && v.signature.status == lockfile::SignatureResult::Status::BundleMissing &&
+         (v.status == S::Ok || v.status == S::NoDigest);
 }
 
 void error_line(const std::string& message) {
@@ -123,7 +133,7 @@ int run_verify(const Options& o) {
   lockfile::VerifyOptions options;
   std::unique_ptr<lockfile::SignatureVerifier> verifier;
   if (!o.no_signatures) {
-    auto made = make_signature_verifier(o);
+    auto made = make_signature_verifier(o.signature);
     if (!made.ok()) {
       error_line(made.error().message);
       return kExitUsage;
@@ -141,11 +151,23 @@ int run_verify(const Options& o) {
     return kExitUsage;
   }
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  std::size_t filtered = 0;
+  if (o.filter_unsigned || o.filter_no_digest) {
+    std::vector<lockfile::VariantReport> kept;
+    for (auto& v : report->variants) {
+      if (left_out(v, o))
+        ++filtered;
+      else
+        kept.push_back(std::move(v));
+    }
+    report->variants = std::move(kept);
+  }
 
   if (o.format == "json") {
     VerifyContext context{lock_path, roots, o.all_variants, seconds};
-    std::cout << verify_json(*report, context).dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace)
-              << "\n";
+    auto doc = verify_json(*report, context);
+    doc["filtered"] = filtered;
+    std::cout << doc.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << "\n";
   } else {
     for (const auto& v : report->variants) {
       auto lines = human_lines(v, term.verbosity > 0);
@@ -153,8 +175,14 @@ int run_verify(const Options& o) {
       std::cout << paint(term.color_stdout, style_for(v.status), word) << lines[0].substr(10) << "\n";
       for (std::size_t i = 1; i < lines.size(); ++i) std::cout << lines[i] << "\n";
     }
-    if (report->variants.empty()) std::cout << lock_path << " locks no kernels\n";
-    std::cout << human_summary(*report, seconds) << "\n";
+    if (report->variants.empty() && filtered == 0) std::cout << lock_path << " locks no kernels\n";
+    std::cout << human_summary(*report, seconds);
+    if (filtered > 0)
+      std::cout << "; " << filtered << (filtered == 1 ? " variant" : " variants") << " left out by "
+                << (o.filter_unsigned && o.filter_no_digest ? "--filter-unsigned/--filter-no-digest"
+                    : o.filter_unsigned                     ? "--filter-unsigned"
+                                                            : "--filter-no-digest");
+    std::cout << "\n";
   }
   return report->ok() ? kExitOk : kExitProblems;
 }
@@ -176,17 +204,16 @@ void register_verify(CLI::App& app, int* exit_code) {
   auto* sig = cmd->add_flag("--signatures", o->require_signatures,
                             "Require a valid signature: an unsigned variant fails");
   cmd->add_flag("--no-signatures", o->no_signatures, "Skip the signature step")->excludes(sig);
-  cmd->add_option("--trusted-root", o->trusted_root,
-                  "Sigstore trusted_root.json to verify against (default: the snapshot in this binary)")
-      ->option_text("FILE");
-  auto* identity = cmd->add_option("--identity", o->identity,
-                                   "Accept signatures whose certificate names this identity (SAN) instead of "
-                                   "the kernels library's policy")
-                       ->option_text("URI");
-  auto* issuer = cmd->add_option("--issuer", o->issuer, "The OIDC issuer that goes with --identity")->option_text("URL");
-  identity->needs(issuer);
-  issuer->needs(identity);
-  cmd->footer(std::string(kFooter) + kExitStatus);
+  auto* unsigned_filter = cmd->add_flag(
+      "--filter-unsigned", o->filter_unsigned,
+      "Leave out variants without metadata.json.sigstore that pass every other check (not with --signatures)");
+  unsigned_filter->excludes(sig);
+  unsigned_filter->excludes("--no-signatures");
+  cmd->add_flag("--filter-no-digest", o->filter_no_digest,
+                "Leave out variants whose metadata.json has no digest (or that have no metadata.json) and "
+                "that pass every other check");
+  add_signature_options(cmd, o->signature);
+  cmd->footer(std::string(kFooter) + "\n" + kSignatureTrustHelp + "\n" + kFilterHelp + kExitStatus);
   cmd->callback([=] { *exit_code = run_verify(*o); });
 }
 

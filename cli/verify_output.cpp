@@ -1,7 +1,11 @@
 #include "cli/verify_output.hpp"
-#include "util/terminal_text.hpp"
 
 #include <cstdio>
+
+#include "lockfile/sigstore_signature.hpp"
+#include "sigstore/policy.hpp"
+#include "sigstore/trusted_root.hpp"
+#include "util/terminal_text.hpp"
 
 namespace kernels::cli {
 namespace {
@@ -51,6 +55,14 @@ const char* violation_kind(DigestViolation::Kind k) {
 }
 
 nlohmann::ordered_json or_null(const std::string& s) { return s.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(s); }
+
+nlohmann::ordered_json violation_json(const DigestViolation& d) {
+  nlohmann::ordered_json vj{{"kind", violation_kind(d.kind)}, {"path", or_null(d.path)}};
+  vj["expected"] = or_null(d.expected);
+  vj["actual"] = or_null(d.actual);
+  vj["message"] = d.text();
+  return vj;
+}
 
 }  // namespace
 
@@ -158,13 +170,7 @@ nlohmann::ordered_json verify_json(const lockfile::VerifyReport& report, const V
     item["signature"] = J{{"status", lockfile::signature_status_name(v.signature.status)},
                           {"detail", or_null(v.signature.detail)}};
     J violations = J::array();
-    for (const auto& d : v.digest_violations) {
-      J vj{{"kind", violation_kind(d.kind)}, {"path", or_null(d.path)}};
-      vj["expected"] = or_null(d.expected);
-      vj["actual"] = or_null(d.actual);
-      vj["message"] = d.text();
-      violations.push_back(vj);
-    }
+    for (const auto& d : v.digest_violations) violations.push_back(violation_json(d));
     item["digest"] = J{{"status", lockfile::digest_status_name(v.digest_status)},
                        {"algorithm", v.digest_algorithm ? J(lockfile::digest_algorithm_name(*v.digest_algorithm)) : J(nullptr)},
                        {"violations", violations},
@@ -173,6 +179,113 @@ nlohmann::ordered_json verify_json(const lockfile::VerifyReport& report, const V
     item["bytes"] = v.bytes;
     variants.push_back(std::move(item));
   }
+  out["variants"] = std::move(variants);
+  return out;
+}
+
+const char* const kSignatureTrustHelp =
+    R"(What is trusted: the Sigstore public-good trusted root shipped in this binary, a copy of
+the trusted_root.json that sigstore-python 27db13db ships (2026-08-19: Fulcio CAs, Rekor
+logs, CT logs, the timestamp authority, each valid for its interval), or --trusted-root
+FILE (a newer one from https://tuf-repo-cdn.sigstore.dev). Nothing is fetched: there is
+no TUF refresh, so a key Sigstore rotated in after that date needs --trusted-root. The
+identity: by default the kernels library's policy (GitHub Actions OIDC issuer, source
+repository huggingface/kernels-community, one of its build, build-mac, build-windows or
+sign-old-builds workflows at refs/heads/main); --identity URI --issuer URL accepts
+another signer (the certificate's SAN and OIDC issuer) instead.)";
+
+void add_signature_options(CLI::App* cmd, SignatureOptions& options) {
+  cmd->add_option("--trusted-root", options.trusted_root,
+                  "Sigstore trusted_root.json to verify against (default: the snapshot in this binary)")
+      ->option_text("FILE");
+  auto* identity = cmd->add_option("--identity", options.identity,
+                                   "Accept signatures whose certificate names this identity (SAN) instead of "
+                                   "the kernels library's policy")
+                       ->option_text("URI");
+  auto* issuer =
+      cmd->add_option("--issuer", options.issuer, "The OIDC issuer that goes with --identity")->option_text("URL");
+  identity->needs(issuer);
+  issuer->needs(identity);
+}
+
+Result<std::unique_ptr<lockfile::SignatureVerifier>> make_signature_verifier(const SignatureOptions& options) {
+  auto root = sigstore::load_trusted_root(options.trusted_root);
+  if (!root.ok()) return root.error();
+  sigstore::Policy policy = options.identity.empty() ? sigstore::kernels_default_policy()
+                                                     : sigstore::identity_policy(options.identity, options.issuer);
+  return std::unique_ptr<lockfile::SignatureVerifier>(
+      std::make_unique<lockfile::SigstoreSignatureVerifier>(std::move(*root), std::move(policy)));
+}
+
+std::vector<std::string> signature_check_lines(const std::string& variant, const lockfile::VariantVerification& v) {
+  using K = lockfile::VariantVerification::Kind;
+  // The variant is a directory name from the Hub, the reasons quote bundle
+  // and metadata text: each printed line stays one line.
+  const std::string name = one_line(variant, 200);
+  const std::string bad = "\u274c " + name + ": ";
+  std::vector<std::string> out;
+  auto with_reason = [&](const std::string& head) {
+    out.push_back(bad + head + ":");
+    out.push_back(one_line(v.reason, 4096));
+  };
+  switch (v.kind) {
+    case K::Success: out.push_back("\u2705 " + name + ": kernel metadata is correctly signed"); break;
+    case K::SignatureBundleMissing: out.push_back(bad + "cannot verify kernel integrity, signature not found"); break;
+    case K::SignatureBundleInvalid: with_reason("cannot verify kernel integrity, invalid signature bundle"); break;
+    case K::MetadataInvalid: with_reason("cannot verify kernel integrity, invalid metadata"); break;
+    case K::MetadataMissing:
+    case K::DigestMissing: out.push_back(bad + "cannot verify kernel integrity, metadata does not have a digest"); break;
+    case K::DigestVerificationFailure:
+      out.push_back(bad + "kernel integrity check failed");
+      for (const auto& d : v.violations) out.push_back(one_line(d.text(), 4096));
+      if (v.violations.empty() && !v.reason.empty()) out.push_back(one_line(v.reason, 4096));
+      break;
+    case K::SignatureVerificationFailure: with_reason("metadata signature verification failed"); break;
+  }
+  return out;
+}
+
+bool filtered_out(const lockfile::VariantVerification& v, bool filter_unsigned, bool filter_no_digest) {
+  using K = lockfile::VariantVerification::Kind;
+  if (v.kind == K::SignatureBundleMissing) return filter_unsigned;
+  if (v.kind == K::MetadataMissing || v.kind == K::DigestMissing) return filter_no_digest;
+  return false;
+}
+
+nlohmann::ordered_json verify_signature_json(const std::vector<SignatureCheck>& checks,
+                                             const SignatureCheckContext& context) {
+  using J = nlohmann::ordered_json;
+  using K = lockfile::VariantVerification::Kind;
+  std::size_t success = 0, failed = 0, filtered = 0;
+  J variants = J::array();
+  for (const auto& c : checks) {
+    if (c.filtered)
+      ++filtered;
+    else if (c.result.kind == K::Success)
+      ++success;
+    else
+      ++failed;
+    J item;
+    item["variant"] = c.variant;
+    item["path"] = or_null(c.path);
+    item["status"] = lockfile::verification_kind_name(c.result.kind);
+    item["reason"] = or_null(c.result.reason);
+    J violations = J::array();
+    for (const auto& d : c.result.violations) violations.push_back(violation_json(d));
+    item["violations"] = std::move(violations);
+    item["filtered"] = c.filtered;
+    variants.push_back(std::move(item));
+  }
+  J out;
+  out["version"] = kVerifyJsonVersion;
+  out["repo_id"] = context.repo_id;
+  out["kernel_version"] = context.kernel_version;
+  out["revision"] = context.revision;
+  out["commit"] = or_null(context.commit);
+  out["all_variants"] = context.all_variants;
+  out["ok"] = failed == 0 && context.errors.empty();
+  out["summary"] = J{{"variants", checks.size()}, {"success", success}, {"failed", failed}, {"filtered", filtered}};
+  out["errors"] = context.errors;
   out["variants"] = std::move(variants);
   return out;
 }

@@ -1,5 +1,6 @@
-// The signature step of `kernels verify` (not implemented yet): where a
-// Sigstore verifier of `metadata.json.sigstore` plugs in. It runs on the RAW
+// The signature step of `kernels verify` and `kernels verify-signature`: the
+// interface a Sigstore verifier of `metadata.json.sigstore` plugs in through
+// (sigstore_signature.hpp is the real one; tests substitute their own). It runs on the RAW
 // bytes of metadata.json, after the lock check and before metadata.json is
 // parsed; only when it succeeds (or no verifier is configured) is the file
 // parsed and its digest compared, so that a bad signature is never
@@ -24,7 +25,7 @@ struct SignatureInput {
 
 struct SignatureResult {
   enum class Status {
-    NotChecked,       // no verifier configured (the default today)
+    NotChecked,       // no verifier configured (--no-signatures)
     Verified,         // the bundle verifies over the metadata bytes and the identity policy holds
     BundleMissing,    // no metadata.json.sigstore
     BundleInvalid,    // the bundle is not a bundle a verifier accepts
