@@ -120,7 +120,17 @@ void print_human(std::ostream& out, const FileDiagnostics& f, bool color, bool q
       out << paint(color, Style::Cyan, " " + gutter + " | ") << shown.pad
           << paint(color, severity_style(d.severity), "^") << '\n';
     }
-    if (!d.hint.empty()) out << "  " << paint(color, Style::Cyan, "= hint:") << ' ' << d.hint << '\n';
+    if (!d.hint.empty()) {
+      // A hint of several lines (an example to copy): each later line under the first.
+      std::string_view hint = d.hint;
+      std::size_t nl = hint.find('\n');
+      out << "  " << paint(color, Style::Cyan, "= hint:") << ' ' << hint.substr(0, nl) << '\n';
+      while (nl != std::string_view::npos) {
+        hint.remove_prefix(nl + 1);
+        nl = hint.find('\n');
+        out << "          " << hint.substr(0, nl) << '\n';
+      }
+    }
   }
 }
 

@@ -23,7 +23,9 @@ struct FileDiagnostics {
 };
 
 // file:line:col: error[code]: message, the source line with a caret under the
-// column, then "= hint: ...". Notes are left out when `quiet`.
+// column, then "= hint: ..." (a hint's later lines indented under its first).
+// Notes are left out when `quiet`. `kernels check` and `kernels lock` (for
+// pyproject.toml) print through it.
 void print_human(std::ostream& out, const FileDiagnostics& f, bool color, bool quiet);
 
 // ::error file=F,line=L,col=C::[code] message (also ::warning and ::notice).

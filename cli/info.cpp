@@ -8,6 +8,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/format_option.hpp"
 #include "cli/hub_options.hpp"
 #include "cli/term.hpp"
 #include "hub/versions.hpp"
@@ -21,7 +22,7 @@ struct InfoArgs {
   std::string repo;
   std::string revision;
   int version = -1;
-  bool as_json = false;
+  std::string format = "human";
   HubOptions hub;
 };
 
@@ -112,7 +113,7 @@ int run_info(const InfoArgs& args) {
     }
   }
 
-  if (args.as_json) {
+  if (args.format == "json") {
     using ojson = nlohmann::ordered_json;
     ojson out;
     out["repo_id"] = args.repo;
@@ -170,15 +171,14 @@ void register_info(CLI::App& app, int* exit_code) {
                   ->option_text("N")
                   ->check(CLI::NonNegativeNumber);
   rev->excludes(ver);
-  cmd->add_flag("--json", args->as_json,
-                "Print JSON: {repo_id, revision, commit, versions, redirect, variants, files, total_size}");
+  add_format_option(cmd, args->format, true, "{repo_id, revision, commit, versions, redirect, variants, files, total_size}");
   add_hub_options(cmd, args->hub);
   cmd->footer(std::string("Without --revision or --version, shows the highest version (or main when there is none).\n"
                           "Sizes are the files' real sizes (LFS files: their content, not the pointer).\n\n"
                           "Examples:\n"
                           "  kernels info kernels-community/relu\n"
                           "  kernels info kernels-community/relu --version 1\n"
-                          "  kernels info kernels-community/relu --revision v1.0 --json\n\n") +
+                          "  kernels info kernels-community/relu --revision v1.0 --format json\n\n") +
               kHubEnvironmentHelp +
               "\nExit status: 0 shown, 1 repository, revision or version not found (or not cached offline),\n"
               "2 usage, network or server error.");

@@ -147,13 +147,25 @@ std::optional<Input> read_input(const Options& o, int& status) {
   Input in;
   if (o.config_file.empty()) {
     std::string dir = o.project_dir.empty() ? "." : o.project_dir;
-    auto deps = lockfile::read_dependencies(dir);
-    if (!deps.ok()) {
-      error_lines(deps.error().message);
+    auto pyproject = lockfile::read_pyproject(dir);
+    if (!pyproject.ok()) {
+      error_lines(pyproject.error().message);
       status = kExitUsage;
       return std::nullopt;
     }
-    in.dependencies = std::move(*deps);
+    if (!pyproject->checked.diagnostics.empty()) {
+      // As `kernels check` prints a KernelConfig's: file:line:column, the line, a caret, a hint.
+      FileDiagnostics fd{pyproject->path, pyproject->text, pyproject->checked.diagnostics};
+      print_human(std::cerr, fd, terminal().color_stderr, true);
+      std::size_t n = fd.diagnostics.size();
+      error_lines(fd.diagnostics.front().code == "syntax"
+                      ? pyproject->path + " is not valid TOML; nothing was locked"
+                      : pyproject->path + ": " + std::to_string(n) + (n == 1 ? " problem" : " problems") +
+                            " with [tool.kernels.dependencies]; nothing was locked");
+      status = kExitUsage;
+      return std::nullopt;
+    }
+    in.dependencies = std::move(pyproject->checked.dependencies);
     in.lock_path = o.output.empty() ? (std::filesystem::path(dir) / "kernels.lock").string() : o.output;
     return in;
   }
@@ -170,7 +182,7 @@ std::optional<Input> read_input(const Options& o, int& status) {
       if (d.severity == config::Severity::Error) fd.diagnostics.push_back(d);
     print_human(std::cerr, fd, terminal().color_stderr, true);
     error_lines(o.config_file + " has errors; `kernels check " + o.config_file + "` lists every problem");
-    status = kExitUsage;
+    status = kExitProblems;  // as `kernels check` and `kernels resolve` exit on the same file
     return std::nullopt;
   }
   auto deps = lockfile::dependencies_from_config(checked.config);

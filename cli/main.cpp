@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <map>
 #include <string>
@@ -15,6 +16,8 @@
 #include "cli/version.hpp"
 #include "util/edit_distance.hpp"
 #include "util/file.hpp"
+
+namespace kernels::cli { void register_completions(CLI::App& app, int* exit_code); }  // hidden; cli/completions.cpp
 
 namespace {
 
@@ -48,6 +51,10 @@ int main(int argc, char** argv) {
   app.add_option("--color", color, "Colour output: auto (default; honours NO_COLOR), always, never")
       ->transform(CLI::CheckedTransformer(color_names, CLI::ignore_case))
       ->option_text("auto|always|never");
+  bool offline = false;
+  app.add_flag("--offline", offline,
+               "Use only the local HF cache, in every command (as HF_HUB_OFFLINE=1; commands that talk to the Hub "
+               "also take it after their name)");
   // Global options may come before or after the subcommand.
   app.fallthrough();
 
@@ -57,8 +64,13 @@ int main(int argc, char** argv) {
   std::string help_topic;
   CLI::App* help = app.add_subcommand("help", "Show help for kernels or for one command");
   help->add_option("command", help_topic, "The command to explain");
+  register_completions(app, &exit_code);
 
-  app.parse_complete_callback([&] { terminal() = make_terminal(color, quiet ? -1 : (verbose ? 1 : 0)); });
+  app.parse_complete_callback([&] {
+    terminal() = make_terminal(color, quiet ? -1 : (verbose ? 1 : 0));
+    // Before any command runs: the Hub configuration reads it from the environment.
+    if (offline) setenv("HF_HUB_OFFLINE", "1", 1);
+  });
 
   try {
     app.parse(argc, argv);

@@ -6,6 +6,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/format_option.hpp"
 #include "cli/hub_options.hpp"
 #include "cli/term.hpp"
 #include "hub/versions.hpp"
@@ -95,20 +96,20 @@ void register_versions(CLI::App& app, int* exit_code) {
   CLI::App* cmd = app.add_subcommand("versions", "List a kernel repository's versions and their build variants");
   auto repo = std::make_shared<std::string>();
   auto hub_options = std::make_shared<HubOptions>();
-  auto as_json = std::make_shared<bool>(false);
+  auto format = std::make_shared<std::string>("human");
   cmd->add_option("repo", *repo, "Repository id, ORG/NAME")->required();
-  cmd->add_flag("--json", *as_json, "Print JSON: {repo_id, versions: [{version, branch, commit, variants}]}");
+  add_format_option(cmd, *format, true, "{repo_id, versions: [{version, branch, commit, variants}]}");
   add_hub_options(cmd, *hub_options);
   cmd->footer(std::string("A version N is the branch vN; its commit is that branch's head. Variants are the\n"
                           "folders under build/ at that commit.\n\n"
                           "Examples:\n"
                           "  kernels versions kernels-community/relu\n"
-                          "  kernels versions kernels-community/relu --json\n"
+                          "  kernels versions kernels-community/relu --format json\n"
                           "  HF_HUB_OFFLINE=1 kernels versions kernels-community/relu   # from the HF cache\n\n") +
               kHubEnvironmentHelp +
               "\nExit status: 0 listed (also when there are no versions), 1 repository not found or not\n"
               "cached offline, 2 usage, network or server error.");
-  cmd->callback([=] { *exit_code = run_versions(*repo, *hub_options, *as_json); });
+  cmd->callback([=] { *exit_code = run_versions(*repo, *hub_options, *format == "json"); });
 }
 
 }  // namespace kernels::cli

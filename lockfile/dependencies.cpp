@@ -4,6 +4,7 @@
 
 #include "config/toml.hpp"
 #include "hub/repo_id.hpp"
+#include "util/edit_distance.hpp"
 #include "util/file.hpp"
 
 namespace kernels::lockfile {
@@ -11,13 +12,20 @@ namespace {
 
 // pyproject.toml goes through the project's own TOML reader (config/toml.hpp),
 // as KernelConfig files do: nesting depth is bounded (a 10k-deep document is a
-// syntax error, not a stack overflow) and table lookups are indexed.
+// syntax error, not a stack overflow), table lookups are indexed and every key
+// and value keeps its line:column, so problems are reported as precisely as
+// `kernels check` reports a KernelConfig's.
 using Value = toml::Value;
+using config::Diagnostic;
 
 constexpr const char* kExample =
     "[tool.kernels.dependencies]\n"
     "\"kernels-community/relu\" = 1                        # branch v1\n"
     "\"kernels-community/activation\" = { revision = \"main\" }  # a branch, tag or commit";
+
+const std::string kNoTable = "no [tool.kernels.dependencies] table";
+const std::string kNoTableHint =
+    std::string("kernels lock locks the kernels listed there, for example:\n") + kExample;
 
 std::string type_name(const Value& v) {
   switch (v.type) {
@@ -57,23 +65,62 @@ std::optional<std::string> version_problem(const Value& v) {
   return std::nullopt;
 }
 
-class EntryParser {
- public:
-  EntryParser(const std::string& source, std::vector<std::string>& problems)
-      : source_(source), problems_(problems) {}
+// The key of `table` nearest to `word` (a plausible typo), or nullptr.
+const toml::Entry* near_miss(const Value& table, const std::string& word) {
+  if (!table.is_table()) return nullptr;
+  std::vector<std::string> keys;
+  for (const auto& e : table.table) keys.push_back(e.key);
+  auto near = nearest(word, keys);
+  if (!near) return nullptr;
+  for (const auto& e : table.table)
+    if (e.key == *near) return &e;
+  return nullptr;
+}
 
-  std::optional<Dependency> parse(const std::string& repo_id, const Value& value) {
+class Checker {
+ public:
+  explicit Checker(std::vector<Diagnostic>& out) : out_(out) {}
+
+  void add(const char* code, toml::Pos pos, std::string message, std::string hint = "") {
+    out_.push_back(Diagnostic{code, config::Severity::Error, pos.line, pos.column, std::move(message), std::move(hint)});
+  }
+
+  // The [tool.kernels.dependencies] table, or nullptr after saying why not.
+  const Value* find_table(const Value& document) {
+    const Value* node = &document;
+    std::string dotted;
+    for (const char* part : {"tool", "kernels", "dependencies"}) {
+      dotted += dotted.empty() ? part : std::string(".") + part;
+      const Value* child = node->find(part);
+      if (child == nullptr) {
+        missing_table(document, *node, part);
+        return nullptr;
+      }
+      node = child;
+      if (!node->is_table()) {
+        add("wrong-type", node->pos, dotted + " is " + type_name(*node) + ", expected a table",
+            std::string("kernels lock reads a table, for example:\n") + kExample);
+        return nullptr;
+      }
+    }
+    return node;
+  }
+
+  std::optional<Dependency> entry(const toml::Entry& e, const std::string& source) {
+    const std::string& repo_id = e.key;
+    const Value& value = e.value;
     const std::string key = quoted(repo_id);
     bool ok = true;
     if (auto why = hub::repo_id_problem(repo_id)) {
-      problem(value, key + " is not a Hub repo id: " + hub::describe(*why));
+      add("invalid-repo-id", e.key_pos, key + " is not a Hub repo id: " + hub::describe(*why),
+          "a dependency's key is the Hub repo id in quotes, e.g. \"kernels-community/relu\" = 1");
       ok = false;
     }
-    Dependency dep{repo_id, std::nullopt, std::nullopt, at_line(source_, value)};
+    Dependency dep{repo_id, std::nullopt, std::nullopt, at_line(source, value)};
     switch (value.type) {
       case toml::Type::Integer:
         if (auto why = version_problem(value)) {
-          problem(value, key + " = " + std::to_string(value.integer) + ": the version " + *why);
+          add("invalid-version", value.pos, key + " = " + std::to_string(value.integer) + ": the version " + *why);
           return std::nullopt;
         }
         dep.version = static_cast<std::uint64_t>(value.integer);
@@ -81,22 +128,23 @@ class EntryParser {
       case toml::Type::String: {
         const std::string& s = value.text;
         if (looks_like_specifier(s))
-          problem(value, key + " = " + quoted(s) +
-                             " is a version specifier, which kernels no longer supports; write " + key +
-                             " = N to follow branch vN (`kernels versions " + repo_id +
-                             "` lists them), or " + key + " = { revision = \"...\" } for a branch, tag or commit");
+          add("invalid-version", value.pos,
+              key + " = " + quoted(s) + " is a version specifier, which kernels no longer supports; write " + key +
+                  " = N to follow branch vN (`kernels versions " + repo_id + "` lists them), or " + key +
+                  " = { revision = \"...\" } for a branch, tag or commit");
         else
-          problem(value, key + " = " + quoted(s) + ": a bare string is not accepted; write " + key +
-                             " = { revision = " + quoted(s) + " } to lock that branch, tag or commit, or " +
-                             key + " = N to follow branch vN");
+          add("invalid-version", value.pos,
+              key + " = " + quoted(s) + ": a bare string is not accepted; write " + key + " = { revision = " +
+                  quoted(s) + " } to lock that branch, tag or commit, or " + key + " = N to follow branch vN");
         return std::nullopt;
       }
       case toml::Type::Table:
-        if (!parse_table(key, value, dep)) return std::nullopt;
+        if (!table(key, value, dep)) return std::nullopt;
         break;
       default:
-        problem(value, key + " is " + type_name(value) + "; write " + key + " = N (branch vN) or " + key +
-                           " = { revision = \"...\" } (a branch, tag or commit)");
+        add("wrong-type", value.pos,
+            key + " is " + type_name(value) + "; write " + key + " = N (branch vN) or " + key +
+                " = { revision = \"...\" } (a branch, tag or commit)");
         return std::nullopt;
     }
     if (!ok) return std::nullopt;
@@ -104,11 +152,26 @@ class EntryParser {
   }
 
  private:
-  void problem(const Value& where, const std::string& what) {
-    problems_.push_back(at_line(source_, where) + ": " + what);
+  // Where [tool.kernels.dependencies] was most likely meant, with a did-you-mean.
+  void missing_table(const Value& document, const Value& parent, const std::string& part) {
+    const toml::Entry* near = near_miss(parent, part);
+    if (near && near->key != part) {
+      add("no-dependencies", near->key_pos, kNoTable + "; did you mean '" + part + "', not '" + near->key + "'?",
+          kNoTableHint);
+      return;
+    }
+    // [kernels.dependencies] without `tool.` in front.
+    if (&parent == &document && part == "tool")
+      if (const toml::Entry* k = near_miss(document, "kernels"); k && k->value.is_table()) {
+        add("no-dependencies", k->key_pos,
+            kNoTable + "; did you mean [tool.kernels.dependencies]? this '" + k->key + "' is not under [tool]",
+            kNoTableHint);
+        return;
+      }
+    add("no-dependencies", toml::Pos{}, kNoTable, kNoTableHint);
   }
 
-  bool parse_table(const std::string& key, const Value& table, Dependency& dep) {
+  bool table(const std::string& key, const Value& table, Dependency& dep) {
     bool ok = true;
     const Value* version = nullptr;
     const Value* revision = nullptr;
@@ -118,35 +181,41 @@ class EntryParser {
       } else if (member.key == "revision") {
         revision = &member.value;
       } else {
-        problem(member.value, key + ": unknown key " + quoted(member.key) + " (a dependency takes version or revision)");
+        auto near = nearest(member.key, {"version", "revision"});
+        add("unknown-key", member.key_pos,
+            key + ": unknown key " + quoted(member.key) + " (a dependency takes version or revision)",
+            near ? "did you mean '" + *near + "'?" : "");
         ok = false;
       }
     }
     if (version && revision) {
-      problem(table, key + ": Either a revision or a version must be specified, not both.");
+      add("version-and-revision", table.pos, key + ": Either a revision or a version must be specified, not both.",
+          "keep version (follows the vN branch) or revision (pins a branch, tag or commit), not both");
       return false;
     }
     if (!version && !revision) {
       if (ok)
-        problem(table, key + ": Either a revision or a version must be specified; write " + key +
-                           " = { version = N } or " + key + " = { revision = \"...\" }");
+        add("missing-version", table.pos,
+            key + ": Either a revision or a version must be specified; write " + key + " = { version = N } or " +
+                key + " = { revision = \"...\" }");
       return false;
     }
     if (version) {
       if (auto why = version_problem(*version)) {
-        problem(*version, key + ": version " + *why);
+        add("invalid-version", version->pos, key + ": version " + *why);
         return false;
       }
       dep.version = static_cast<std::uint64_t>(version->integer);
     } else {
       if (!revision->is_string()) {
-        problem(*revision, key + ": revision is " + type_name(*revision) +
-                               "; write a branch, tag or commit as a string, e.g. revision = \"main\"");
+        add("invalid-revision", revision->pos,
+            key + ": revision is " + type_name(*revision) +
+                "; write a branch, tag or commit as a string, e.g. revision = \"main\"");
         return false;
       }
       const std::string& r = revision->text;
       if (r.find_first_not_of(" \t") == std::string::npos) {
-        problem(*revision, key + ": revision is empty; write a branch, tag or commit");
+        add("invalid-revision", revision->pos, key + ": revision is empty; write a branch, tag or commit");
         return false;
       }
       dep.revision = r;
@@ -154,9 +223,42 @@ class EntryParser {
     return ok;
   }
 
-  const std::string& source_;
-  std::vector<std::string>& problems_;
+  std::vector<Diagnostic>& out_;
 };
+
+DependencyCheck check(std::string_view toml_text, const std::string& source_name) {
+  DependencyCheck result;
+  Checker checker(result.diagnostics);
+  auto parsed = toml::parse(toml_text);
+  if (auto* err = std::get_if<toml::SyntaxError>(&parsed)) {
+    checker.add("syntax", err->pos, "not valid TOML: " + err->message);
+    return result;
+  }
+  const Value& document = std::get<Value>(parsed);
+  const Value* table = checker.find_table(document);
+  if (!table) return result;
+  for (const auto& e : table->table)
+    if (auto dep = checker.entry(e, source_name)) result.dependencies.push_back(std::move(*dep));
+  return result;
+}
+
+// One line per diagnostic, as parse_dependencies has always worded them.
+Error as_error(const std::vector<Diagnostic>& diagnostics, const std::string& source_name) {
+  std::string message;
+  bool syntax = false;
+  for (const auto& d : diagnostics) {
+    std::string line = source_name;
+    if (d.line) line += ":" + std::to_string(d.line);
+    if (d.code == "syntax") {
+      syntax = true;
+      if (d.line) line += ":" + std::to_string(d.column);
+    }
+    line += ": " + d.message;
+    if (d.code == "no-dependencies") line += (d.message.back() == '?' ? " " : "; ") + d.hint;
+    message += (message.empty() ? "" : "\n") + line;
+  }
+  return Error{syntax ? "parse" : "dependency", message};
+}
 
 }  // namespace
 
@@ -164,45 +266,17 @@ std::string Dependency::ref() const {
   return version ? "v" + std::to_string(*version) : revision.value_or("");
 }
 
-Result<std::vector<Dependency>> parse_dependencies(std::string_view toml_text, const std::string& source_name) {
-  auto parsed = toml::parse(toml_text);
-  if (auto* err = std::get_if<toml::SyntaxError>(&parsed)) {
-    std::string position = err->pos.line > 0
-                               ? ":" + std::to_string(err->pos.line) + ":" + std::to_string(err->pos.column)
-                               : "";
-    return Error{"parse", source_name + position + ": not valid TOML: " + err->message};
-  }
-  const Value& document = std::get<Value>(parsed);
-
-  const Value* node = &document;
-  std::string dotted;
-  for (const char* part : {"tool", "kernels", "dependencies"}) {
-    dotted += dotted.empty() ? part : std::string(".") + part;
-    const Value* child = node->is_table() ? node->find(part) : nullptr;
-    if (child == nullptr)
-      return Error{"dependency", source_name + ": no [tool.kernels.dependencies] table; kernels lock locks the "
-                                               "kernels listed there, for example:\n" + std::string(kExample)};
-    node = child;
-    if (!node->is_table())
-      return Error{"dependency", at_line(source_name, *node) + ": " + dotted + " is " + type_name(*node) +
-                                     ", expected a table"};
-  }
-
-  std::vector<Dependency> deps;
-  std::vector<std::string> problems;
-  EntryParser parser(source_name, problems);
-  for (const auto& entry : node->table) {
-    if (auto dep = parser.parse(entry.key, entry.value)) deps.push_back(std::move(*dep));
-  }
-  if (!problems.empty()) {
-    std::string message;
-    for (const auto& p : problems) message += (message.empty() ? "" : "\n") + p;
-    return Error{"dependency", message};
-  }
-  return deps;
+DependencyCheck check_dependencies(std::string_view toml_text, const std::string& source_name) {
+  return check(toml_text, source_name);
 }
 
-Result<std::vector<Dependency>> read_dependencies(const std::string& project_dir) {
+Result<std::vector<Dependency>> parse_dependencies(std::string_view toml_text, const std::string& source_name) {
+  DependencyCheck checked = check(toml_text, source_name);
+  if (!checked.diagnostics.empty()) return as_error(checked.diagnostics, source_name);
+  return std::move(checked.dependencies);
+}
+
+Result<Pyproject> read_pyproject(const std::string& project_dir) {
   std::string path = (std::filesystem::path(project_dir) / "pyproject.toml").string();
   std::error_code ec;
   if (!std::filesystem::exists(path, ec))
@@ -210,7 +284,16 @@ Result<std::vector<Dependency>> read_dependencies(const std::string& project_dir
                        "its [tool.kernels.dependencies] table, for example:\n" + std::string(kExample)};
   auto text = read_file(path);
   if (!text.ok()) return text.error();
-  return parse_dependencies(*text, path);
+  Pyproject out{path, std::move(*text), {}};
+  out.checked = check(out.text, path);
+  return out;
+}
+
+Result<std::vector<Dependency>> read_dependencies(const std::string& project_dir) {
+  auto file = read_pyproject(project_dir);
+  if (!file.ok()) return file.error();
+  if (!file->checked.diagnostics.empty()) return as_error(file->checked.diagnostics, file->path);
+  return std::move(file->checked.dependencies);
 }
 
 }  // namespace kernels::lockfile

@@ -16,6 +16,7 @@
 #include <string_view>
 #include <vector>
 
+#include "config/diagnostic.hpp"
 #include "util/result.hpp"
 
 namespace kernels::lockfile {
@@ -30,10 +31,45 @@ struct Dependency {
   std::string ref() const;
 };
 
-// Parses pyproject.toml contents; `source_name` (the path) starts messages.
-// Errors: code "parse" for a TOML syntax error ("NAME:LINE:COLUMN: ..."),
+// Every problem with [tool.kernels.dependencies], each a config::Diagnostic
+// (line:column in code points, a code, a message and a hint, such as "did you
+// mean 'version'?"), as `kernels check` reports a KernelConfig's, so that
+// cli/diagnostic_printer shows the source line with a caret for both. Codes:
+//   syntax                not TOML (line:column of the parser's stop)
+//   no-dependencies       no [tool.kernels.dependencies] table; at a near miss
+//                         ([tool.kernel.dependencies]) with a did-you-mean, else
+//                         the whole file; the hint shows the table to write
+//   wrong-type            tool, tool.kernels or the table not a table, or an
+//                         entry neither an integer, a string nor a table
+//   invalid-repo-id       a key that is not a Hub repo id (at the key)
+//   invalid-version       a string (a specifier, a bare revision) or a negative
+//                         version, or a version key that is not an integer
+//   invalid-revision      a revision that is not a string, or empty
+//   version-and-revision, missing-version   both, or neither, in a table
+//   unknown-key           a key other than version and revision in an entry
+// All are errors. The text is read by config/toml (depth limits, positions).
+struct DependencyCheck {
+  std::vector<Dependency> dependencies;         // every good entry; the list is whole only without diagnostics
+  std::vector<config::Diagnostic> diagnostics;  // in document order; empty: the table is good
+};
+// `source_name` (the path) starts each Dependency::where.
+DependencyCheck check_dependencies(std::string_view toml_text, const std::string& source_name);
+
+// PROJECT_DIR/pyproject.toml, read and checked; `text` is kept for printing
+// the source lines of `checked.diagnostics`.
+struct Pyproject {
+  std::string path;
+  std::string text;
+  DependencyCheck checked;
+};
+
+// A missing or unreadable file: code "io" (read_dependencies' message).
+Result<Pyproject> read_pyproject(const std::string& project_dir);
+
+// parse_dependencies and read_dependencies give the same problems as one Error:
+// code "parse" for a TOML syntax error ("NAME:LINE:COLUMN: not valid TOML: ..."),
 // code "dependency" for a missing table or bad entries: every bad entry is
-// reported, one line each ("NAME:LINE: ...").
+// reported, one line each ("NAME:LINE: ..."). `source_name` (the path) starts them.
 Result<std::vector<Dependency>> parse_dependencies(std::string_view toml_text,
                                                    const std::string& source_name);
 

@@ -77,6 +77,13 @@ std::string a_type(Type t) {
 
 std::string pos_text(Pos p) { return "line " + std::to_string(p.line); }
 
+// The hint of a file that configures nothing (several lines: the printers indent them).
+const std::string kMinimalMapping =
+    "a minimal KernelConfig maps one layer to a Hub kernel:\n"
+    "[kernel_mapping]\n"
+    "RMSNorm = \"kernels-community/layer-norm:LlamaRMSNorm\"\n"
+    "([[layer]] and [[fusion]] entries configure kernels too; see kernels-check(1))";
+
 enum class Section { Mapping, Fusion, Layer };
 
 class Checker {
@@ -85,17 +92,17 @@ class Checker {
 
   CheckResult run(std::string_view text) {
     if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) {
-      add("empty-file", Severity::Error, Pos{}, "the file is empty",
-          "a KernelConfig has a [kernel_mapping] table, [[fusion]] or [[layer]] entries; see kernels-check(1)");
+      add(Code::EmptyFile, Pos{}, "the file is empty", kMinimalMapping);
       return finish();
     }
     auto parsed = toml::parse(text);
     if (auto* err = std::get_if<toml::SyntaxError>(&parsed)) {
-      add("syntax", Severity::Error, err->pos, "TOML syntax error: " + err->message);
+      add(Code::Syntax, err->pos, "TOML syntax error: " + err->message);
       return finish();
     }
     const Value& root = std::get<Value>(parsed);
-    for (const auto& e : root.table) unknown_key(e, kTopKeys, "");
+    bool unknown_top = false;
+    for (const auto& e : root.table) unknown_top = unknown_top_level(e) || unknown_top;
     if (const auto* e = entry(root, "model")) model(*e);
     if (const auto* e = entry(root, "kernel_config")) kernel_config(*e);
     if (const auto* e = entry(root, "kernel_mapping")) kernel_mapping(*e);
@@ -103,9 +110,15 @@ class Checker {
     if (const auto* e = entry(root, "layer")) layers(*e);
     if (!cfg_.model_layers) registration_note(root);
     version_conflicts();
-    if (!entry(root, "kernel_mapping") && !entry(root, "fusion") && !entry(root, "layer"))
-      add("no-kernels", Severity::Warning, Pos{}, "no kernels are mapped: the file has no [kernel_mapping], [[fusion]] or [[layer]]",
-          "every layer keeps its original forward");
+    // An unknown top-level table already says why nothing is configured (most
+    // often a misspelt [kernel_mapping]); one error for the one fault.
+    if (!unknown_top && !configures_something(root)) {
+      const toml::Entry* km = entry(root, "kernel_mapping");
+      add(Code::NoKernels, km ? km->key_pos : Pos{},
+          km ? "[kernel_mapping] has no entries and the file has no [[fusion]] or [[layer]]: no kernels are configured"
+             : "no kernels are configured: the file has no [kernel_mapping] entries, [[fusion]] or [[layer]]",
+          kMinimalMapping);
+    }
     return finish();
   }
 
@@ -116,8 +129,8 @@ class Checker {
     return nullptr;
   }
 
-  void add(std::string code, Severity sev, Pos pos, std::string message, std::string hint = "") {
-    diags_.push_back(Diagnostic{std::move(code), sev, pos.line, pos.column, std::move(message), std::move(hint)});
+  void add(Code code, Pos pos, std::string message, std::string hint = "") {
+    diags_.push_back(make_diagnostic(code, pos.line, pos.column, std::move(message), std::move(hint)));
   }
 
   CheckResult finish() {
@@ -138,11 +151,74 @@ class Checker {
       for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
       hint = "known keys here: " + list;
     }
-    add("unknown-key", Severity::Warning, e.key_pos, message, hint);
+    add(Code::UnknownKey, e.key_pos, message, hint);
+  }
+
+  // A top-level key the format does not define is an error, not a warning as
+  // inside tables: a misspelt [kernel_mapping] would otherwise leave the whole
+  // mapping ignored while the check passes. True when `e` is unknown.
+  bool unknown_top_level(const toml::Entry& e) {
+    if (std::find(kTopKeys.begin(), kTopKeys.end(), e.key) != kTopKeys.end()) return false;
+    const Value& v = e.value;
+    bool header = v.is_table() && (v.table_kind == toml::TableKind::Header ||
+                                   v.table_kind == toml::TableKind::ImplicitHeader);
+    std::string written = e.key;
+    // [kernel.mapping] makes a table `kernel` holding `mapping`: show what was written.
+    if (v.is_table() && v.table_kind == toml::TableKind::ImplicitHeader && v.table.size() == 1)
+      written += "." + v.table.front().key;
+    std::string shown = v.is_array() && v.array_of_tables ? "[[" + written + "]]"
+                        : header                          ? "[" + written + "]"
+                                                          : "'" + e.key + "'";
+    bool table = header || v.array_of_tables;
+    std::string message = "unknown top-level " + std::string(table ? "table " : "key ") + shown +
+                          (table ? ": nothing in it is read" : ": it is not read");
+    std::string hint;
+    if (auto near = top_level_suggestion(e)) {
+      message += "; did you mean " + *near + "?";
+    } else {
+      hint = "the top-level tables are [model], [kernel_config], [kernel_mapping], [[fusion]] and [[layer]]";
+    }
+    add(Code::UnknownTopLevel, e.key_pos, message, hint);
+    return true;
+  }
+
+  // The known top-level table (or a key of one) that `e` most likely meant.
+  static std::optional<std::string> top_level_suggestion(const toml::Entry& e) {
+    auto render = [](const std::string& key) {
+      return key == "fusion" || key == "layer" ? "[[" + key + "]]" : "[" + key + "]";
+    };
+    const Value& v = e.value;
+    // use_local_kernel = true, layers = [...] written above their table.
+    if (!v.is_table() && !v.array_of_tables) {
+      if (e.key == "use_local_kernel") return std::string("use_local_kernel under [kernel_config]");
+      if (e.key == "layers" || e.key == "modules") return e.key + " under [model]";
+    }
+    if (auto near = nearest(e.key, kTopKeys)) return render(*near);
+    // Case and separators: [KernelMapping], [kernel mapping].
+    auto squash = [](std::string_view s) {
+      std::string out;
+      for (char c : s)
+        if (c != '_' && c != '-' && c != '.' && c != ' ') out += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+      return out;
+    };
+    for (const auto& k : kTopKeys)
+      if (squash(e.key) == squash(k)) return render(k);
+    // [kernel.mapping]: a dot where an underscore belongs.
+    if (v.is_table() && v.table.size() == 1)
+      if (auto near = nearest(e.key + "_" + v.table.front().key, kTopKeys)) return render(*near);
+    return std::nullopt;
+  }
+
+  bool configures_something(const Value& root) const {
+    if (const auto* km = entry(root, "kernel_mapping"); km && !(km->value.is_table() && km->value.table.empty()))
+      return true;  // entries, or a kernel_mapping of the wrong type (reported as such)
+    for (const char* key : {"fusion", "layer"})
+      if (const auto* e = entry(root, key); e && !(e->value.is_array() && e->value.array.empty())) return true;
+    return false;
   }
 
   void wrong_type(const toml::Entry& e, const std::string& what, const std::string& expected) {
-    add("wrong-type", Severity::Error, e.value.pos,
+    add(Code::WrongType, e.value.pos,
         what + " must be " + expected + ", not " + a_type(e.value.type));
   }
 
@@ -157,7 +233,7 @@ class Checker {
       if (v.is_string()) {
         out.push_back(v.text);
       } else {
-        add("wrong-type", Severity::Error, v.pos,
+        add(Code::WrongType, v.pos,
             what + " must be an array of strings; this element is " + a_type(v.type));
         ok = false;
       }
@@ -200,7 +276,7 @@ class Checker {
         break;
       }
     if (first.line == 0) return;
-    add("registration-unchecked", Severity::Note, first,
+    add(Code::RegistrationUnchecked, first,
         "layer registration was not checked: the file has no [model] layers",
         "add [model] layers = [...] (the model's kernel_layer_name values) to check every layer name");
   }
@@ -210,7 +286,7 @@ class Checker {
     // Suggestions cost an edit distance per registered name; skip them for huge lists.
     std::optional<std::string> near;
     if (cfg_.model_layers->size() <= 1000) near = nearest(layer, *cfg_.model_layers);
-    add("unregistered-layer", Severity::Error, pos, messages::m2_not_registered(layer),
+    add(Code::UnregisteredLayer, pos, messages::m2_not_registered(layer),
         near ? "did you mean '" + *near + "'? ([model].layers lists the registered names)"
              : "[model].layers lists the names the model registers");
     return false;
@@ -221,7 +297,7 @@ class Checker {
   std::optional<KernelRef> repo_string(const std::string& label, const Value& v) {
     const std::string& s = v.text;
     if (s.find('/') == std::string::npos || s.find(':') == std::string::npos) {
-      add("invalid-repo", Severity::Error, v.pos, messages::m7_repo(label, s),
+      add(Code::InvalidRepo, v.pos, messages::m7_repo(label, s),
           cfg_.use_local_kernel ? "write \"/abs/path:LayerName\"" : "write \"org/repo:LayerName\"");
       return std::nullopt;
     }
@@ -235,18 +311,18 @@ class Checker {
     bool ok = true;
     if (k.local) {
       if (k.repo_id.empty() || k.repo_id[0] != '/') {
-        add("local-path", Severity::Error, v.pos,
+        add(Code::LocalPath, v.pos,
             "with use_local_kernel = true the part before ':' must be an absolute path, got: " + k.repo_id,
             "write \"/abs/path/to/kernel:LayerName\"");
         ok = false;
       }
     } else if (auto problem = hub_repo_id_problem(k.repo_id); !problem.empty()) {
-      add("invalid-repo-id", Severity::Error, v.pos, "'" + k.repo_id + "' is not a valid Hub repo id: " + problem,
+      add(Code::InvalidRepoId, v.pos, "'" + k.repo_id + "' is not a valid Hub repo id: " + problem,
           k.repo_id.size() && k.repo_id[0] == '/' ? "local kernels need [kernel_config] use_local_kernel = true" : "");
       ok = false;
     }
     if (!is_python_identifier(k.layer_name)) {
-      add("invalid-layer-name", Severity::Error, v.pos,
+      add(Code::InvalidLayerName, v.pos,
           "'" + k.layer_name + "' (after the first ':' in '" + s + "') is not a Python identifier, so it cannot name a layer in the kernel",
           "the part after ':' is a class name such as LlamaRMSNorm");
       ok = false;
@@ -264,7 +340,7 @@ class Checker {
     for (const auto& e : t.table) {
       if (e.key == "trust_remote_code") {
         if (e.value.type != Type::Boolean) {
-          add("trust-remote-code-type", Severity::Error, e.value.pos, messages::m5_trust_remote_code(python_str(e.value)),
+          add(Code::TrustRemoteCodeType, e.value.pos, messages::m5_trust_remote_code(python_str(e.value)),
               "write trust_remote_code = true or false");
           ok = false;
         } else {
@@ -273,7 +349,7 @@ class Checker {
       } else if (e.key == "version") {
         version = &e;
         if (e.value.type != Type::Integer || e.value.integer < 1) {
-          add("invalid-version", Severity::Error, e.value.pos,
+          add(Code::InvalidVersion, e.value.pos,
               "version must be an integer >= 1, got: " + python_str(e.value),
               "a kernel version is the N of its vN branch, e.g. version = 1");
           ok = false;
@@ -283,7 +359,7 @@ class Checker {
       } else if (e.key == "revision") {
         revision = &e;
         if (!e.value.is_string() || e.value.text.empty()) {
-          add("invalid-revision", Severity::Error, e.value.pos,
+          add(Code::InvalidRevision, e.value.pos,
               "revision must be a non-empty string (a branch, tag or commit sha), got: " + python_repr(e.value));
           ok = false;
         } else {
@@ -294,7 +370,7 @@ class Checker {
     if (k.local) {
       for (const auto* e : {version, revision})
         if (e) {
-          add("local-metadata", Severity::Error, e->key_pos,
+          add(Code::LocalMetadata, e->key_pos,
               "a local kernel (use_local_kernel = true) has no " + e->key + ": it is loaded from its path as is");
           ok = false;
         }
@@ -308,7 +384,7 @@ class Checker {
                                           version->key_pos.column > revision->key_pos.column)
                                      ? version
                                      : revision;
-      add("version-and-revision", Severity::Error, later->key_pos, messages::both_version_and_revision(),
+      add(Code::VersionAndRevision, later->key_pos, messages::both_version_and_revision(),
           "keep version (follows the vN branch) or revision (pins a commit), not both");
       return false;
     }
@@ -316,11 +392,11 @@ class Checker {
       if (section == Section::Fusion) {
         k.version = 1;  // like a bare repo string
       } else if (section == Section::Mapping) {
-        add("missing-version", Severity::Error, t.pos, messages::m6_no_version(),
+        add(Code::MissingVersion, t.pos, messages::m6_no_version(),
             "add version = 1 (or revision = \"...\"), or write the repo as a plain string for version 1");
         return false;
       } else {
-        add("missing-version", Severity::Error, t.pos, messages::neither_version_nor_revision(),
+        add(Code::MissingVersion, t.pos, messages::neither_version_nor_revision(),
             "add version = 1 (or revision = \"...\")");
         return false;
       }
@@ -340,12 +416,12 @@ class Checker {
     const Value* repo = v.find("repo");
     std::optional<KernelRef> k;
     if (!repo->is_string()) {
-      add("invalid-repo", Severity::Error, repo->pos, messages::m7_repo(layer, python_str(*repo)));
+      add(Code::InvalidRepo, repo->pos, messages::m7_repo(layer, python_str(*repo)));
     } else {
       k = repo_string(layer, *repo);
     }
     if (cfg_.use_local_kernel) {
-      add("local-metadata", Severity::Error, v.pos,
+      add(Code::LocalMetadata, v.pos,
           "with use_local_kernel = true a kernel is a plain \"/abs/path:Layer\" string, not a table",
           "local kernels have no version, revision or trust_remote_code");
       return std::nullopt;
@@ -359,7 +435,7 @@ class Checker {
   // ------------------------------------------------------------------ [kernel_mapping]
   void kernel_mapping(const toml::Entry& km) {
     if (!km.value.is_table()) {
-      add("mapping-not-table", Severity::Error, km.value.pos, messages::m1_not_a_dict(python_type(km.value)),
+      add(Code::MappingNotTable, km.value.pos, messages::m1_not_a_dict(python_type(km.value)),
           "write [kernel_mapping] followed by LayerName = \"org/repo:Layer\" lines");
       return;
     }
@@ -374,7 +450,7 @@ class Checker {
         ok = ok && m.kernel.has_value();
       } else if (v.is_table()) {
         if (v.table.empty())
-          add("empty-mapping", Severity::Warning, e.key_pos, "'" + e.key + "' maps no device, so it has no kernel anywhere",
+          add(Code::EmptyMapping, e.key_pos, "'" + e.key + "' maps no device, so it has no kernel anywhere",
               "add a device key (cuda = \"org/repo:Layer\") or remove the entry");
         for (const auto& d : v.table) {
           const auto& devices = kernel_mapping_devices();
@@ -390,7 +466,7 @@ class Checker {
               hint = "Apple GPUs are the device 'mps', which KernelConfig does not accept; use a [[layer]] entry";
             else if (d.key == "mps" || d.key == "cpu")
               hint = "KernelConfig does not accept '" + d.key + "'; use a [[layer]] entry for it";
-            add("unsupported-device", Severity::Error, d.key_pos, messages::m3_device(d.key), hint);
+            add(Code::UnsupportedDevice, d.key_pos, messages::m3_device(d.key), hint);
             ok = false;
             continue;
           }
@@ -399,7 +475,7 @@ class Checker {
           if (dv.is_string() || (dv.is_table() && dv.find("repo"))) {
             k = mapping_kernel(e.key, dv);
           } else {
-            add("invalid-repo", Severity::Error, dv.pos, messages::m7_repo(e.key, python_str(dv)),
+            add(Code::InvalidRepo, dv.pos, messages::m7_repo(e.key, python_str(dv)),
                 dv.is_table() ? "a device maps to one kernel: \"org/repo:Layer\" or { repo = ..., version = ... }; "
                                 "modes need [[layer]] entries"
                               : "");
@@ -408,7 +484,7 @@ class Checker {
           else ok = false;
         }
       } else {
-        add("invalid-mapping", Severity::Error, v.pos, messages::m8_format(python_str(v)),
+        add(Code::InvalidMapping, v.pos, messages::m8_format(python_str(v)),
             "a mapping value is \"org/repo:Layer\", { repo = ..., version = ... } or a table of devices");
         ok = false;
       }
@@ -427,14 +503,14 @@ class Checker {
     for (const auto& v : e.value.array) {
       if (v.is_table()) out.push_back(&v);
       else
-        add("wrong-type", Severity::Error, v.pos,
+        add(Code::WrongType, v.pos,
             "each '" + name + "' entry must be a table ([[" + name + "]]), not " + a_type(v.type));
     }
     return &out;
   }
 
   void missing_key(Pos pos, const std::string& where, const std::string& key, const std::string& hint) {
-    add("missing-key", Severity::Error, pos, where + " needs '" + key + "'", hint);
+    add(Code::MissingKey, pos, where + " needs '" + key + "'", hint);
   }
 
   void fusions(const toml::Entry& fe) {
@@ -465,7 +541,7 @@ class Checker {
     } else {
       for (const auto& mv : members->value.array) {
         if (!mv.is_table()) {
-          add("wrong-type", Severity::Error, mv.pos,
+          add(Code::WrongType, mv.pos,
               "a fusion member must be a table { layer = ..., path = ... }, not " + a_type(mv.type));
           ok = false;
           continue;
@@ -479,7 +555,7 @@ class Checker {
           missing_key(mv.pos, "a fusion member", "layer", "the layer's registered name, e.g. layer = \"RMSNorm\"");
           ok = false;
         } else if (!layer->is_string()) {
-          add("wrong-type", Severity::Error, layer->pos, "a member's layer must be a string");
+          add(Code::WrongType, layer->pos, "a member's layer must be a string");
           ok = false;
         } else {
           m.layer = layer->text;
@@ -490,12 +566,12 @@ class Checker {
           missing_key(mv.pos, "a fusion member", "path", "the module path, e.g. path = \"model.layers.*.mlp\"");
           ok = false;
         } else if (!path->is_string()) {
-          add("wrong-type", Severity::Error, path->pos, "a member's path must be a string");
+          add(Code::WrongType, path->pos, "a member's path must be a string");
           ok = false;
         } else {
           m.path = path->text;
           if (m.path.find('.') == std::string::npos) {
-            add("fusion-path", Severity::Error, path->pos,
+            add(Code::FusionPath, path->pos,
                 "fusion member path '" + m.path + "' has no '.': a member is a child of a parent module",
                 "give the full dotted path from the model root, e.g. \"model.layers.*.mlp\"");
             ok = false;
@@ -507,7 +583,7 @@ class Checker {
         f.members.push_back(std::move(m));
       }
       if (members->value.array.empty()) {
-        add("fusion-no-members", Severity::Error, members->value.pos, messages::fusion_parents({}),
+        add(Code::FusionNoMembers, members->value.pos, messages::fusion_parents({}),
             "a fusion needs at least one member { layer = ..., path = ... }");
         ok = false;
       }
@@ -519,7 +595,7 @@ class Checker {
     if (!repo) {
       missing_key(t.pos, "[[fusion]]", "repo", "repo = \"org/repo:FusedKernel\"");
     } else if (!repo->is_string()) {
-      add("wrong-type", Severity::Error, repo->pos, "repo must be a string \"org/repo:Kernel\", not " + a_type(repo->type));
+      add(Code::WrongType, repo->pos, "repo must be a string \"org/repo:Kernel\", not " + a_type(repo->type));
     } else {
       k = repo_string(label, *repo);
     }
@@ -543,7 +619,7 @@ class Checker {
     std::string parent = paths[0].substr(0, paths[0].rfind('.'));
     for (std::size_t i = 1; i < paths.size(); ++i) {
       if (paths[i].substr(0, paths[i].rfind('.')) != parent) {
-        add("fusion-parents", Severity::Error, path_pos[i], messages::fusion_parents(paths),
+        add(Code::FusionParents, path_pos[i], messages::fusion_parents(paths),
             "every member path must have the same parent, e.g. model.layers.*.input_layernorm and model.layers.*.mlp");
         return false;
       }
@@ -554,12 +630,12 @@ class Checker {
     if (!module_index_) module_index_.emplace(*cfg_.model_modules);
     FusionMatch m = module_index_->match(parent, children);
     if (m.matched.empty()) {
-      add("fusion-no-match", Severity::Error, path_pos[0], messages::fusion_no_match(parent, kernel),
+      add(Code::FusionNoMatch, path_pos[0], messages::fusion_no_match(parent, kernel),
           "'*' stands for one path segment; [model].modules lists the module paths");
       return false;
     }
     if (!m.incomplete.empty()) {
-      add("fusion-missing-child", Severity::Error, members->value.pos,
+      add(Code::FusionMissingChild, members->value.pos,
           messages::fusion_missing_children(m.incomplete[0], children, kernel),
           std::to_string(m.incomplete.size()) + " of " + std::to_string(m.matched.size()) +
               " modules matching '" + parent + "' lack some of these children");
@@ -585,7 +661,7 @@ class Checker {
       missing_key(t.pos, "[[layer]]", "name", "the layer's registered name, e.g. name = \"SiluAndMul\"");
       ok = false;
     } else if (!name->is_string() || name->text.empty()) {
-      add("wrong-type", Severity::Error, name->pos, "name must be a non-empty string");
+      add(Code::WrongType, name->pos, "name must be a non-empty string");
       ok = false;
     } else {
       l.name = name->text;
@@ -596,13 +672,13 @@ class Checker {
       missing_key(t.pos, "[[layer]]", "device", "one of cpu, cuda, rocm, mps, xpu, npu, neuron, tpu");
       ok = false;
     } else if (!device->is_string()) {
-      add("wrong-type", Severity::Error, device->pos, "device must be a string such as \"cuda\"");
+      add(Code::WrongType, device->pos, "device must be a string such as \"cuda\"");
       ok = false;
     } else {
       const auto& devices = kernels_devices();
       if (std::find(devices.begin(), devices.end(), device->text) == devices.end()) {
         auto near = nearest(device->text, devices);
-        add("unknown-device", Severity::Error, device->pos, messages::unknown_device(device->text),
+        add(Code::UnknownDevice, device->pos, messages::unknown_device(device->text),
             device->text == "metal" ? "Apple GPUs are the device 'mps'"
                                     : near ? "did you mean '" + *near + "'?" : "one of cpu, cuda, rocm, mps, xpu, npu, neuron, tpu");
         ok = false;
@@ -614,12 +690,12 @@ class Checker {
       bool two_ints = cap->is_array() && cap->array.size() == 2 && cap->array[0].type == Type::Integer &&
                       cap->array[1].type == Type::Integer && cap->array[0].integer >= 0 && cap->array[1].integer >= 0;
       if (!two_ints) {
-        add("invalid-capability", Severity::Error, cap->pos,
+        add(Code::InvalidCapability, cap->pos,
             "capability must be [min, max]: two integers >= 0 (major*10+minor), got: " + python_str(*cap),
             "e.g. capability = [80, 89] for compute capability 8.0 to 8.9");
         ok = false;
       } else if (cap->array[0].integer > cap->array[1].integer) {
-        add("invalid-capability", Severity::Error, cap->pos,
+        add(Code::InvalidCapability, cap->pos,
             messages::capability_range(cap->array[0].integer, cap->array[1].integer),
             "an inverted range never matches any device");
         ok = false;
@@ -627,7 +703,7 @@ class Checker {
         l.capability = Capability{cap->array[0].integer, cap->array[1].integer};
       }
       if (!l.device.empty() && l.device != "cuda" && l.device != "rocm") {
-        add("capability-device", Severity::Error, cap->pos,
+        add(Code::CapabilityDevice, cap->pos,
             "capability ranges apply only to cuda and rocm devices, not to '" + l.device + "'",
             "remove capability, or use device = \"cuda\" or \"rocm\"");
         ok = false;
@@ -639,7 +715,7 @@ class Checker {
         std::vector<std::string> names{"fallback", "inference", "training", "inference+torch_compile",
                                        "training+torch_compile"};
         std::optional<std::string> near = mode->is_string() ? nearest(mode->text, names) : std::nullopt;
-        add("unknown-mode", Severity::Error, mode->pos,
+        add(Code::UnknownMode, mode->pos,
             "unknown mode " + python_repr(*mode) +
                 ": one of fallback, inference, training, inference+torch_compile, training+torch_compile",
             near ? "did you mean '" + *near + "'?" : "");
@@ -653,7 +729,7 @@ class Checker {
     if (!repo) {
       missing_key(t.pos, "[[layer]]", "repo", "repo = \"org/repo:Layer\"");
     } else if (!repo->is_string()) {
-      add("wrong-type", Severity::Error, repo->pos, "repo must be a string \"org/repo:Layer\", not " + a_type(repo->type));
+      add(Code::WrongType, repo->pos, "repo must be a string \"org/repo:Layer\", not " + a_type(repo->type));
     } else {
       k = repo_string(l.name.empty() ? "layer" : l.name, *repo);
     }
@@ -666,7 +742,7 @@ class Checker {
                                l.capability.value_or(Capability{}).max, l.mode);
     auto [it, inserted] = layer_keys_.emplace(key, l.pos);
     if (!inserted) {
-      add("duplicate-layer", Severity::Error, l.pos,
+      add(Code::DuplicateLayer, l.pos,
           "this [[layer]] repeats the one at " + pos_text(it->second) + " (same name, device, capability and mode)",
           "Python would silently keep only the later one; remove one of them");
       return;
@@ -688,7 +764,7 @@ class Checker {
         else if (!other) other = p;
       }
       if (other)
-        add("version-conflict", Severity::Warning, d.pos,
+        add(Code::VersionConflict, d.pos,
             d.repo_id + " is used at " + pin_text(d) + " here and at " + pin_text(*other) + " on " + pos_text(other->pos),
             "kernels lock pins one commit per repo id and will refuse this file");
       if (!known) list.push_back(&d);

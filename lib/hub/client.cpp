@@ -185,7 +185,8 @@ Result<Refs> HubClient::list_refs(const std::string& repo) const {
     if (refs.branches.empty()) {
       return Error{"offline", "Offline mode: no cached refs for " + repo + " in the cache (" + cache_.describe() +
                                   "; looked for " + repo_folder_name(repo, config_.repo_type) +
-                                  "/refs/). Run the command once online, or unset HF_HUB_OFFLINE / drop --offline"};
+                                  "/refs/). `kernels lock` online records the refs it resolves (huggingface_hub's downloads "
+                                  "do too); or unset HF_HUB_OFFLINE / drop --offline"};
     }
     return refs;
   }

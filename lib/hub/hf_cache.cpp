@@ -200,7 +200,9 @@ Result<std::string> HfCache::resolve(const std::string& repo, const std::string&
   return Error{"offline", "Offline mode: " + what + " for " + repo + " in the cache (" + describe() +
                               "; looked for " + repo_folder_name(repo, preferred_) + "/" +
                               (is_commit_hash(revision) ? "snapshots/" : "refs/") + revision +
-                              "). Run the command once online, or unset HF_HUB_OFFLINE / drop --offline"};
+                              "). `kernels lock` online records the refs it resolves and `kernels download` the locked snapshots "
+                              "(huggingface_hub's snapshot_download fills the same cache); or unset HF_HUB_OFFLINE / "
+                              "drop --offline"};
 }
 
 Result<std::vector<CachedFile>> HfCache::snapshot_files(const std::string& repo, const std::string& commit) const {
@@ -229,7 +231,8 @@ Result<std::vector<CachedFile>> HfCache::snapshot_files(const std::string& repo,
     return files;
   }
   return Error{"offline", "Offline mode: no snapshot of " + repo + " at commit " + commit + " in the cache (" +
-                              describe() + "). Download it once online, or unset HF_HUB_OFFLINE / drop --offline"};
+                              describe() + "). `kernels download` installs a project's locked snapshots (--all-variants: every "
+                              "variant); or unset HF_HUB_OFFLINE / drop --offline"};
 }
 
 Result<std::vector<TreeEntry>> HfCache::tree_listing(const std::string& repo, const std::string& commit,

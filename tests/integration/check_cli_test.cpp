@@ -193,3 +193,146 @@ TEST_CASE("check: a long source line is shown as a window around the column", "[
                          " 1 | ..." + line.substr(107) + "\n" + "   | " + std::string(3 + 50, ' ') + "^\n";
   CHECK(r.out.find(expected) == 0);
 }
+
+// ---------------------------------------------------------------- issue 17: --strict, --ignore, --select
+
+TEST_CASE("check --strict: warnings fail, notes never do, in every format", "[cli][check][strict]") {
+  const std::string file = "tests/data/check/warnings-only.toml";  // a warning and a note
+  auto plain = run_kernels({"check", file}, kernels::test::in_source_dir());
+  CHECK(plain.exit_code == 0);
+  auto strict = run_kernels({"check", "--strict", file}, kernels::test::in_source_dir());
+  CHECK(strict.exit_code == 1);
+  CHECK(contains(strict.out, "warning[version-conflict]"));
+  CHECK(contains(strict.out, "1 file checked: 0 errors, 1 warning, 1 note; --strict: warnings fail\n"));
+  for (const char* format : {"json", "github"}) {
+    INFO(format);
+    auto r = run_kernels({"check", "--strict", "--format", format, file}, kernels::test::in_source_dir());
+    CHECK(r.exit_code == 1);
+  }
+  // Only the note left: --strict passes.
+  auto note_only = run_kernels({"check", "--strict", "--ignore", "version-conflict", file}, kernels::test::in_source_dir());
+  CHECK(note_only.exit_code == 0);
+  CHECK_FALSE(contains(note_only.out, "version-conflict"));
+  CHECK(contains(note_only.out, "note[registration-unchecked]"));
+  CHECK(note_only.out.find("1 file checked: 0 errors, 0 warnings, 1 note (1 left out by --ignore/--select)\n") !=
+        std::string::npos);
+  // Errors fail with or without --strict.
+  CHECK(run_kernels({"check", "--strict", kErrors}, kernels::test::in_source_dir()).exit_code == 1);
+  CHECK(run_kernels({"check", "--strict", "examples/llama.toml"}, kernels::test::in_source_dir()).exit_code == 0);
+}
+
+TEST_CASE("check --ignore and --select: repeatable, comma lists, every format", "[cli][check][strict]") {
+  // errors.toml: unregistered-layer 6:1, missing-version 7:7, unknown-key 7:45, unknown-device 11:10.
+  auto ignored = run_kernels({"check", "--format", "json", "--ignore", "unregistered-layer,missing-version", "--ignore",
+                              "unknown-device", kErrors},
+                             kernels::test::in_source_dir());
+  CHECK(ignored.exit_code == 0);  // only the warning is left
+  auto doc = nlohmann::json::parse(ignored.out);
+  REQUIRE(doc["diagnostics"].size() == 1);
+  CHECK(doc["diagnostics"][0]["code"] == "unknown-key");
+  CHECK(doc["diagnostics"][0]["line"] == 7);
+  CHECK(doc["diagnostics"][0]["column"] == 45);
+  CHECK(doc["summary"] == nlohmann::json({{"files", 1}, {"errors", 0}, {"warnings", 1}, {"notes", 0}}));
+  // ... and --strict fails on it.
+  CHECK(run_kernels({"check", "--strict", "--ignore=unregistered-layer,missing-version,unknown-device", kErrors},
+                    kernels::test::in_source_dir())
+            .exit_code == 1);
+
+  auto selected = run_kernels({"check", "--format", "github", "--select", "unknown-device", kErrors},
+                              kernels::test::in_source_dir());
+  CHECK(selected.exit_code == 1);
+  CHECK(selected.out == "::error file=" + kErrors + ",line=11,col=10::[unknown-device] Unknown device type: metal%0Ahint: "
+                        "Apple GPUs are the device 'mps'\n");
+  auto warning_only = run_kernels({"check", "--select", "unknown-key", kErrors}, kernels::test::in_source_dir());
+  CHECK(warning_only.exit_code == 0);
+  CHECK(warning_only.out ==
+        kErrors + ":7:45: warning[unknown-key]: unknown key 'verison' in the kernel table of 'MLP'; did you mean 'version'?\n"
+                  " 7 | MLP = { repo = \"kernels-community/mlp:MLP\", verison = 1 }\n"
+                  "   |                                             ^\n"
+                  "1 file checked: 0 errors, 1 warning, 0 notes (3 left out by --ignore/--select)\n");
+  // --select and --ignore together: the selection less the ignored.
+  auto both = run_kernels({"check", "--format", "json", "--select", "unknown-key,unknown-device", "--ignore", "unknown-key",
+                           kErrors},
+                          kernels::test::in_source_dir());
+  CHECK(both.exit_code == 1);
+  auto d = nlohmann::json::parse(both.out)["diagnostics"];
+  REQUIRE(d.size() == 1);
+  CHECK(d[0]["code"] == "unknown-device");
+  // The option takes one code per use: FILE after it is a file.
+  CHECK(run_kernels({"check", "--ignore", "unknown-key", "tests/data/check/warnings-only.toml"},
+                    kernels::test::in_source_dir())
+            .exit_code == 0);
+}
+
+TEST_CASE("check --ignore/--select: an unknown code is a usage error with a did-you-mean and the list",
+          "[cli][check][strict]") {
+  auto r = run_kernels({"check", "--ignore", "unknown-keys", kErrors}, kernels::test::in_source_dir());
+  CHECK(r.exit_code == 2);
+  CHECK(r.out.empty());
+  CHECK(r.err.find("kernels check: --ignore: 'unknown-keys' is not a diagnostic code; did you mean 'unknown-key'?\n"
+                   "known codes (man kernels-check, DIAGNOSTIC CODES): io, syntax, empty-file, no-kernels, "
+                   "unknown-top-level, wrong-type,") == 0);
+  CHECK(contains(r.err, ", version-conflict, registration-unchecked\n"));
+  auto s = run_kernels({"check", "--select", "unknown-key,bogus", kErrors}, kernels::test::in_source_dir());
+  CHECK(s.exit_code == 2);
+  CHECK(s.out.empty());
+  CHECK(s.err.find("kernels check: --select: 'bogus' is not a diagnostic code\nknown codes") == 0);
+  // io and syntax cannot be ignored: such a file was never checked.
+  auto io = run_kernels({"check", "--ignore", "syntax", "tests/data/check/not-toml.toml"}, kernels::test::in_source_dir());
+  CHECK(io.exit_code == 2);
+  CHECK(io.err == "kernels check: --ignore: syntax cannot be ignored: a file that cannot be read or parsed has not "
+                  "been checked at all\n");
+  // ... and --select does not hide them.
+  auto sel = run_kernels({"check", "--format", "json", "--select", "unknown-key", "tests/data/check/not-toml.toml",
+                          "/nonexistent/kernels.toml"},
+                         kernels::test::in_source_dir());
+  CHECK(sel.exit_code == 2);
+  auto d = nlohmann::json::parse(sel.out)["diagnostics"];
+  REQUIRE(d.size() == 2);
+  CHECK(d[0]["code"] == "syntax");
+  CHECK(d[1]["code"] == "io");
+}
+
+// ---------------------------------------------------------------- issue 17: top-level tables, nothing configured
+
+TEST_CASE("check: a misspelt [kernel_mapping] is an error that fails CI", "[cli][check][top-level]") {
+  TempDir dir;
+  auto path = dir.write("kernels.toml", "[kernel_maping]\nRMSNorm = \"kernels-community/layer-norm:LlamaRMSNorm\"\n");
+  auto r = run_kernels({"check", path});
+  CHECK(r.exit_code == 1);
+  CHECK(r.out == path + ":1:2: error[unknown-top-level]: unknown top-level table [kernel_maping]: nothing in it is "
+                        "read; did you mean [kernel_mapping]?\n"
+                        " 1 | [kernel_maping]\n"
+                        "   |  ^\n"
+                        "1 file checked: 1 error, 0 warnings, 0 notes\n");
+  auto gh = run_kernels({"check", "--format", "github", path});
+  CHECK(gh.exit_code == 1);
+  CHECK(gh.out == "::error file=" + path + ",line=1,col=2::[unknown-top-level] unknown top-level table [kernel_maping]: "
+                  "nothing in it is read; did you mean [kernel_mapping]?\n");
+  // Unknown keys inside a table stay warnings (exit 0).
+  auto inner = dir.write("inner.toml", "[kernel_mapping]\nRMSNorm = { repo = \"o/r:X\", version = 1, extra = 2 }\n");
+  CHECK(run_kernels({"check", inner}).exit_code == 0);
+}
+
+TEST_CASE("check: a file that configures nothing is an error with a minimal mapping as its hint", "[cli][check][top-level]") {
+  TempDir dir;
+  auto path = dir.write("model-only.toml", "[model]\nlayers = [\"RMSNorm\"]\n");
+  auto r = run_kernels({"check", path});
+  CHECK(r.exit_code == 1);
+  CHECK(r.out == path + ": error[no-kernels]: no kernels are configured: the file has no [kernel_mapping] entries, "
+                        "[[fusion]] or [[layer]]\n"
+                        "  = hint: a minimal KernelConfig maps one layer to a Hub kernel:\n"
+                        "          [kernel_mapping]\n"
+                        "          RMSNorm = \"kernels-community/layer-norm:LlamaRMSNorm\"\n"
+                        "          ([[layer]] and [[fusion]] entries configure kernels too; see kernels-check(1))\n"
+                        "1 file checked: 1 error, 0 warnings, 0 notes\n");
+  auto empty = run_kernels({"check", "--format", "json", "tests/data/check/empty.toml"}, kernels::test::in_source_dir());
+  CHECK(empty.exit_code == 1);
+  auto d = nlohmann::json::parse(empty.out)["diagnostics"];
+  REQUIRE(d.size() == 1);
+  CHECK(d[0]["code"] == "empty-file");
+  CHECK(d[0]["hint"].get<std::string>().rfind("a minimal KernelConfig maps one layer to a Hub kernel:\n[kernel_mapping]\n", 0) ==
+        0);
+  // Like any check, --ignore can waive it.
+  CHECK(run_kernels({"check", "--ignore", "no-kernels", path}).exit_code == 0);
+}

@@ -334,6 +334,60 @@ TEST_CASE("kernels lock: input errors are clear and write nothing", "[cli][lock]
   CHECK(both.err.find("either PROJECT_DIR or --config") != std::string::npos);
 }
 
+TEST_CASE("kernels lock: pyproject errors show file:line:column, the source line, a caret and a did-you-mean",
+          "[cli][lock][pyproject]") {
+  TempDir project;
+  const std::string path = project.path() + "/pyproject.toml";
+  project.write("pyproject.toml", "[tool.kernels.dependencies]\n\"org/alpha\" = { verison = 1 }\n");
+  auto typo = run_kernels({"lock", project.path()}, lock_env(project.path() + "/home"));
+  CHECK(typo.exit_code == 2);
+  CHECK(typo.out.empty());
+  CHECK(typo.err == path + ":2:17: error[unknown-key]: \"org/alpha\": unknown key \"verison\" (a dependency takes "
+                           "version or revision)\n"
+                           " 2 | \"org/alpha\" = { verison = 1 }\n"
+                           "   |                 ^\n"
+                           "  = hint: did you mean 'version'?\n"
+                           "error: kernels lock: " + path + ": 1 problem with [tool.kernels.dependencies]; nothing was "
+                           "locked\n");
+
+  project.write("pyproject.toml", "[project]\nname = \"x\"\n[tool.kernel.dependencies]\n\"org/alpha\" = 1\n");
+  auto table = run_kernels({"lock", project.path()}, lock_env(project.path() + "/home"));
+  CHECK(table.exit_code == 2);
+  CHECK(table.err == path + ":3:7: error[no-dependencies]: no [tool.kernels.dependencies] table; did you mean "
+                            "'kernels', not 'kernel'?\n"
+                            " 3 | [tool.kernel.dependencies]\n"
+                            "   |       ^\n"
+                            "  = hint: kernels lock locks the kernels listed there, for example:\n"
+                            "          [tool.kernels.dependencies]\n"
+                            "          \"kernels-community/relu\" = 1                        # branch v1\n"
+                            "          \"kernels-community/activation\" = { revision = \"main\" }  # a branch, tag or "
+                            "commit\n"
+                            "error: kernels lock: " + path + ": 1 problem with [tool.kernels.dependencies]; nothing was "
+                            "locked\n");
+
+  // Every bad entry at once, each with its code and column.
+  project.write("pyproject.toml",
+                "[tool.kernels.dependencies]\n\"org/alpha\" = 0.5\nrelu = 1\n\"org/beta\" = { version = \"2\" }\n");
+  auto entries = run_kernels({"lock", project.path()}, lock_env(project.path() + "/home"));
+  CHECK(entries.exit_code == 2);
+  CHECK(entries.err.find(path + ":2:15: error[wrong-type]: \"org/alpha\" is a float;") == 0);
+  CHECK(entries.err.find(path + ":3:1: error[invalid-repo-id]: \"relu\" is not a Hub repo id: it has no '/'") !=
+        std::string::npos);
+  CHECK(entries.err.find(path + ":4:26: error[invalid-version]: \"org/beta\": version is a string;") !=
+        std::string::npos);
+  CHECK(entries.err.find("error: kernels lock: " + path + ": 3 problems with [tool.kernels.dependencies]") !=
+        std::string::npos);
+
+  project.write("pyproject.toml", "[tool.kernels.dependencies]\n\"org/alpha\" = \n");
+  auto syntax = run_kernels({"lock", project.path()}, lock_env(project.path() + "/home"));
+  CHECK(syntax.exit_code == 2);
+  CHECK(syntax.err.find(path + ":2:15: error[syntax]: not valid TOML: ") == 0);
+  CHECK(syntax.err.find(" 2 | \"org/alpha\" = \n   |               ^\n") != std::string::npos);
+  CHECK(syntax.err.find("error: kernels lock: " + path + " is not valid TOML; nothing was locked\n") !=
+        std::string::npos);
+  CHECK_FALSE(exists(project.path() + "/kernels.lock"));
+}
+
 TEST_CASE("kernels lock --config: the KernelConfig's Hub repos, local ones left out", "[cli][lock][config]") {
   TempDir dir;
   std::string config = dir.write("kernels.toml",

@@ -120,6 +120,18 @@ TEST_CASE("resolve: a file with errors is not resolved", "[cli][resolve]") {
                    "lists every problem\n") != std::string::npos);
 }
 
+TEST_CASE("a KernelConfig with errors exits 1 in check, resolve and lock --config alike", "[cli][resolve][lock]") {
+  const std::string bad = "tests/data/resolve/bad.toml";
+  auto check = run_kernels({"check", bad}, kernels::test::in_source_dir());
+  auto resolve = run_kernels({"resolve", bad, "--device", "cuda"}, kernels::test::in_source_dir());
+  auto lock = run_kernels({"lock", "--config", bad, "--offline", "--output", "/nonexistent-dir/never.lock"},
+                          kernels::test::in_source_dir());
+  CHECK(check.exit_code == 1);
+  CHECK(resolve.exit_code == 1);
+  CHECK(lock.exit_code == 1);
+  CHECK(lock.err.find(bad + ":2:11: error[invalid-repo]") == 0);
+}
+
 TEST_CASE("resolve: usage errors exit 2", "[cli][resolve]") {
   auto metal = run_kernels({"resolve", kModel, "--device", "metal"}, kernels::test::in_source_dir());
   CHECK(metal.exit_code == 2);

@@ -80,6 +80,21 @@ TEST_CASE("kernels versions offline reads refs and snapshots from the HF cache",
                      "\n  (variants unknown: this version's files are not in the cache)\n");
   auto flag = run_kernels({"versions", "org/k", "--offline"}, hub_env(home.path()));
   CHECK(flag.out == r.out);
+  // The global flag, before the command: the same, and no request to the (unreachable) endpoint.
+  auto global = run_kernels({"--offline", "versions", "org/k", "--endpoint", "http://127.0.0.1:1"},
+                            hub_env(home.path()));
+  CHECK(global.exit_code == 0);
+  CHECK(global.out == r.out);
+  CHECK(global.err.find("Cannot reach") == std::string::npos);
+  // --format json and its --json alias print the same document; a bad value says what is allowed.
+  auto json = run_kernels({"versions", "org/k", "--offline", "--format", "json"}, hub_env(home.path()));
+  CHECK(json.exit_code == 0);
+  CHECK(json.out.find("\"repo_id\": \"org/k\"") != std::string::npos);
+  CHECK(run_kernels({"versions", "org/k", "--offline", "--json"}, hub_env(home.path())).out == json.out);
+  auto bad = run_kernels({"versions", "org/k", "--offline", "--format", "yaml"}, hub_env(home.path()));
+  CHECK(bad.exit_code == 2);
+  CHECK(bad.err.find("human") != std::string::npos);
+  CHECK(bad.err.find("json") != std::string::npos);
 
   auto none = run_kernels({"versions", "org/other", "--offline"}, hub_env(home.path()));
   CHECK(none.exit_code == 1);

@@ -24,7 +24,7 @@ std::string fusion(const std::string& first_path, const std::string& second_path
 
 }  // namespace
 
-TEST_CASE("check: unknown keys are warnings naming the nearest known key", "[config][check]") {
+TEST_CASE("check: unknown keys inside tables are warnings naming the nearest known key", "[config][check]") {
   std::string text = kModel +
                      "[kernel_mapping]\n"
                      "RMSNorm = { repo = \"org/r:X\", verison = 1, version = 1 }\n"
@@ -36,8 +36,13 @@ TEST_CASE("check: unknown keys are warnings naming the nearest known key", "[con
         Strings{diag(4, column_of(line4, "verison"), "warning", "unknown-key",
                      "unknown key 'verison' in the kernel table of 'RMSNorm'; did you mean 'version'?"),
                 diag(10, 1, "warning", "unknown-key", "unknown key 'capabilty' in [[layer]]; did you mean 'capability'?"),
-                diag(11, 2, "warning", "unknown-key", "unknown key 'extras'")});
-  CHECK(r.diagnostics[2].hint == "known keys here: model, kernel_config, kernel_mapping, fusion, layer");
+                // Issue 17: at the top level an unknown table is an error (see check_top_level_test.cpp).
+                diag(11, 2, "error", "unknown-top-level", "unknown top-level table [extras]: nothing in it is read")});
+  CHECK(r.diagnostics[2].hint ==
+        "the top-level tables are [model], [kernel_config], [kernel_mapping], [[fusion]] and [[layer]]");
+  r = check(kModel + "[kernel_mapping]\nRMSNorm = { repo = \"org/r:X\", verison = 1, version = 1 }\n");
+  CHECK(rendered(r) == Strings{diag(4, column_of(line4, "verison"), "warning", "unknown-key",
+                                     "unknown key 'verison' in the kernel table of 'RMSNorm'; did you mean 'version'?")});
   CHECK_FALSE(has_errors(r.diagnostics));
 }
 
@@ -57,12 +62,19 @@ TEST_CASE("check: [model] and [kernel_config] values of the wrong type", "[confi
                 diag(6, 2, "note", "registration-unchecked", "layer registration was not checked: the file has no [model] layers")});
 }
 
-TEST_CASE("check: a file with nothing mapped is a warning, an empty file an error", "[config][check]") {
+TEST_CASE("check: a file that configures nothing is an error, an empty file too", "[config][check]") {
+  // Issue 17: no-kernels was a warning, which let CI pass on a file that maps nothing.
   auto r = check(kModel);
-  CHECK(rendered(r) == Strings{diag(0, 0, "warning", "no-kernels",
-                                     "no kernels are mapped: the file has no [kernel_mapping], [[fusion]] or [[layer]]")});
+  CHECK(rendered(r) == Strings{diag(0, 0, "error", "no-kernels",
+                                     "no kernels are configured: the file has no [kernel_mapping] entries, [[fusion]] or "
+                                     "[[layer]]")});
+  CHECK(r.diagnostics[0].hint ==
+        "a minimal KernelConfig maps one layer to a Hub kernel:\n[kernel_mapping]\n"
+        "RMSNorm = \"kernels-community/layer-norm:LlamaRMSNorm\"\n"
+        "([[layer]] and [[fusion]] entries configure kernels too; see kernels-check(1))");
   r = check("");
   CHECK(rendered(r) == Strings{diag(0, 0, "error", "empty-file", "the file is empty")});
+  CHECK(r.diagnostics[0].hint.rfind("a minimal KernelConfig maps one layer to a Hub kernel:\n[kernel_mapping]\n", 0) == 0);
   r = check("  \n\n\t\n");
   CHECK(rendered(r) == Strings{diag(0, 0, "error", "empty-file", "the file is empty")});
 }
