@@ -389,8 +389,15 @@ Result<VerifyReport> verify_lock(const Lock& lock, const hub::HfCache& cache, co
     }
   }
 
+  // Each variant's walk, small reads and signature check on the same pool as
+  // the hashing below: the signature step is most of a small variant's time
+  // (about 7 ms of CPU each), so 50 of them one after another took 349 ms on
+  // 2 cores. The verifier is thread-safe (signature.hpp); each call writes
+  // only its own Work.
+  std::vector<Work*> ready;
   for (auto& w : work)
-    if (w.report.status == VStatus::Ok) prepare(w, options);
+    if (w.report.status == VStatus::Ok) ready.push_back(&w);
+  parallel_for(ready.size(), options.jobs, [&](std::size_t i) { prepare(*ready[i], options); });
 
   // Every file of every variant in one pool, largest first so that one big
   // file does not start last.
