@@ -5,6 +5,8 @@
 # lists. Then a few completions are run: bash's function directly, fish's `complete -C`,
 # zsh's compdef registration.  Usage: completions_test.sh KERNELS_BINARY
 set -euo pipefail
+# Under pipefail, `... | grep -q` fails at random: grep -q exits at its first match and
+# the writer before it may die of SIGPIPE. Pipelines below end in `grep ... >/dev/null`.
 kernels=$1
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -37,7 +39,7 @@ mapfile -t commands < <("$kernels" --help | help_section Subcommands)
 [ "${#commands[@]}" -ge 10 ] || fail "kernels --help lists only ${#commands[@]} commands"
 for page in "$(dirname "$0")"/../../man/kernels-*.1; do
   name=$(basename "$page" .1); name=${name#kernels-}
-  printf '%s\n' "${commands[@]}" | grep -qx -- "$name" || fail "man page $page: no command $name in kernels --help"
+  printf '%s\n' "${commands[@]}" | grep -x -- "$name" >/dev/null || fail "man page $page: no command $name in kernels --help"
 done
 
 options_of() {  # every -x and --long name in the Options section of a help text on stdin
@@ -54,7 +56,7 @@ check_names() {  # CMD NAME...: NAME appears for CMD in every script
     [ -n "$cmd" ] && cond="__fish_seen_subcommand_from $cmd'"
     local flag="-l ${name#--}"
     [ "${#name}" -eq 2 ] && flag="-s ${name#-}"
-    grep -F -- "$cond" "$tmp/fish" | grep -Eq -- "$flag( |$)" || fail "fish: $name not offered after '${cmd:-kernels}'"
+    grep -F -- "$cond" "$tmp/fish" | grep -E -- "$flag( |$)" >/dev/null || fail "fish: $name not offered after '${cmd:-kernels}'"
   done
 }
 mapfile -t global < <("$kernels" --help | options_of)
@@ -79,7 +81,7 @@ printf '%s\n' "${COMPREPLY[@]}"
 BASH
 expect_bash() {  # WANTED WORD...: completing WORD... offers WANTED
   local wanted=$1; shift
-  bash "$tmp/run.bash" "$tmp/bash" "$@" | grep -qx -- "$wanted" || fail "bash: '$*' does not offer $wanted"
+  bash "$tmp/run.bash" "$tmp/bash" "$@" | grep -x -- "$wanted" >/dev/null || fail "bash: '$*' does not offer $wanted"
 }
 expect_bash lock kernels lo
 expect_bash verify-bundle kernels --color never verify-
@@ -93,9 +95,9 @@ expect_bash resolve kernels help res
 
 if command -v fish >/dev/null 2>&1; then
   fish_offers() { fish --no-config -c "source '$tmp/fish'; complete -C '$1'" | cut -f1; }
-  fish_offers "kernels lo" | grep -qx lock || fail "fish: 'kernels lo' does not offer lock"
-  fish_offers "kernels check --format " | grep -qx github || fail "fish: check --format does not offer github"
-  fish_offers "kernels lock --lock-" | grep -qx -- --lock-format || fail "fish: lock --lock- does not offer --lock-format"
+  fish_offers "kernels lo" | grep -x lock >/dev/null || fail "fish: 'kernels lo' does not offer lock"
+  fish_offers "kernels check --format " | grep -x github >/dev/null || fail "fish: check --format does not offer github"
+  fish_offers "kernels lock --lock-" | grep -x -- --lock-format >/dev/null || fail "fish: lock --lock- does not offer --lock-format"
 fi
 if command -v zsh >/dev/null 2>&1; then
   got=$(zsh -f -c "autoload -U compinit; compinit -u -D; source '$tmp/zsh'; print -r -- \$_comps[kernels]")
