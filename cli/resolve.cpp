@@ -26,7 +26,7 @@ registration); then the first mode in the kernels library's priority list.
 Without --capability, only registrations without a capability range match on cuda/rocm.
 
 Examples:
-  kernels resolve kernels.toml --device cuda --capability 90
+  kernels resolve kernels.toml --device cuda --capability 9.0   # or 90
   kernels resolve kernels.toml --device cuda --capability 80 --mode training --compile
   kernels resolve kernels.toml --device rocm --no-fallback --format json
 
@@ -96,6 +96,10 @@ int run(const Options& o) {
     std::cerr << "kernels resolve: " << o.file << " has errors; `kernels check " << o.file << "` lists every problem\n";
     return kExitProblems;
   }
+  if ((o.device == "cuda" || o.device == "rocm") && !o.capability && term.verbosity >= 0)
+    std::cerr << "kernels resolve: warning: no --capability for " << o.device
+              << ": only registrations without a capability range can match, and on a real GPU the answer may "
+                 "differ (e.g. --capability 9.0)\n";
   config::ResolveRequest request{o.device, o.capability, o.mode == "training", o.compile};
   auto resolved = config::resolve(checked.config, request);
   if (!resolved.ok()) {
@@ -162,6 +166,22 @@ int run(const Options& o) {
   return status;
 }
 
+// --capability "9.0" or "8.6" -> "90", "86"; "90" as it is. Anything else: a
+// message naming the accepted forms (CLI11 prints it; exit 2).
+std::string normalize_capability(std::string& text) {
+  const std::string bad = "'" + text + "' is not a compute capability; give MAJOR.MINOR (9.0, 8.6, 12.0) or "
+                          "MAJOR*10+MINOR (90, 86, 120)";
+  auto digits = [](const std::string& s) {
+    return !s.empty() && s.size() <= 4 && s.find_first_not_of("0123456789") == std::string::npos;
+  };
+  const auto dot = text.find('.');
+  if (dot == std::string::npos) return digits(text) ? std::string() : bad;
+  const std::string major = text.substr(0, dot), minor = text.substr(dot + 1);
+  if (!digits(major) || minor.size() != 1 || !digits(minor)) return bad;
+  text = std::to_string(std::stoi(major) * 10 + (minor[0] - '0'));
+  return {};
+}
+
 }  // namespace
 
 void register_resolve(CLI::App& app, int* exit_code) {
@@ -170,7 +190,11 @@ void register_resolve(CLI::App& app, int* exit_code) {
   cmd->footer(kFooter);
   cmd->add_option("FILE", opts->file, "KernelConfig TOML file")->required();
   cmd->add_option("--device", opts->device, "Device type: cpu, cuda, rocm, mps, xpu, npu, neuron, tpu")->required();
-  cmd->add_option("--capability", opts->capability, "cuda/rocm compute capability as major*10+minor (e.g. 90)");
+  cmd->add_option("--capability", opts->capability,
+                  "cuda/rocm compute capability: 9.0 (as torch.cuda.get_device_capability says it) or 90 "
+                  "(major*10+minor, as the KernelConfig writes ranges)")
+      ->transform(CLI::Validator(normalize_capability, "CAPABILITY"))
+      ->option_text("9.0|90");
   cmd->add_option("--mode", opts->mode, "inference (default) or training")
       ->check(CLI::IsMember({"inference", "training"}));
   cmd->add_flag("--compile", opts->compile, "Resolve for torch.compile (Mode.TORCH_COMPILE)");

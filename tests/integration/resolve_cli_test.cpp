@@ -132,6 +132,29 @@ TEST_CASE("a KernelConfig with errors exits 1 in check, resolve and lock --confi
   CHECK(lock.err.find(bad + ":2:11: error[invalid-repo]") == 0);
 }
 
+TEST_CASE("resolve --capability takes 9.0 as well as 90, and cuda without it warns", "[cli][resolve]") {
+  auto dotted = resolve_json({"--device", "cuda", "--capability", "9.0"});
+  CHECK(dotted["capability"] == 90);
+  CHECK(dotted == resolve_json({"--device", "cuda", "--capability", "90"}));
+  CHECK(resolve_json({"--device", "cuda", "--capability", "8.6"})["capability"] == 86);
+  for (const char* bad : {"9.x", "9.10", "nine", "-1", "9."}) {
+    auto r = run_kernels({"resolve", kModel, "--device", "cuda", "--capability", bad}, kernels::test::in_source_dir());
+    INFO(bad << ": " << r.err);
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.empty());
+  }
+  auto bad = run_kernels({"resolve", kModel, "--device", "cuda", "--capability", "9.x"}, kernels::test::in_source_dir());
+  CHECK(bad.err.find("give MAJOR.MINOR (9.0, 8.6, 12.0) or MAJOR*10+MINOR (90, 86, 120)") != std::string::npos);
+
+  auto none = run_kernels({"resolve", kModel, "--device", "cuda"}, kernels::test::in_source_dir());
+  CHECK(none.exit_code == 0);
+  CHECK(none.err.find("warning: no --capability for cuda") != std::string::npos);
+  auto quiet = run_kernels({"-q", "resolve", kModel, "--device", "cuda"}, kernels::test::in_source_dir());
+  CHECK(quiet.err.find("warning") == std::string::npos);
+  auto cpu = run_kernels({"resolve", kModel, "--device", "xpu"}, kernels::test::in_source_dir());
+  CHECK(cpu.err.find("--capability") == std::string::npos);
+}
+
 TEST_CASE("resolve: usage errors exit 2", "[cli][resolve]") {
   auto metal = run_kernels({"resolve", kModel, "--device", "metal"}, kernels::test::in_source_dir());
   CHECK(metal.exit_code == 2);
