@@ -8,6 +8,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/report.hpp"
 #include "cli/term.hpp"
 #include "kernels/bench/bench.hpp"
 #include "kernels/bench/json.hpp"
@@ -120,8 +121,7 @@ void print_row(const BenchRow& r, double copy_gbps, double roof_gbps) {
 }
 
 int usage(const std::string& msg) {
-  std::cerr << "kernels bench: " << msg << "\n";
-  return kExitUsage;
+  return report_error("bench", Error{ErrorCode::usage, msg});
 }
 
 int run(const Options& o) {
@@ -170,7 +170,7 @@ int run(const Options& o) {
   if (!o.legacy_json_path.empty()) {
     if (!json_path.empty()) return usage("give --json-out FILE once (--json FILE is its old name)");
     json_path = o.legacy_json_path;
-    std::cerr << "kernels bench: note: --json FILE is now --json-out FILE; the old name will go\n";
+    report_warning("bench", "--json FILE is now --json-out FILE; the old name will go");
   }
 
   double copy = 0, roof = 0;
@@ -185,31 +185,28 @@ int run(const Options& o) {
   }
   auto report = run_bench(plan, hooks);
   if (!report.ok()) {
-    std::cerr << "kernels bench: " << report.error().message << "\n";
-    return kExitUsage;
+    return report_error("bench", report.error());
   }
   int code = kExitOk;
   if (json_out) std::cout << report_json(*report).dump(2) << "\n";
   if (!json_path.empty()) {
     Status s = write_file_atomic(json_path, report_json(*report).dump(2) + "\n");
     if (!s.ok()) {
-      std::cerr << "kernels bench: " << s.error().message << "\n";
-      code = kExitUsage;
+      code = report_error("bench", s.error());
     }
   }
   if (!o.plot_path.empty()) {
     Status s = write_file_atomic(o.plot_path, report_svg(*report));
     if (!s.ok()) {
-      std::cerr << "kernels bench: " << s.error().message << "\n";
-      code = kExitUsage;
+      code = report_error("bench", s.error());
     }
   }
   if (code != kExitOk) return code;
   size_t failed = 0;
   for (const BenchRow& r : report->rows) failed += r.verified ? 0 : 1;
   if (failed) {
-    std::cerr << "kernels bench: " << failed << " of " << report->rows.size()
-              << " results differ from the CPU reference by more than their tolerance\n";
+    report_error("bench", std::to_string(failed) + " of " + std::to_string(report->rows.size()) +
+                              " results differ from the CPU reference by more than their tolerance");
     return kExitProblems;
   }
   return kExitOk;

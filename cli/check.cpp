@@ -12,6 +12,7 @@
 #include "cli/commands.hpp"
 #include "cli/diagnostic_printer.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/report.hpp"
 #include "cli/term.hpp"
 #include "config/config.hpp"
 #include "hub/repo_id.hpp"
@@ -63,16 +64,17 @@ std::optional<std::set<config::Code>> parse_codes(const std::vector<std::string>
     if (name.empty()) continue;  // "a,,b", a trailing comma
     auto code = config::find_code(name);
     if (!code) {
-      std::cerr << "kernels check: " << option << ": '" << one_line(name, 100) << "' is not a diagnostic code";
-      if (auto near = nearest(name, known)) std::cerr << "; did you mean '" << *near << "'?";
+      std::string message = option + ": '" + one_line(name, 100) + "' is not a diagnostic code";
+      if (auto near = nearest(name, known)) message += "; did you mean '" + *near + "'?";
       std::string list;
       for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
-      std::cerr << "\nknown codes (man kernels-check, DIAGNOSTIC CODES): " << list << "\n";
+      report_error("check", message);
+      report_note("check", "known codes (man kernels-check, DIAGNOSTIC CODES): " + list);
       return std::nullopt;
     }
     if (option == "--ignore" && !config::code_info(*code).filterable) {
-      std::cerr << "kernels check: --ignore: " << name
-                << " cannot be ignored: a file that cannot be read or parsed has not been checked at all\n";
+      report_error("check", "--ignore: " + name +
+                                " cannot be ignored: a file that cannot be read or parsed has not been checked at all");
       return std::nullopt;
     }
     out.insert(*code);

@@ -14,6 +14,7 @@
 #include "cli/commands.hpp"
 #include "cli/download_choice.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/report.hpp"
 #include "cli/hub_options.hpp"
 #include "cli/system_options.hpp"
 #include "cli/term.hpp"
@@ -64,13 +65,7 @@ struct Options {
   HubOptions hub;
 };
 
-void error_lines(const std::string& message) {
-  bool color = terminal().color_stderr;
-  std::istringstream in(message);
-  for (std::string line; std::getline(in, line);) {
-    std::cerr << paint(color, Style::BoldRed, "error") << ": kernels download: " << line << "\n";
-  }
-}
+void error_lines(const std::string& message) { report_error("download", message); }
 
 std::string human_bytes(double bytes) {
   const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
@@ -145,13 +140,11 @@ int run_download(const Options& o) {
   }
   auto lock = lockfile::read_lock(lock_path);
   if (!lock.ok()) {
-    error_lines(lock.error().message);
-    return kExitUsage;
+    return report_error("download", lock.error());
   }
   auto client = make_hub_client(o.hub);
   if (!client.ok()) {
-    error_lines(client.error().message);
-    return kExitUsage;
+    return report_error("download", client.error());
   }
 
   // The probe (python3 importing Torch, cuInit) costs seconds on a GPU
@@ -159,8 +152,7 @@ int run_download(const Options& o) {
   Result<variants::System> system = variants::System{};
   if (!o.all_variants) system = variants::probe_system(o.probe);
   if (!system.ok()) {
-    error_lines(system.error().message);
-    return kExitUsage;
+    return report_error("download", system.error());
   }
   ProgressBar bar(term.stderr_is_tty && term.verbosity >= 0);
   std::mutex print_mutex;
@@ -180,8 +172,7 @@ int run_download(const Options& o) {
   auto report = lockfile::download_lock(**client, (*client)->config().kernels_cache, *lock, options);
   bar.clear();
   if (!report.ok()) {
-    error_lines(report.error().message);
-    return kExitUsage;
+    return report_error("download", report.error());
   }
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   std::size_t failed = 0;

@@ -67,15 +67,6 @@ Result<std::unique_ptr<hub::HubClient>> make_hub_client(const HubOptions& option
   return client;
 }
 
-int exit_code_for(const Error& error) {
-  const std::string& c = error.code;
-  if (c == "RepoNotFound" || c == "RevisionNotFound" || c == "EntryNotFound" || c == "GatedRepo" ||
-      c == "VersionNotFound" || c == "offline" || c == "Unauthorized" || c == "Forbidden") {
-    return kExitProblems;
-  }
-  return kExitUsage;
-}
-
 Result<std::unique_ptr<hub::HubClient>> make_repo_client(const std::string& repo, const HubOptions& options) {
   if (auto valid = hub::validate_repo_id(repo); !valid.ok()) return valid.error();
   return make_hub_client(options);

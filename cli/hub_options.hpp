@@ -34,11 +34,6 @@ Result<std::unique_ptr<hub::HubClient>> make_hub_client(const HubOptions& option
 // Every error here is a usage error (exit 2).
 Result<std::unique_ptr<hub::HubClient>> make_repo_client(const std::string& repo, const HubOptions& options);
 
-// The exit status for an error from the Hub client: 1 when the Hub (or the
-// cache) answered that something does not exist, 2 for usage, network, I/O
-// and server failures.
-int exit_code_for(const Error& error);
-
 // Text for the help footers of Hub commands.
 extern const char* const kHubEnvironmentHelp;
 

@@ -8,6 +8,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/report.hpp"
 #include "cli/format_option.hpp"
 #include "cli/hub_options.hpp"
 #include "cli/term.hpp"
@@ -26,9 +27,7 @@ struct InfoArgs {
   HubOptions hub;
 };
 
-void report(const Error& e) {
-  std::cerr << paint(terminal().color_stderr, Style::BoldRed, "error") << ": kernels info: " << e.message << "\n";
-}
+
 
 std::string human_size(std::uint64_t bytes) {
   const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
@@ -46,17 +45,13 @@ std::string human_size(std::uint64_t bytes) {
 int run_info(const InfoArgs& args) {
   auto made = make_repo_client(args.repo, args.hub);
   if (!made.ok()) {
-    report(made.error());
-    return kExitUsage;
+    return report_error("info", made.error());
   }
   const hub::HubClient& client = **made;
-  auto fail = [](const Error& e) {
-    report(e);
-    return exit_code_for(e);
-  };
+  auto fail = [](const Error& e) { return report_error("info", e); };
 
   auto refs = client.list_refs(args.repo);
-  if (!refs.ok() && !(refs.error().code == "offline" && !args.revision.empty())) return fail(refs.error());
+  if (!refs.ok() && !(refs.error().code == ErrorCode::offline && !args.revision.empty())) return fail(refs.error());
   auto versions = refs.ok() ? hub::versions_from_refs(*refs) : std::map<int, hub::GitRef>{};
 
   // --version N is the branch vN; neither flag: the highest version, else main.
@@ -80,7 +75,7 @@ int run_info(const InfoArgs& args) {
   Result<std::optional<hub::Redirect>> redirect = std::optional<hub::Redirect>{};
   bool redirect_unknown = false;
   if (has_status || client.config().offline) redirect = client.kernel_status(args.repo, info->sha);
-  if (!redirect.ok() && redirect.error().code == "offline") {
+  if (!redirect.ok() && redirect.error().code == ErrorCode::offline) {
     redirect_unknown = true;
     redirect = std::optional<hub::Redirect>{};
   }
@@ -99,7 +94,7 @@ int run_info(const InfoArgs& args) {
     }
     files.push_back(&e);
     if (__builtin_add_overflow(total, e.size, &total)) {
-      return fail(Error{"bad-response", "the file sizes of " + args.repo + " add up to more than 2^64 bytes"});
+      return fail(Error{ErrorCode::bad_response, "the file sizes of " + args.repo + " add up to more than 2^64 bytes"});
     }
   }
   if (variants.empty()) {  // offline listings may lack directory entries

@@ -16,6 +16,7 @@
 #include "cli/commands.hpp"
 #include "cli/diagnostic_printer.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/report.hpp"
 #include "cli/hub_options.hpp"
 #include "cli/term.hpp"
 #include "config/config.hpp"
@@ -117,18 +118,9 @@ struct Options {
   HubOptions hub;
 };
 
-void error_lines(const std::string& message) {
-  bool color = terminal().color_stderr;
-  std::istringstream in(message);
-  for (std::string line; std::getline(in, line);) {
-    std::cerr << paint(color, Style::BoldRed, "error") << ": kernels lock: " << line << "\n";
-  }
-}
+void error_lines(const std::string& message) { report_error("lock", message); }
 
-void note_line(const std::string& text) {
-  if (terminal().verbosity < 0) return;
-  std::cerr << paint(terminal().color_stderr, Style::BoldCyan, "note") << ": " << text << "\n";
-}
+void note_line(const std::string& text) { report_note("lock", text); }
 
 std::string short_sha(const std::string& sha) { return sha.substr(0, 12); }
 
@@ -233,18 +225,18 @@ Result<FormatChoice> choose_format(const Options& o, const Existing& existing, c
   if (!o.lock_format.empty()) {
     auto f = lockfile::parse_format_name(o.lock_format);
     if (!f) {
-      return Error{"usage", "--lock-format takes variant-hashes or kernels-data, not \"" + o.lock_format + "\""};
+      return Error{ErrorCode::usage, "--lock-format takes variant-hashes or kernels-data, not \"" + o.lock_format + "\""};
     }
     c.format = *f;
     c.reason = "--lock-format " + o.lock_format;
     return c;
   }
   if (existing.unreadable && o.migrate) {
-    return Error{"usage", "--migrate converts a lock, and " + lock_path + " cannot be read: " + *existing.unreadable};
+    return Error{ErrorCode::usage, "--migrate converts a lock, and " + lock_path + " cannot be read: " + *existing.unreadable};
   }
   if (o.migrate) {
     if (!existing.exists || !existing.format_known)
-      return Error{"usage", "--migrate converts an existing lock, and " + lock_path +
+      return Error{ErrorCode::usage, "--migrate converts an existing lock, and " + lock_path +
                                 (existing.exists ? " holds no entries; give --lock-format" : " does not exist")};
     c.format = existing.lock.format == LockFormat::KernelsData ? LockFormat::VariantHashes : LockFormat::KernelsData;
     c.reason = "--migrate from " + std::string(format_name(existing.lock.format));
@@ -280,7 +272,7 @@ Status check_update_names(const Options& o, const Input& in, const Existing& exi
     if (!bad.empty()) bad += "\n";
     bad += "--update " + r + ": not a dependency of the project, nor in " + in.lock_path;
   }
-  if (!bad.empty()) return Error{"usage", bad};
+  if (!bad.empty()) return Error{ErrorCode::usage, bad};
   return ok_status();
 }
 
@@ -527,15 +519,13 @@ int run_lock(const Options& o) {
   if (!input) return status;
   auto existing = read_existing(input->lock_path);
   if (!existing.ok()) {
-    error_lines(existing.error().message);
-    return kExitUsage;
+    return report_error("lock", existing.error());
   }
   if (o.locked) return run_locked(o, *input, *existing);
 
   auto choice = choose_format(o, *existing, input->lock_path);
   if (!choice.ok()) {
-    error_lines(choice.error().message);
-    return kExitUsage;
+    return report_error("lock", choice.error());
   }
   if (term.verbosity > 0 || (existing->unreadable && !o.check))
     note_line("lock format " + std::string(format_name(choice->format)) + ": " + choice->reason);
@@ -545,15 +535,13 @@ int run_lock(const Options& o) {
       return kExitUsage;
     }
     if (auto s = check_update_names(o, *input, *existing); !s.ok()) {
-      error_lines(s.error().message);
-      return kExitUsage;
+      return report_error("lock", s.error());
     }
   }
 
   auto client = make_hub_client(o.hub);
   if (!client.ok()) {
-    error_lines(client.error().message);
-    return kExitUsage;
+    return report_error("lock", client.error());
   }
 
   auto started = std::chrono::steady_clock::now();
@@ -577,8 +565,7 @@ int run_lock(const Options& o) {
   if (!resolution.ok()) {
     error_lines(resolution.error().message);
     error_lines("nothing was written to " + input->lock_path);
-    if (resolution.error().code == "cycle") return kExitProblems;
-    return exit_code_for(resolution.error());
+    return exit_status(resolution.error());
   }
   if (term.verbosity >= 0 && !json) {
     for (const auto& notice : resolution->notices) {
@@ -617,8 +604,7 @@ int run_lock(const Options& o) {
   if (o.check) {
     auto check = lockfile::check_lock(input->lock_path, resolution->lock);
     if (!check.ok()) {
-      error_lines(check.error().message);
-      return kExitUsage;
+      return report_error("lock", check.error());
     }
     if (json) {
       if (check->unreadable) doc["unreadable"] = *check->unreadable;
@@ -668,8 +654,7 @@ int run_lock(const Options& o) {
 
   auto written = lockfile::write_lock_if_changed(input->lock_path, resolution->lock);
   if (!written.ok()) {
-    error_lines(written.error().message);
-    return kExitUsage;
+    return report_error("lock", written.error());
   }
   const char* what = *written == lockfile::WriteOutcome::Created   ? "created"
                      : *written == lockfile::WriteOutcome::Updated ? "updated"

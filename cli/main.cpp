@@ -12,6 +12,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/report.hpp"
 #include "cli/term.hpp"
 #include "cli/version.hpp"
 #include "util/edit_distance.hpp"
@@ -87,9 +88,10 @@ int main(int argc, char** argv) {
         extras.front().front() != '-') {
       std::vector<std::string> names;
       for (const CLI::App* sub : app.get_subcommands({})) names.push_back(sub->get_name());
-      std::cerr << "kernels: '" << extras.front() << "' is not a kernels command";
-      if (auto guess = kernels::nearest(extras.front(), names)) std::cerr << "; did you mean '" << *guess << "'?";
-      std::cerr << "\nRun `kernels help` for the list of commands.\n";
+      std::string message = "'" + extras.front() + "' is not a kernels command";
+      if (auto guess = kernels::nearest(extras.front(), names)) message += "; did you mean '" + *guess + "'?";
+      kernels::cli::report_error("", message);
+      std::cerr << "Run `kernels help` for the list of commands.\n";
       return kExitUsage;
     }
     app.exit(e);
@@ -111,7 +113,7 @@ int main(int argc, char** argv) {
         return kExitOk;
       }
     }
-    std::cerr << "kernels: no command named '" << help_topic << "'; run `kernels --help` for the list\n";
+    kernels::cli::report_error("", "no command named '" + help_topic + "'; run `kernels --help` for the list");
     return kExitUsage;
   }
   if (app.get_subcommands().empty()) {

@@ -8,6 +8,7 @@
 #include "cli/commands.hpp"
 #include "cli/diagnostic_printer.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/report.hpp"
 #include "cli/term.hpp"
 #include "config/config.hpp"
 #include "config/resolve.hpp"
@@ -84,8 +85,7 @@ int run(const Options& o) {
   const Terminal& term = terminal();
   auto text = read_file(o.file, config::kMaxConfigBytes);
   if (!text.ok()) {
-    std::cerr << "kernels resolve: " << text.error().message << '\n';
-    return kExitUsage;
+    return report_error("resolve", text.error());
   }
   auto checked = config::check_config(o.file, *text);
   if (config::has_errors(checked.diagnostics)) {
@@ -93,18 +93,17 @@ int run(const Options& o) {
     for (const auto& d : checked.diagnostics)
       if (d.severity == config::Severity::Error) fd.diagnostics.push_back(d);
     print_human(std::cerr, fd, term.color_stderr, true);
-    std::cerr << "kernels resolve: " << o.file << " has errors; `kernels check " << o.file << "` lists every problem\n";
+    report_error("resolve", o.file + " has errors; `kernels check " + o.file + "` lists every problem");
     return kExitProblems;
   }
   if ((o.device == "cuda" || o.device == "rocm") && !o.capability && term.verbosity >= 0)
-    std::cerr << "kernels resolve: warning: no --capability for " << o.device
-              << ": only registrations without a capability range can match, and on a real GPU the answer may "
-                 "differ (e.g. --capability 9.0)\n";
+    report_warning("resolve", "no --capability for " + o.device +
+                                  ": only registrations without a capability range can match, and on a real GPU the "
+                                  "answer may differ (e.g. --capability 9.0)");
   config::ResolveRequest request{o.device, o.capability, o.mode == "training", o.compile};
   auto resolved = config::resolve(checked.config, request);
   if (!resolved.ok()) {
-    std::cerr << "kernels resolve: " << resolved.error().message << '\n';
-    return kExitUsage;
+    return report_error("resolve", resolved.error());
   }
   int status = kExitOk;
   for (const auto& l : resolved->layers)
@@ -157,7 +156,7 @@ int run(const Options& o) {
         std::cout << paint(c, Style::Bold, l.layer) << " -> "
                   << paint(c, err ? Style::BoldRed : Style::Yellow, err ? "error" : "original forward") << '\n';
         std::cout << "    " << l.reason << '\n';
-        if (err) std::cerr << "kernels resolve: error: " << l.reason << '\n';
+        if (err) report_error("resolve", l.reason);
       }
       for (const auto& [kernel, path] : l.fused_into)
         std::cout << "    at " << path << ": fused into " << kernel << '\n';

@@ -9,6 +9,7 @@
 #include "cli/exit_codes.hpp"
 #include "cli/download_choice.hpp"
 #include "cli/hub_options.hpp"
+#include "cli/report.hpp"
 #include "cli/system_options.hpp"
 #include "cli/term.hpp"
 #include "hub/versions.hpp"
@@ -29,10 +30,6 @@ struct Args {
   variants::ProbeOptions probe;
   HubOptions hub;
 };
-
-void report(const Error& e) {
-  std::cerr << paint(terminal().color_stderr, Style::BoldRed, "error") << ": kernels variants: " << e.message << "\n";
-}
 
 struct Hint {
   int version = 0;
@@ -55,24 +52,18 @@ std::optional<Hint> newer_version_hint(const hub::HubClient& client, const std::
 
 int run_variants(const Args& args) {
   if (args.format != "human" && args.format != "json") {
-    report({"usage", "--format takes human or json, not \"" + args.format + "\""});
-    return kExitUsage;
+    return report_error("variants", Error{ErrorCode::usage, "--format takes human or json, not \"" + args.format + "\""});
   }
   auto made = make_repo_client(args.repo, args.hub);
   if (!made.ok()) {
-    report(made.error());
-    return kExitUsage;
+    return report_error("variants", made.error());
   }
   auto system = variants::probe_system(args.probe);
   if (!system.ok()) {
-    report(system.error());
-    return kExitUsage;
+    return report_error("variants", system.error());
   }
   const hub::HubClient& client = **made;
-  auto fail = [](const Error& e) {
-    report(e);
-    return exit_code_for(e);
-  };
+  auto fail = [](const Error& e) { return report_error("variants", e); };
 
   // Which commit: the lock's, --revision's, version N's, else the highest version's (or main's).
   std::string revision = args.revision;
@@ -81,13 +72,11 @@ int run_variants(const Args& args) {
   if (!args.lock.empty()) {
     auto lock = lockfile::read_lock(args.lock);
     if (!lock.ok()) {
-      report(lock.error());
-      return kExitUsage;
+      return report_error("variants", lock.error());
     }
     const auto* entry = lock->find(args.repo);
     if (entry == nullptr) {
-      report({"not-locked", args.repo + " is not in " + args.lock});
-      return kExitProblems;
+      return report_error("variants", Error{ErrorCode::not_locked, args.repo + " is not in " + args.lock});
     }
     revision = entry->sha;
   }

@@ -11,6 +11,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/report.hpp"
 #include "cli/term.hpp"
 #include "cli/verify_output.hpp"
 #include "hub/config.hpp"
@@ -94,9 +95,7 @@ bool left_out(const lockfile::VariantReport& v, const Options& o) {
          (v.status == S::Ok || v.status == S::NoDigest);
 }
 
-void error_line(const std::string& message) {
-  std::cerr << paint(terminal().color_stderr, Style::BoldRed, "error") << ": kernels verify: " << message << "\n";
-}
+void error_line(const std::string& message) { report_error("verify", message); }
 
 Style style_for(lockfile::VariantReport::Status s) {
   using S = lockfile::VariantReport::Status;
@@ -118,13 +117,11 @@ int run_verify(const Options& o) {
   }
   auto lock = lockfile::read_lock(lock_path);
   if (!lock.ok()) {
-    error_line(lock.error().message);
-    return kExitUsage;
+    return report_error("verify", lock.error());
   }
   auto config = hub::load_hub_config(hub::process_env());
   if (!config.ok()) {
-    error_line(config.error().message);
-    return kExitUsage;
+    return report_error("verify", config.error());
   }
   std::vector<std::string> roots{config->kernels_cache};
   if (config->hub_cache != config->kernels_cache) roots.push_back(config->hub_cache);
@@ -135,8 +132,7 @@ int run_verify(const Options& o) {
   if (!o.no_signatures) {
     auto made = make_signature_verifier(o.signature);
     if (!made.ok()) {
-      error_line(made.error().message);
-      return kExitUsage;
+      return report_error("verify", made.error());
     }
     verifier = std::move(*made);
     options.signature_verifier = verifier.get();

@@ -7,6 +7,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/report.hpp"
 #include "cli/term.hpp"
 #include "sigstore/crypto.hpp"
 #include "sigstore/encoding.hpp"
@@ -29,10 +30,7 @@ struct VerifyBundleOptions {
 
 constexpr std::size_t kMaxArtifactBytes = 256u << 20;
 
-void report(const std::string& message) {
-  std::cerr << paint(terminal().color_stderr, Style::BoldRed, "error") << ": kernels verify-bundle: " << message
-            << "\n";
-}
+void report(const std::string& message) { report_error("verify-bundle", message); }
 
 // "sha256:<64 hex>" that is not a path on disk, as the protocol says.
 std::optional<sigstore::Bytes> as_digest(const std::string& arg) {
@@ -55,20 +53,17 @@ int run_verify_bundle(const VerifyBundleOptions& o) {
   }
   auto bundle = read_file(o.bundle, sigstore::kMaxBundleBytes);
   if (!bundle.ok()) {
-    report(bundle.error().message);
-    return kExitUsage;
+    return report_error("verify-bundle", bundle.error());
   }
   auto root = sigstore::load_trusted_root(o.trusted_root);
   if (!root.ok()) {
-    report(root.error().message);
-    return kExitUsage;
+    return report_error("verify-bundle", root.error());
   }
   sigstore::Policy policy;
   if (!o.key.empty()) {
     auto pem = read_file(o.key, 64u << 10);
     if (!pem.ok()) {
-      report(pem.error().message);
-      return kExitUsage;
+      return report_error("verify-bundle", pem.error());
     }
     if (auto key = sigstore::public_key_from_pem(*pem); !key.ok()) {
       report("--key " + o.key + ": " + key.error().message);
@@ -79,19 +74,21 @@ int run_verify_bundle(const VerifyBundleOptions& o) {
     policy = sigstore::identity_policy(o.identity, o.issuer);
   }
 
-  Result<sigstore::Verified> verified = Error{"", ""};
+  Result<sigstore::Verified> verified = Error{ErrorCode::internal, ""};
   if (auto digest = as_digest(o.artifact)) {
     verified = sigstore::verify_artifact_digest(*digest, *bundle, policy, *root);
   } else {
     auto artifact = read_file(o.artifact, kMaxArtifactBytes);
     if (!artifact.ok()) {
-      report(artifact.error().message);
-      return kExitUsage;
+      return report_error("verify-bundle", artifact.error());
     }
     verified = sigstore::verify_artifact(*artifact, *bundle, policy, *root);
   }
   if (!verified.ok()) {
-    report(verified.error().message);
+    // The bundle is what is being verified: whatever is wrong with it (a
+    // malformed certificate chain as much as a bad signature) fails the
+    // verification, exit 1, as the sigstore-conformance protocol expects.
+    report_error("verify-bundle", verified.error());
     return kExitProblems;
   }
   const auto& v = *verified;

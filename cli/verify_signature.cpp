@@ -14,6 +14,7 @@
 #include "cli/commands.hpp"
 #include "cli/download_choice.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/report.hpp"
 #include "cli/hub_options.hpp"
 #include "cli/system_options.hpp"
 #include "cli/term.hpp"
@@ -96,12 +97,7 @@ struct Options {
   HubOptions hub;
 };
 
-void error_lines(const std::string& message) {
-  bool color = terminal().color_stderr;
-  std::istringstream in(message);
-  for (std::string line; std::getline(in, line);)
-    std::cerr << paint(color, Style::BoldRed, "error") << ": kernels verify-signature: " << line << "\n";
-}
+void error_lines(const std::string& message) { report_error("verify-signature", message); }
 
 int run_verify_signature(const Options& o) {
   const Terminal& term = terminal();
@@ -114,27 +110,23 @@ int run_verify_signature(const Options& o) {
   }
   auto made = make_repo_client(o.repo, o.hub);
   if (!made.ok()) {
-    error_lines(made.error().message);
-    return kExitUsage;
+    return report_error("verify-signature", made.error());
   }
   const hub::HubClient& client = **made;
   // The trusted root is read before anything is downloaded: a bad
   // --trusted-root fails at once.
   auto verifier = make_signature_verifier(o.signature);
   if (!verifier.ok()) {
-    error_lines(verifier.error().message);
-    return kExitUsage;
+    return report_error("verify-signature", verifier.error());
   }
 
   auto refs = client.list_refs(o.repo);
   if (!refs.ok()) {
-    error_lines(refs.error().message);
-    return exit_code_for(refs.error());
+    return report_error("verify-signature", refs.error());
   }
   auto branch = hub::resolve_version(o.repo, *refs, *version);
   if (!branch.ok()) {
-    error_lines(branch.error().message);
-    return exit_code_for(branch.error());
+    return report_error("verify-signature", branch.error());
   }
   const std::string commit = branch->target_commit;
   (void)client.record_ref(o.repo, branch->name, commit);  // best effort: lets a later --offline run find v<N>
@@ -142,8 +134,7 @@ int run_verify_signature(const Options& o) {
   Result<variants::System> system = variants::System{};
   if (!o.all_variants) system = variants::probe_system(o.probe);
   if (!system.ok()) {
-    error_lines(system.error().message);
-    return kExitUsage;
+    return report_error("verify-signature", system.error());
   }
 
   // One entry without variant hashes: download_lock then checks every file
@@ -167,8 +158,7 @@ int run_verify_signature(const Options& o) {
     };
   auto report = lockfile::download_lock(client, client.config().kernels_cache, lock, options);
   if (!report.ok()) {
-    error_lines(report.error().message);
-    return kExitUsage;
+    return report_error("verify-signature", report.error());
   }
   const lockfile::EntryReport& installed = report->entries.front();
 

@@ -8,6 +8,7 @@
 #include "cli/exit_codes.hpp"
 #include "cli/format_option.hpp"
 #include "cli/hub_options.hpp"
+#include "cli/report.hpp"
 #include "cli/term.hpp"
 #include "hub/versions.hpp"
 #include "util/parallel.hpp"
@@ -22,23 +23,16 @@ struct VersionRow {
   Result<std::vector<std::string>> variants = std::vector<std::string>{};
 };
 
-void report(const char* command, const Error& e) {
-  std::cerr << paint(terminal().color_stderr, Style::BoldRed, "error") << ": kernels " << command << ": " << e.message
-            << "\n";
-}
-
 constexpr std::size_t kListingJobs = 8;
 
 int run_versions(const std::string& repo, const HubOptions& hub_options, bool as_json) {
   auto client = make_repo_client(repo, hub_options);
   if (!client.ok()) {
-    report("versions", client.error());
-    return kExitUsage;
+    return report_error("versions", client.error());
   }
   auto refs = (*client)->list_refs(repo);
   if (!refs.ok()) {
-    report("versions", refs.error());
-    return exit_code_for(refs.error());
+    return report_error("versions", refs.error());
   }
   auto versions = hub::versions_from_refs(*refs);
 
@@ -50,9 +44,8 @@ int run_versions(const std::string& repo, const HubOptions& hub_options, bool as
     rows[i].variants = hub::list_build_variants(**client, repo, rows[i].branch.target_commit);
   });
   for (const auto& row : rows) {
-    if (!row.variants.ok() && row.variants.error().code != "offline") {
-      report("versions", row.variants.error());
-      return exit_code_for(row.variants.error());
+    if (!row.variants.ok() && row.variants.error().code != ErrorCode::offline) {
+      return report_error("versions", row.variants.error());
     }
   }
 

@@ -40,7 +40,7 @@ Result<std::vector<Dependency>> dependencies_from_config(const config::Config& c
     }
     out.push_back(std::move(dep));
   }
-  if (!problems.empty()) return Error{"dependency", problems};
+  if (!problems.empty()) return Error{ErrorCode::dependency, problems};
   return out;
 }
 

@@ -257,7 +257,7 @@ Error as_error(const std::vector<Diagnostic>& diagnostics, const std::string& so
     if (d.code == "no-dependencies") line += (d.message.back() == '?' ? " " : "; ") + d.hint;
     message += (message.empty() ? "" : "\n") + line;
   }
-  return Error{syntax ? "parse" : "dependency", message};
+  return Error{syntax ? ErrorCode::parse : ErrorCode::dependency, message};
 }
 
 }  // namespace
@@ -280,7 +280,7 @@ Result<Pyproject> read_pyproject(const std::string& project_dir) {
   std::string path = (std::filesystem::path(project_dir) / "pyproject.toml").string();
   std::error_code ec;
   if (!std::filesystem::exists(path, ec))
-    return Error{"io", "no pyproject.toml in " + project_dir + "; kernels lock reads the kernels to lock from "
+    return Error{ErrorCode::io, "no pyproject.toml in " + project_dir + "; kernels lock reads the kernels to lock from "
                        "its [tool.kernels.dependencies] table, for example:\n" + std::string(kExample)};
   auto text = read_file(path);
   if (!text.ok()) return text.error();

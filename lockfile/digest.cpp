@@ -44,7 +44,7 @@ Result<std::vector<const TreeItem*>> digest_files(const std::string& variant_dir
   for (const auto& item : tree) {
     if (!digest_covers(variant_dir, item.relpath)) continue;
     if (item.kind == TreeItem::Kind::Dangling)
-      return Error{"digest", "dangling symlink " + item.relpath + " -> " + item.link +
+      return Error{ErrorCode::digest, "dangling symlink " + item.relpath + " -> " + item.link +
                                  ": the digest of the variant cannot be computed"};
     if (item.kind == TreeItem::Kind::File || item.kind == TreeItem::Kind::FileLink) out.push_back(&item);
   }
@@ -57,7 +57,7 @@ Result<Digest> compute_digest(const std::string& variant_dir, DigestAlgorithm al
   auto files = digest_files(variant_dir, *tree);
   if (!files.ok()) return files.error();
   unsigned kind = algorithm == DigestAlgorithm::Sha256 ? kSha256 : kSha512;
-  std::vector<Result<FileHashes>> hashes(files->size(), Error{"", ""});
+  std::vector<Result<FileHashes>> hashes(files->size(), Error{ErrorCode::internal, ""});
   parallel_for(files->size(), jobs, [&](std::size_t i) { hashes[i] = hash_file((*files)[i]->path, kind); });
   Digest digest{algorithm, {}};
   for (std::size_t i = 0; i < files->size(); ++i) {

@@ -123,7 +123,7 @@ class Progress {
 };
 
 Error file_error(const PlannedEntry& e, const std::string& path, const std::string& why) {
-  return Error{"download", e.kernel->repo_id + "@" + short_sha(e.kernel->sha) + ": " + path + ": " + why};
+  return Error{ErrorCode::download, e.kernel->repo_id + "@" + short_sha(e.kernel->sha) + ": " + path + ": " + why};
 }
 
 // Fetches one blob into the cache: lock, resume or start the .incomplete,
@@ -221,7 +221,7 @@ void fetch_blob(const hub::HubClient& client, const PlannedEntry& entry, BlobTas
       break;
     }
     bool progressed = blob.size() > offset;
-    if (result.error().code != "network" || (!progressed && ++tries_without_progress > 5)) {
+    if (result.error().code != ErrorCode::network || (!progressed && ++tries_without_progress > 5)) {
       // Kept as .incomplete: a later run resumes it (its bytes are re-hashed first).
       return fail(result.error().message + (blob.size() > 0 ? " (" + std::to_string(blob.size()) + " bytes kept to resume)" : ""));
     }
@@ -256,8 +256,8 @@ void plan_entry(const hub::HubClient& client, const std::string& root, PlannedEn
                 std::vector<BlobTask>& tasks, std::size_t index, const DownloadOptions& options) {
   const LockedKernel& k = *plan.kernel;
   std::string where = k.repo_id + "@" + short_sha(k.sha);
-  auto fail = [&](const std::string& code, const std::string& why) { report.errors.push_back(Error{code, where + ": " + why}); };
-  if (!hub::is_commit_hash(k.sha)) return fail("lock", "the lock's sha \"" + k.sha.substr(0, 80) + "\" is not a 40-hex commit");
+  auto fail = [&](ErrorCode code, const std::string& why) { report.errors.push_back(Error{code, where + ": " + why}); };
+  if (!hub::is_commit_hash(k.sha)) return fail(ErrorCode::format, "the lock's sha \"" + k.sha.substr(0, 80) + "\" is not a 40-hex commit");
   auto listing = client.list_tree(k.repo_id, k.sha, "", true);
   if (!listing.ok()) return fail(listing.error().code, listing.error().message);
   plan.listing = std::move(*listing);
@@ -269,10 +269,10 @@ void plan_entry(const hub::HubClient& client, const std::string& root, PlannedEn
     std::string v = variant_of(e.path);
     if (!v.empty() && seen.insert(v).second) names.push_back(v);
   }
-  if (names.empty()) return fail("no-variant", "no build variants under build/ at this commit");
+  if (names.empty()) return fail(ErrorCode::no_variant, "no build variants under build/ at this commit");
   auto chosen = options.choose ? options.choose(k.repo_id, k.sha, names) : Result<std::vector<std::string>>(names);
   if (!chosen.ok()) return fail(chosen.error().code, chosen.error().message);
-  if (chosen->empty()) return fail("no-variant", "no build variant was chosen");
+  if (chosen->empty()) return fail(ErrorCode::no_variant, "no build variant was chosen");
   report.variants = *chosen;
 
   auto opened = hub::CacheWriter::open(root, k.repo_id, client.config().repo_type);
@@ -284,7 +284,7 @@ void plan_entry(const hub::HubClient& client, const std::string& root, PlannedEn
     PlannedVariant pv;
     pv.name = name;
     if (!seen.count(name)) {
-      fail("no-variant", "build variant " + name + " is not in the repository at this commit");
+      fail(ErrorCode::no_variant, "build variant " + name + " is not in the repository at this commit");
       continue;
     }
     std::string prefix = "build/" + name + "/";
@@ -294,12 +294,12 @@ void plan_entry(const hub::HubClient& client, const std::string& root, PlannedEn
       auto path_ok = hub::check_repo_path(e.path);
       const std::string& etag = e.content_hash();
       if (!path_ok.ok()) {
-        fail("bad-path", path_ok.error().message);
+        fail(ErrorCode::bad_path, path_ok.error().message);
         pv.failed = true;
         continue;
       }
       if (!hub::is_blob_name(etag) || (e.lfs.has_value() != (etag.size() == 64))) {
-        fail("bad-listing", e.path + ": the listing's hash \"" + etag.substr(0, 80) + "\" is not a " +
+        fail(ErrorCode::bad_response, e.path + ": the listing's hash \"" + etag.substr(0, 80) + "\" is not a " +
                                 (e.lfs ? "sha256" : "git blob id"));
         pv.failed = true;
         continue;
@@ -313,7 +313,7 @@ void plan_entry(const hub::HubClient& client, const std::string& root, PlannedEn
     }
     auto listed = git_lfs_concat_hash(hashed);
     if (!listed.ok()) {
-      fail("hash", listed.error().message);
+      fail(ErrorCode::hash, listed.error().message);
       continue;
     }
     if (k.variants.empty()) {
@@ -321,15 +321,15 @@ void plan_entry(const hub::HubClient& client, const std::string& root, PlannedEn
     } else {
       const VariantLock* vl = k.find_variant(name);
       if (vl == nullptr) {
-        fail("no-lock", "No lock found for build variant: " + name);
+        fail(ErrorCode::not_locked, "No lock found for build variant: " + name);
         continue;
       }
       if (vl->hash_type != kGitLfsConcat) {
-        fail("lock", "variant " + name + ": hash_type \"" + vl->hash_type + "\" is not supported (only git_lfs_concat)");
+        fail(ErrorCode::format, "variant " + name + ": hash_type \"" + vl->hash_type + "\" is not supported (only git_lfs_concat)");
         continue;
       }
       if (vl->hash != *listed) {
-        fail("hash-mismatch", "variant " + name + ": the Hub's file listing hashes to " + *listed +
+        fail(ErrorCode::hash_mismatch, "variant " + name + ": the Hub's file listing hashes to " + *listed +
                                   " but kernels.lock says " + vl->hash +
                                   "; nothing of this variant was downloaded (re-run `kernels lock` if the lock is stale)");
         continue;
@@ -385,7 +385,7 @@ std::uint64_t DownloadReport::bytes_fetched() const {
 
 Result<DownloadReport> download_lock(const hub::HubClient& client, const std::string& cache_root, const Lock& lock,
                                      const DownloadOptions& options) {
-  if (cache_root.empty()) return Error{"io", "no cache directory (set KERNELS_CACHE, HF_HUB_CACHE or HF_HOME)"};
+  if (cache_root.empty()) return Error{ErrorCode::io, "no cache directory (set KERNELS_CACHE, HF_HUB_CACHE or HF_HOME)"};
   DownloadReport report;
   std::vector<PlannedEntry> plans(lock.kernels.size());
   std::vector<BlobTask> tasks;
@@ -439,12 +439,12 @@ Result<DownloadReport> download_lock(const hub::HubClient& client, const std::st
       }
       std::string where = plan.kernel->repo_id + "@" + short_sha(plan.kernel->sha);
       if (failed) {
-        er.errors.push_back(Error{"download", where + ": variant " + pv.name + " not installed: a file failed"});
+        er.errors.push_back(Error{ErrorCode::download, where + ": variant " + pv.name + " not installed: a file failed"});
         continue;
       }
       auto got = git_lfs_concat_hash(verified);
       if (!got.ok() || *got != pv.expected) {
-        er.errors.push_back(Error{"hash-mismatch", where + ": variant " + pv.name + ": the downloaded files hash to " +
+        er.errors.push_back(Error{ErrorCode::hash_mismatch, where + ": variant " + pv.name + ": the downloaded files hash to " +
                                                        (got.ok() ? *got : got.error().message) + ", expected " +
                                                        pv.expected + "; nothing of this variant was linked"});
         continue;

@@ -70,7 +70,7 @@ std::vector<std::string_view> path_parts(std::string_view path) {
   return parts;
 }
 
-Error hash_error(std::string message) { return Error{"hash", std::move(message)}; }
+Error hash_error(std::string message) { return Error{ErrorCode::hash, std::move(message)}; }
 
 }  // namespace
 

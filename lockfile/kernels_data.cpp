@@ -50,7 +50,7 @@ class EntryReader {
   }
 
   Error fail(std::size_t offset, const std::string& message) const {
-    return Error{"format", source_ + ":" + line_column(text_, offset) + ": " + what_ + " " + message};
+    return Error{ErrorCode::format, source_ + ":" + line_column(text_, offset) + ": " + what_ + " " + message};
   }
 
   // The position of a value, or of its parent when the scan has none.

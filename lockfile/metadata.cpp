@@ -38,11 +38,11 @@ class Reader {
   Reader(std::string_view text, const std::string& source) : text_(text), source_(source) {}
 
   Error fail(const JsonPosition* at, const std::string& message) const {
-    return Error{"format", source_ + ":" + line_column(text_, at ? at->offset : 0) + ": " + message};
+    return Error{ErrorCode::format, source_ + ":" + line_column(text_, at ? at->offset : 0) + ": " + message};
   }
 
   Error fail_at_key(const JsonPosition* at, const std::string& message) const {
-    return Error{"format", source_ + ":" + line_column(text_, at ? at->key_offset : 0) + ": " + message};
+    return Error{ErrorCode::format, source_ + ":" + line_column(text_, at ? at->key_offset : 0) + ": " + message};
   }
 
   static const JsonPosition* member(const JsonPosition* at, std::string_view key) {
@@ -154,7 +154,7 @@ bool is_known_backend(std::string_view type) {
 Result<Metadata> parse_metadata(std::string raw, const std::string& source_name) {
   std::string_view text = raw;
   auto parse_error = [&](std::size_t offset, const std::string& message) {
-    return Error{"parse", source_name + ":" + line_column(text, offset) + ": " + message};
+    return Error{ErrorCode::parse, source_name + ":" + line_column(text, offset) + ": " + message};
   };
   if (raw.size() > kMaxMetadataBytes)
     return parse_error(0, "larger than " + std::to_string(kMaxMetadataBytes >> 20) + " MiB");

@@ -51,7 +51,7 @@ Result<std::string> python_json_string(std::string_view text) {
     std::size_t at = i;
     auto cp = decode(text, i);
     if (!cp)
-      return Error{"utf8", "not valid UTF-8 at byte " + std::to_string(at) + " of \"" +
+      return Error{ErrorCode::utf8, "not valid UTF-8 at byte " + std::to_string(at) + " of \"" +
                                std::string(text.substr(0, at)) + "...\""};
     switch (*cp) {
       case '"': out += "\\\""; break;

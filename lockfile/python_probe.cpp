@@ -68,7 +68,7 @@ std::optional<PythonKernels> probe_python_kernels() {
     if (python.empty() || python == "none") return std::nullopt;
     auto r = bounded_run({python, "-c", kProbe}, std::chrono::seconds(10), 64 * 1024);
     if (!r.ok()) {
-      if (r.error().code == "spawn") continue;  // not on PATH: try the next name
+      if (r.error().code == ErrorCode::spawn) continue;  // not on PATH: try the next name
       return std::nullopt;
     }
     if (r->exit_code != 0 || r->truncated) return std::nullopt;

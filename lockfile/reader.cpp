@@ -66,7 +66,7 @@ class EntryReader {
   static const JsonPosition& position(const JsonPosition* p, const JsonPosition& parent) { return p ? *p : parent; }
 
   Error fail(std::size_t offset, const std::string& message) const {
-    return Error{"format", source_ + ":" + line_column(text_, offset) + ": " + what_ + " " + message};
+    return Error{ErrorCode::format, source_ + ":" + line_column(text_, offset) + ": " + what_ + " " + message};
   }
 
   Result<std::string> string_member(const Json& object, const JsonPosition& at, const char* key) const {
@@ -140,12 +140,12 @@ std::string entry_name(const Json& entry, Shape shape) {
 // The JSON document of a lock file, or the error parse_lock reports for it.
 Result<Json> parse_document(std::string_view text, const std::string& source_name) {
   if (text.substr(0, 3) == "\xEF\xBB\xBF")
-    return Error{"parse", source_name + ":1:1: the file starts with a UTF-8 byte order mark, "
+    return Error{ErrorCode::parse, source_name + ":1:1: the file starts with a UTF-8 byte order mark, "
                                         "which Python's json module refuses; remove it"};
   if (text.find_first_not_of(" \t\r\n") == std::string_view::npos)
-    return Error{"parse", source_name + ":1:1: the file is empty, expected a JSON array"};
+    return Error{ErrorCode::parse, source_name + ":1:1: the file is empty, expected a JSON array"};
   if (auto deep = json_too_deep(text, kMaxLockDepth)) {
-    return Error{"parse", source_name + ":" + line_column(text, *deep) + ": nested deeper than " +
+    return Error{ErrorCode::parse, source_name + ":" + line_column(text, *deep) + ": nested deeper than " +
                               std::to_string(kMaxLockDepth) + " levels; a kernels.lock is at most 5 deep"};
   }
   try {
@@ -153,14 +153,14 @@ Result<Json> parse_document(std::string_view text, const std::string& source_nam
   } catch (const Json::parse_error& e) {
     // e.byte is 1-based and points at the character where parsing failed.
     std::size_t offset = e.byte > 0 ? e.byte - 1 : 0;
-    return Error{"parse", source_name + ":" + line_column(text, offset) + ": not valid JSON: " +
+    return Error{ErrorCode::parse, source_name + ":" + line_column(text, offset) + ": not valid JSON: " +
                               parse_explanation(e.what())};
   } catch (const Json::exception& e) {
     // out_of_range: a number past a double (1e999), which nlohmann refuses
     // outside parse_error and without an offset.
     std::string what = e.what();
     auto bracket = what.find("] ");
-    return Error{"parse", source_name + ": not valid JSON: " + (bracket == std::string::npos ? what : what.substr(bracket + 2))};
+    return Error{ErrorCode::parse, source_name + ": not valid JSON: " + (bracket == std::string::npos ? what : what.substr(bracket + 2))};
   }
 }
 
@@ -174,7 +174,7 @@ Result<Lock> parse_lock(std::string_view text, const std::string& source_name) {
   // and those of a kernels-data dependency: array > entry > dependency > version.
   JsonPosition at = detail::locate_json(text, 4);
   if (!document.is_array())
-    return Error{"format", source_name + ":" + line_column(text, at.offset) + ": the file holds " +
+    return Error{ErrorCode::format, source_name + ":" + line_column(text, at.offset) + ": the file holds " +
                                type_name(document) + ", expected a JSON array of locked kernels"};
   if (document.empty()) return Lock{};
 
@@ -184,7 +184,7 @@ Result<Lock> parse_lock(std::string_view text, const std::string& source_name) {
     Shape shape = shape_of(document[i]);
     if (shape == Shape::Unknown || shape == format) continue;
     const JsonPosition* entry_at = at.element(i);
-    return Error{"format", source_name + ":" + line_column(text, entry_at ? entry_at->offset : at.offset) +
+    return Error{ErrorCode::format, source_name + ":" + line_column(text, entry_at ? entry_at->offset : at.offset) +
                                ": entry " + std::to_string(i + 1) + entry_name(document[i], shape) + " is a " +
                                shape_description(shape) + " entry, but entry 1" + entry_name(document[0], format) +
                                " is " + shape_description(format) + "; a kernels.lock holds entries of one format"};

@@ -55,7 +55,7 @@ class Resolver {
     std::string repo = dep.repo_id;
     // A revision goes into URLs and, offline, into a path under refs/.
     if (dep.revision)
-      if (auto bad = hub::revision_problem(*dep.revision)) return Error{"dependency", "revision: " + *bad};
+      if (auto bad = hub::revision_problem(*dep.revision)) return Error{ErrorCode::dependency, "revision: " + *bad};
     const bool hashes = options_.format == LockFormat::VariantHashes;
 
     // The redirect decides the lock's repo for variant-hashes, so it must be
@@ -80,7 +80,7 @@ class Resolver {
       auto refs = client_.list_refs(repo);
       if (!refs.ok()) return refs.error();
       if (*dep.version > static_cast<std::uint64_t>(INT_MAX)) {
-        return Error{"VersionNotFound", "Version " + std::to_string(*dep.version) + " not found"};
+        return Error{ErrorCode::version_not_found, "Version " + std::to_string(*dep.version) + " not found"};
       }
       int wanted = static_cast<int>(*dep.version);
       auto branch = hub::resolve_version(repo, *refs, wanted);
@@ -98,7 +98,7 @@ class Resolver {
       commit = info->sha;
     }
     if (!hub::is_commit_hash(commit)) {
-      return Error{"bad-response", "the Hub named '" + commit + "' as the commit of " + dep.ref() +
+      return Error{ErrorCode::bad_response, "the Hub named '" + commit + "' as the commit of " + dep.ref() +
                                        ", which is not a 40-hex commit id"};
     }
 
@@ -127,15 +127,15 @@ class Resolver {
     auto bytes = client_.cached_file(repo, commit, path, kMaxMetadataBytes);
     if (!bytes.ok()) return bytes.error();
     auto metadata = parse_metadata(std::move(*bytes), repo + "@" + commit.substr(0, 12) + ":" + path);
-    if (!metadata.ok()) return Error{"metadata", metadata.error().message};
+    if (!metadata.ok()) return Error{ErrorCode::metadata, metadata.error().message};
     for (const auto& d : metadata->kernel_depends) {
       // Names from a file on the Hub: checked before any request uses them.
       if (auto bad = hub::validate_repo_id(d.repo_id); !bad.ok())
-        return Error{"metadata", repo + ":" + path + ": kernel-depends names \"" + d.repo_id.substr(0, 200) +
+        return Error{ErrorCode::metadata, repo + ":" + path + ": kernel-depends names \"" + d.repo_id.substr(0, 200) +
                                      "\": " + bad.error().message};
       if (d.revision)
         if (auto bad = hub::revision_problem(*d.revision))
-          return Error{"metadata", repo + ":" + path + ": kernel-depends " + d.repo_id + " has revision \"" +
+          return Error{ErrorCode::metadata, repo + ":" + path + ": kernel-depends " + d.repo_id + " has revision \"" +
                                        d.revision->substr(0, 200) + "\": " + *bad};
     }
     return std::move(metadata->kernel_depends);
@@ -159,7 +159,7 @@ void run_pool(std::size_t count, std::size_t jobs, const std::function<std::opti
     try {
       errors[i] = fn(i);
     } catch (const std::exception& e) {
-      errors[i] = Error{"internal", std::string("unexpected failure: ") + e.what()};
+      errors[i] = Error{ErrorCode::internal, std::string("unexpected failure: ") + e.what()};
     }
   });
 }
@@ -290,9 +290,9 @@ Result<Resolution> resolve_lock(const hub::HubClient& client, const std::vector<
   }
 
   std::string failures;
-  std::string first_code;
+  std::optional<ErrorCode> first_code;
   auto fail_line = [&](const Dependency& d, const Error& e) {
-    if (first_code.empty()) first_code = e.code;
+    if (!first_code) first_code = e.code;
     if (!failures.empty()) failures += "\n";
     failures += d.where + ": " + d.repo_id + " (" + ask_text(d) + "): " + e.message;
   };
@@ -318,7 +318,7 @@ Result<Resolution> resolve_lock(const hub::HubClient& client, const std::vector<
     }, errors);
     for (std::size_t i = 0; i < level.size(); ++i)
       if (errors[i]) fail_line(level[i]->resolved.dependency, *errors[i]);
-    if (!failures.empty()) return Error{first_code, failures};
+    if (!failures.empty()) return Error{*first_code, failures};
     if (hashes) break;
 
     // Their metadata.json files, all at once.
@@ -339,7 +339,7 @@ Result<Resolution> resolve_lock(const hub::HubClient& client, const std::vector<
     }, errors);
     for (std::size_t i = 0; i < fetches.size(); ++i)
       if (errors[i]) fail_line(fetches[i].node->resolved.dependency, *errors[i]);
-    if (!failures.empty()) return Error{first_code, failures};
+    if (!failures.empty()) return Error{*first_code, failures};
 
     // The next level: what they depend on that is not locked yet.
     std::vector<std::string> next;
@@ -351,7 +351,7 @@ Result<Resolution> resolve_lock(const hub::HubClient& client, const std::vector<
         if (std::find(children.begin(), children.end(), key) == children.end()) children.push_back(key);
         if (nodes.count(key)) continue;
         if (nodes.size() >= options.max_kernels) {
-          return Error{"limit", "more than " + std::to_string(options.max_kernels) +
+          return Error{ErrorCode::limit, "more than " + std::to_string(options.max_kernels) +
                                     " kernels in the kernel-depends graph; refusing to lock it"};
         }
         Node child;
@@ -378,7 +378,7 @@ Result<Resolution> resolve_lock(const hub::HubClient& client, const std::vector<
         if (!path.empty()) path += " -> ";
         path += dependency_text(d.repo_id, d.version, d.revision);
       }
-      return Error{"cycle", "Cyclic kernel dependency detected: " + nodes[cycle.front()].resolved.dependency.repo_id +
+      return Error{ErrorCode::cycle, "Cyclic kernel dependency detected: " + nodes[cycle.front()].resolved.dependency.repo_id +
                                 "\n" + path};
     }
   }
@@ -401,7 +401,7 @@ Result<Resolution> resolve_lock(const hub::HubClient& client, const std::vector<
       duplicates += "Two dependencies lock " + k.kernel.repo_id + ": " + via(a) + " and " + via(k) +
                     "; a lock holds one entry per repo, so keep one of them";
     }
-    if (!duplicates.empty()) return Error{"duplicate", duplicates};
+    if (!duplicates.empty()) return Error{ErrorCode::duplicate, duplicates};
   }
 
   for (const auto& key : order) {

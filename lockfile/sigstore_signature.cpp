@@ -13,8 +13,8 @@ SignatureResult SigstoreSignatureVerifier::verify(const SignatureInput& input) c
   if (!input.metadata) return {S::MetadataMissing, "a bundle but no metadata.json"};
   auto verified = sigstore::verify_artifact(*input.metadata, *input.bundle, policy_, root_);
   if (!verified.ok()) {
-    const std::string& code = verified.error().code;
-    S status = code == "parse" || code == "unsupported" ? S::BundleInvalid : S::Failed;
+    const ErrorCode code = verified.error().code;
+    S status = code == ErrorCode::parse || code == ErrorCode::unsupported ? S::BundleInvalid : S::Failed;
     return {status, verified.error().message};
   }
   std::string who = verified->managed_key ? "managed key" : "";

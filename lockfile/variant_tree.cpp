@@ -23,7 +23,7 @@ Result<std::vector<TreeItem>> walk_variant_tree(const std::string& dir) {
   std::vector<TreeItem> items;
   std::error_code ec;
   fs::recursive_directory_iterator it(dir, fs::directory_options::none, ec);
-  if (ec) return Error{"io", "cannot list " + dir + ": " + ec.message()};
+  if (ec) return Error{ErrorCode::io, "cannot list " + dir + ": " + ec.message()};
   for (fs::recursive_directory_iterator end; it != end; it.increment(ec)) {
     if (ec) break;
     const fs::directory_entry& entry = *it;
@@ -62,9 +62,9 @@ Result<std::vector<TreeItem>> walk_variant_tree(const std::string& dir) {
     }
     items.push_back(std::move(item));
     if (items.size() > kMaxVariantItems)
-      return Error{"io", dir + " holds more than " + std::to_string(kMaxVariantItems) + " files; refusing to walk it"};
+      return Error{ErrorCode::io, dir + " holds more than " + std::to_string(kMaxVariantItems) + " files; refusing to walk it"};
   }
-  if (ec) return Error{"io", "cannot list " + dir + ": " + ec.message()};
+  if (ec) return Error{ErrorCode::io, "cannot list " + dir + ": " + ec.message()};
   std::sort(items.begin(), items.end(), [](const TreeItem& a, const TreeItem& b) { return a.relpath < b.relpath; });
   return items;
 }

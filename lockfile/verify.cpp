@@ -69,8 +69,8 @@ std::optional<Result<std::string>> read_top_file(const Work& w, const std::strin
     if (item.kind == TreeItem::Kind::File || item.kind == TreeItem::Kind::FileLink)
       return Result<std::string>(read_metadata_bytes(item.path));
     if (item.kind == TreeItem::Kind::Dangling)
-      return Result<std::string>(Error{"io", name + " is a dangling link to " + item.link});
-    return Result<std::string>(Error{"io", name + " is not a regular file"});
+      return Result<std::string>(Error{ErrorCode::io, name + " is a dangling link to " + item.link});
+    return Result<std::string>(Error{ErrorCode::io, name + " is not a regular file"});
   }
   return std::nullopt;
 }
@@ -271,12 +271,12 @@ kernels::Status validate(const Lock& lock) {
     const LockedKernel& k = lock.kernels[i];
     std::string entry = "kernels.lock entry " + std::to_string(i + 1) + " (" + k.repo_id + ")";
     if (auto valid = hub::validate_repo_id(k.repo_id); !valid.ok())
-      return Error{"format", entry + ": " + valid.error().message};
+      return Error{ErrorCode::format, entry + ": " + valid.error().message};
     if (!hub::is_commit_hash(k.sha))
-      return Error{"format", entry + ": \"sha\" is \"" + k.sha + "\", expected 40 lowercase hex digits"};
+      return Error{ErrorCode::format, entry + ": \"sha\" is \"" + k.sha + "\", expected 40 lowercase hex digits"};
     for (const auto& v : k.variants)
       if (!safe_variant_name(v.name))
-        return Error{"format", entry + ": \"" + v.name + "\" cannot be a variant directory name"};
+        return Error{ErrorCode::format, entry + ": \"" + v.name + "\" cannot be a variant directory name"};
   }
   return ok_status();
 }

@@ -32,10 +32,10 @@ Result<std::string> serialize_kernels_data(const Lock& lock) {
   };
   for (std::size_t i = 0; i < lock.kernels.size(); ++i) {
     const LockedKernel& k = lock.kernels[i];
-    if (k.version && k.revision) return Error{"format", named(i) + " has both a version and a revision"};
-    if (!k.version && !k.revision) return Error{"format", named(i) + " has neither a version nor a revision"};
+    if (k.version && k.revision) return Error{ErrorCode::format, named(i) + " has both a version and a revision"};
+    if (!k.version && !k.revision) return Error{ErrorCode::format, named(i) + " has neither a version nor a revision"};
     if (!detail::is_canonical_oid(k.sha))
-      return Error{"format", named(i) + " has the commit \"" + k.sha +
+      return Error{ErrorCode::format, named(i) + " has the commit \"" + k.sha +
                                  "\", expected 40 or 64 lowercase hexadecimal digits"};
   }
   if (lock.kernels.empty()) return std::string("[]");
@@ -48,7 +48,7 @@ Result<std::string> serialize_kernels_data(const Lock& lock) {
     const LockedKernel& a = lock.kernels[order[j - 1]];
     const LockedKernel& b = lock.kernels[order[j]];
     if (!dependency_less(a, b))
-      return Error{"duplicate", "cannot write a kernels-data lock: " + b.repo_id + " " + describe_dependency(b) +
+      return Error{ErrorCode::duplicate, "cannot write a kernels-data lock: " + b.repo_id + " " + describe_dependency(b) +
                                     " is locked twice (entries " + std::to_string(order[j - 1] + 1) + " and " +
                                     std::to_string(order[j] + 1) + ")"};
   }

@@ -7,7 +7,7 @@ namespace kernels::gpu {
 namespace {
 
 Error fail(const KernelCall& c, const std::string& why) {
-  return Error{"kernel-call", std::string(op_name(c.op)) + ": " + why};
+  return Error{ErrorCode::kernel_call, std::string(op_name(c.op)) + ": " + why};
 }
 
 }  // namespace

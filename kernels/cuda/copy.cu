@@ -80,9 +80,9 @@ int copy_kernel_count() { return int(sizeof(dev::kVariants) / sizeof(dev::kVaria
 const char* copy_kernel_name(int i) { return dev::kVariants[i].name; }
 
 Status launch_copy_kernel(int i, const void* src, void* dst, uint64_t bytes, void* stream) {
-  if (i < 0 || i >= copy_kernel_count()) return Error{"usage", "no such copy kernel"};
+  if (i < 0 || i >= copy_kernel_count()) return Error{ErrorCode::usage, "no such copy kernel"};
   if (!dev::aligned16(src) || !dev::aligned16(dst) || bytes % 16 != 0)
-    return Error{"usage", "copy kernels need 16-byte aligned buffers and sizes"};
+    return Error{ErrorCode::usage, "copy kernels need 16-byte aligned buffers and sizes"};
   const dev::CopyVariant& v = dev::kVariants[i];
   const int64_t n = int64_t(bytes / 16);
   const int64_t per_block = int64_t(v.vectors) * dev::kCopyThreads;

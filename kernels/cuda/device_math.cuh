@@ -160,7 +160,7 @@ inline bool aligned16(const void* p) { return aligned_to(p, 16); }
 
 inline Status cuda_status(cudaError_t e, const char* what) {
   if (e == cudaSuccess) return ok_status();
-  return Error{"cuda", std::string(what) + ": " + cudaGetErrorString(e)};
+  return Error{ErrorCode::cuda, std::string(what) + ": " + cudaGetErrorString(e)};
 }
 
 }  // namespace kernels::gpu::dev

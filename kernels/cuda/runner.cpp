@@ -20,7 +20,7 @@ namespace kernels::gpu {
 namespace {
 
 Error cuda_error(cudaError_t e, const std::string& what) {
-  return Error{"cuda", what + ": " + cudaGetErrorString(e) + " (" + cudaGetErrorName(e) + ")"};
+  return Error{ErrorCode::cuda, what + ": " + cudaGetErrorString(e) + " (" + cudaGetErrorName(e) + ")"};
 }
 
 #define KB_TRY(expr, what)                                \
@@ -120,17 +120,17 @@ Result<Machine> probe(const BenchPlan& plan) {
     m.cpu = u.machine;
   }
   if (driver == 0)
-    return Error{"no-device", "no CUDA driver found: is the NVIDIA driver installed and a GPU visible? "
+    return Error{ErrorCode::no_device, "no CUDA driver found: is the NVIDIA driver installed and a GPU visible? "
                               "(kernels bench needs a CUDA GPU)"};
   m.driver_cuda = variants::cuda_version_from_int(driver);
   int count = 0;
   cudaError_t e = cudaGetDeviceCount(&count);
   if (e == cudaErrorInsufficientDriver || m.driver_cuda.major < m.runtime_cuda.major)
-    return Error{"driver", "the CUDA driver is too old: it supports CUDA " + variants::to_string(m.driver_cuda) +
+    return Error{ErrorCode::driver, "the CUDA driver is too old: it supports CUDA " + variants::to_string(m.driver_cuda) +
                                " and this binary needs CUDA " + variants::to_string(m.runtime_cuda) +
                                " or newer; update the NVIDIA driver"};
   if (e != cudaSuccess || count == 0)
-    return Error{"no-device", std::string("no CUDA device found") +
+    return Error{ErrorCode::no_device, std::string("no CUDA device found") +
                                   (e != cudaSuccess ? std::string(" (") + cudaGetErrorString(e) + ")" : "")};
   cudaDeviceProp p{};
   KB_TRY(cudaGetDeviceProperties(&p, 0), "cudaGetDeviceProperties");
@@ -171,7 +171,7 @@ Status calibrate(Machine& m, cudaStream_t s) {
   size_t bytes = std::min<size_t>(size_t{1} << 30, free_b / 4);
   DeviceMemory a, b;
   if (cudaMalloc(&a.p, bytes) != cudaSuccess || cudaMalloc(&b.p, bytes) != cudaSuccess)
-    return Error{"memory", "cannot allocate the copy-bandwidth buffers"};
+    return Error{ErrorCode::memory, "cannot allocate the copy-bandwidth buffers"};
   KB_TRY(cudaMemsetAsync(a.p, 1, bytes, s), "cudaMemsetAsync");
   auto copies = time_calls(s, 3, 20, [&](int) -> Status {
     cudaError_t e = cudaMemcpyAsync(b.p, a.p, bytes, cudaMemcpyDeviceToDevice, s);
@@ -235,7 +235,7 @@ Result<BenchRow> run_row(const Machine& m, const BenchPlan& plan, Op op, DType t
   cudaMemGetInfo(&free_b, &total_b);
   uint64_t budget = uint64_t(double(free_b) * 0.85);
   if (set_bytes + scratch > budget)
-    return Error{"memory", row.workload() + " needs " + std::to_string((set_bytes + scratch) >> 20) +
+    return Error{ErrorCode::memory, row.workload() + " needs " + std::to_string((set_bytes + scratch) >> 20) +
                                " MiB of device memory and " + std::to_string(free_b >> 20) + " MiB are free"};
   sets = std::max<uint64_t>(1, std::min<uint64_t>(sets, (budget - scratch) / set_bytes));
   row.rotating_sets = int(sets);

@@ -194,7 +194,7 @@ Status launch_unfused(const KernelCall& c, void* scratch, void* stream, int* lau
   dev::Launcher L{static_cast<cudaStream_t>(stream)};
   if (c.tokens > 0) {
     if (c.tokens > (int64_t{1} << 31) - 1)
-      return Error{"kernel-call", "unfused reference: too many tokens"};
+      return Error{ErrorCode::kernel_call, "unfused reference: too many tokens"};
     switch (c.dtype) {
       case DType::F32: dev::run_ref<float>(c, scratch, L); break;
       case DType::F16: dev::run_ref<__half>(c, scratch, L); break;

@@ -12,7 +12,7 @@ namespace {
 
 Status check(cudaError_t e, const char* what) {
   if (e == cudaSuccess) return ok_status();
-  return Error{"cuda", std::string(what) + ": " + cudaGetErrorString(e)};
+  return Error{ErrorCode::cuda, std::string(what) + ": " + cudaGetErrorString(e)};
 }
 
 struct DeviceBlock {

@@ -90,13 +90,13 @@ const std::vector<Mode>& priority(Mode requested) {
 Result<Resolution> resolve(const Config& config, const ResolveRequest& request) {
   const auto& devices = kernels_devices();
   if (std::find(devices.begin(), devices.end(), request.device) == devices.end())
-    return Error{"usage", "Unsupported device type '" + request.device +
+    return Error{ErrorCode::usage, "Unsupported device type '" + request.device +
                               "'. Supported device types are: cpu, cuda, mps, neuron, npu, rocm, tpu, xpu"};
   const bool has_capabilities = request.device == "cuda" || request.device == "rocm";
   if (request.capability && !has_capabilities)
-    return Error{"usage", "--capability applies only to cuda and rocm devices, not to '" + request.device + "'"};
+    return Error{ErrorCode::usage, "--capability applies only to cuda and rocm devices, not to '" + request.device + "'"};
   if (request.capability && *request.capability < 0)
-    return Error{"usage", "--capability must be >= 0 (major*10+minor, e.g. 90 for 9.0)"};
+    return Error{ErrorCode::usage, "--capability must be >= 0 (major*10+minor, e.g. 90 for 9.0)"};
 
   Resolution out;
   out.mode = request.training ? (request.compile ? Mode::TrainingCompile : Mode::Training)

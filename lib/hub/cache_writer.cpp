@@ -23,7 +23,7 @@ namespace {
 std::string errno_text(int e) { return std::strerror(e); }
 
 Error io_error(const std::string& what, const std::string& path, int e) {
-  return Error{"io", "cannot " + what + " " + path + ": " + errno_text(e)};
+  return Error{ErrorCode::io, "cannot " + what + " " + path + ": " + errno_text(e)};
 }
 
 std::string random_hex8() {
@@ -56,7 +56,7 @@ Result<Fd> open_dir_at(int base, const std::string& name, bool create, const std
     if (e == ELOOP || e == ENOTDIR) {
       struct stat st {};
       bool link = fstatat(base, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode);
-      return Error{"unsafe-cache", "refusing to write through " + shown + ": it is " +
+      return Error{ErrorCode::unsafe_cache, "refusing to write through " + shown + ": it is " +
                                        (link ? "a symbolic link" : "not a directory") +
                                        " inside the cache (nothing under the cache root is followed)"};
     }
@@ -111,7 +111,7 @@ Fd& Fd::operator=(Fd&& o) noexcept {
 
 Status check_repo_path(std::string_view path) {
   auto bad = [&](const std::string& why) {
-    return Error{"bad-path", "refusing the path \"" + std::string(path.substr(0, 200)) + "\": " + why};
+    return Error{ErrorCode::bad_path, "refusing the path \"" + std::string(path.substr(0, 200)) + "\": " + why};
   };
   if (path.empty()) return bad("it is empty");
   if (path.size() > 4096) return bad("it is longer than 4096 bytes");
@@ -186,7 +186,7 @@ bool CacheWriter::has_link(const std::string& commit, const std::string& path, c
 }
 
 Result<Fd> CacheWriter::lock_blob(const std::string& etag) const {
-  if (!is_blob_name(etag)) return Error{"bad-path", "refusing the blob name \"" + etag.substr(0, 80) + "\": not a hash"};
+  if (!is_blob_name(etag)) return Error{ErrorCode::bad_path, "refusing the blob name \"" + etag.substr(0, 80) + "\": not a hash"};
   std::string name = etag + ".lock";
   std::string shown = root_ + "/.locks/" + std::filesystem::path(repo_dir_).filename().string() + "/" + name;
   int fd = openat(locks_fd_.get(), name.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0664);
@@ -199,7 +199,7 @@ Result<Fd> CacheWriter::lock_blob(const std::string& etag) const {
 }
 
 Result<IncompleteBlob> CacheWriter::start_blob(const std::string& etag, std::uint64_t expected_size) const {
-  if (!is_blob_name(etag)) return Error{"bad-path", "refusing the blob name \"" + etag.substr(0, 80) + "\": not a hash"};
+  if (!is_blob_name(etag)) return Error{ErrorCode::bad_path, "refusing the blob name \"" + etag.substr(0, 80) + "\": not a hash"};
   std::string blobs_shown = repo_dir_ + "/blobs";
   // Leftovers of earlier runs: <etag>.<8 hex>.incomplete and <etag>.incomplete.
   std::vector<std::pair<std::string, std::uint64_t>> leftovers;
@@ -285,7 +285,7 @@ Status IncompleteBlob::read_back(const std::function<void(std::string_view)>& ch
       if (errno == EINTR) continue;
       return io_error("read", name_, errno);
     }
-    if (n == 0) return Error{"io", "cannot read " + name_ + ": it shrank while being read"};
+    if (n == 0) return Error{ErrorCode::io, "cannot read " + name_ + ": it shrank while being read"};
     chunk(std::string_view(buf.data(), static_cast<std::size_t>(n)));
     offset += static_cast<std::uint64_t>(n);
   }
@@ -309,8 +309,8 @@ void IncompleteBlob::discard() {
 
 Status CacheWriter::link(const std::string& commit, const std::string& path, const std::string& etag) const {
   if (auto st = check_repo_path(path); !st.ok()) return st;
-  if (!is_commit_hash(commit)) return Error{"bad-path", "refusing the commit \"" + commit.substr(0, 80) + "\": not 40 hex digits"};
-  if (!is_blob_name(etag)) return Error{"bad-path", "refusing the blob name \"" + etag.substr(0, 80) + "\": not a hash"};
+  if (!is_commit_hash(commit)) return Error{ErrorCode::bad_path, "refusing the commit \"" + commit.substr(0, 80) + "\": not 40 hex digits"};
+  if (!is_blob_name(etag)) return Error{ErrorCode::bad_path, "refusing the blob name \"" + etag.substr(0, 80) + "\": not a hash"};
   auto parts = split(path);
   std::string name = parts.back();
   parts.pop_back();
@@ -385,8 +385,8 @@ std::string tree_cache_json(const std::vector<TreeEntry>& listing) {
 }
 
 Status CacheWriter::write_ref(const std::string& ref, const std::string& commit) const {
-  if (auto st = check_repo_path(ref); !st.ok()) return Error{"bad-path", "refusing the ref name: " + st.error().message};
-  if (!is_commit_hash(commit)) return Error{"bad-path", "refusing the commit \"" + commit.substr(0, 80) + "\": not 40 hex digits"};
+  if (auto st = check_repo_path(ref); !st.ok()) return Error{ErrorCode::bad_path, "refusing the ref name: " + st.error().message};
+  if (!is_commit_hash(commit)) return Error{ErrorCode::bad_path, "refusing the commit \"" + commit.substr(0, 80) + "\": not 40 hex digits"};
   auto parts = split(ref);
   std::string name = parts.back();
   parts.pop_back();
@@ -410,7 +410,7 @@ Status CacheWriter::write_ref(const std::string& ref, const std::string& commit)
 
 Status CacheWriter::mark_missing(const std::string& commit, const std::string& path) const {
   if (auto st = check_repo_path(path); !st.ok()) return st;
-  if (!is_commit_hash(commit)) return Error{"bad-path", "refusing the commit \"" + commit.substr(0, 80) + "\": not 40 hex digits"};
+  if (!is_commit_hash(commit)) return Error{ErrorCode::bad_path, "refusing the commit \"" + commit.substr(0, 80) + "\": not 40 hex digits"};
   auto parts = split(path);
   std::string name = parts.back();
   parts.pop_back();
@@ -452,7 +452,7 @@ Status CacheWriter::store_blob(const std::string& etag, std::string_view bytes) 
 }
 
 Status CacheWriter::write_tree_listing(const std::string& commit, const std::vector<TreeEntry>& listing) const {
-  if (!is_commit_hash(commit)) return Error{"bad-path", "refusing the commit \"" + commit.substr(0, 80) + "\": not 40 hex digits"};
+  if (!is_commit_hash(commit)) return Error{ErrorCode::bad_path, "refusing the commit \"" + commit.substr(0, 80) + "\": not 40 hex digits"};
   auto trees = open_dirs_at(repo_fd_.get(), {"trees"}, true, repo_dir_);
   if (!trees.ok()) return trees.error();
   // A commit's files never change: a record already there with the same

@@ -36,7 +36,7 @@ std::string unquote_etag(std::string etag) {
 // `why` and the URL may quote the server (a Location, a Link, a tree path):
 // each on one bounded, escaped line.
 Error bad_response(const ErrorContext& c, const std::string& why) {
-  return Error{"bad-response", "The Hub at " + c.endpoint + " sent an unexpected answer to " + c.method + " " +
+  return Error{ErrorCode::bad_response, "The Hub at " + c.endpoint + " sent an unexpected answer to " + c.method + " " +
                                    one_line(c.url, 500) + ": " + one_line(why, 600) +
                                    "; try again, and report it if it persists"};
 }
@@ -121,14 +121,14 @@ Result<HttpResponse> HubClient::send(HttpRequest request, ErrorContext& context)
     bool retry = false;
     std::optional<std::chrono::seconds> retry_after;
     if (!result.ok()) {
-      retry = result.error().code == "network";
+      retry = result.error().code == ErrorCode::network;
     } else if (retryable_status(result->status)) {
       retry = true;
       retry_after = parse_retry_after(result->header("retry-after"));
     }
     if (!retry || attempt >= retry_.max_retries) {
-      if (!result.ok() && (result.error().code == "network" || result.error().code == "connect")) {
-        return Error{"network", "Cannot reach the Hub at " + config_.endpoint + " (" + one_line(result.error().message, 500) + ")" +
+      if (!result.ok() && (result.error().code == ErrorCode::network || result.error().code == ErrorCode::connect)) {
+        return Error{ErrorCode::network, "Cannot reach the Hub at " + config_.endpoint + " (" + one_line(result.error().message, 500) + ")" +
                                     (attempt > 0 ? " after " + std::to_string(attempt + 1) + " attempts" : "") +
                                     ": check the network, HF_ENDPOINT/--endpoint, or work offline (--offline)"};
       }
@@ -183,7 +183,7 @@ Result<Refs> HubClient::list_refs(const std::string& repo) const {
     Refs refs;
     refs.branches = cache_.branches(repo);
     if (refs.branches.empty()) {
-      return Error{"offline", "Offline mode: no cached refs for " + repo + " in the cache (" + cache_.describe() +
+      return Error{ErrorCode::offline, "Offline mode: no cached refs for " + repo + " in the cache (" + cache_.describe() +
                                   "; looked for " + repo_folder_name(repo, config_.repo_type) +
                                   "/refs/). `kernels lock` online records the refs it resolves (huggingface_hub's downloads "
                                   "do too); or unset HF_HUB_OFFLINE / drop --offline"};
@@ -237,10 +237,10 @@ Result<std::vector<TreeEntry>> HubClient::list_tree(const std::string& repo, con
     const HttpResponse& r = fetched->response;
     if (r.status < 200 || r.status >= 300) {
       if (r.header("x-error-code").empty() && r.status == 404 && !path_in_repo.empty()) {
-        return Error{"EntryNotFound", "Folder " + path_in_repo + " not found in " + repo + " at revision " + revision};
+        return Error{ErrorCode::entry_not_found, "Folder " + path_in_repo + " not found in " + repo + " at revision " + revision};
       }
       Error e = hub_error(r, context);
-      if (e.code == "EntryNotFound") e.message = "Folder " + path_in_repo + " not found in " + repo + " at revision " + revision;
+      if (e.code == ErrorCode::entry_not_found) e.message = "Folder " + path_in_repo + " not found in " + repo + " at revision " + revision;
       return e;
     }
     auto page = decode_tree_page(r.body);
@@ -296,7 +296,7 @@ Result<std::vector<TreeEntry>> HubClient::offline_tree(const std::string& repo, 
     out.push_back(std::move(e));
   }
   if (!prefix.empty() && out.empty()) {
-    return Error{"offline", "Offline mode: folder " + path_in_repo + " is not in the cached snapshot of " + repo +
+    return Error{ErrorCode::offline, "Offline mode: folder " + path_in_repo + " is not in the cached snapshot of " + repo +
                                 " at " + *commit};
   }
   return out;
@@ -312,7 +312,7 @@ Result<FileMetadata> HubClient::file_metadata(const std::string& repo, const std
     for (const auto& f : *files) {
       if (f.path == path) return FileMetadata{*commit, f.blob, f.size, ""};
     }
-    return Error{"offline", "Offline mode: " + path + " is not in the cached snapshot of " + repo + " at " + *commit};
+    return Error{ErrorCode::offline, "Offline mode: " + path + " is not in the cached snapshot of " + repo + " at " + *commit};
   }
   ErrorContext context{config_.endpoint, repo, revision, path, "HEAD", "", false, 1};
   auto fetched = fetch("HEAD", resolve_url(repo, revision, path), context, false, 0);
@@ -344,7 +344,7 @@ Result<std::string> HubClient::download(const std::string& repo, const std::stri
       auto text = read_file(dir + "/snapshots/" + *commit + "/" + path, max_bytes);
       if (text.ok()) return text;
     }
-    return Error{"offline", "Offline mode: " + path + " is not in the cached snapshot of " + repo + " at " + *commit};
+    return Error{ErrorCode::offline, "Offline mode: " + path + " is not in the cached snapshot of " + repo + " at " + *commit};
   }
   ErrorContext context{config_.endpoint, repo, revision, path, "GET", "", false, 1};
   auto fetched = fetch("GET", resolve_url(repo, revision, path), context, true, max_bytes);
@@ -359,7 +359,7 @@ Result<HttpResponse> HubClient::stream_file(const std::string& repo, const std::
                                             const std::string& path, std::uint64_t offset,
                                             const HttpClient::StreamSink& sink) const {
   if (config_.offline) {
-    return Error{"offline", "Offline mode: " + path + " of " + repo + " at " + revision +
+    return Error{ErrorCode::offline, "Offline mode: " + path + " of " + repo + " at " + revision +
                                 " is not in the cache and cannot be downloaded; unset HF_HUB_OFFLINE / drop --offline"};
   }
   ErrorContext context{config_.endpoint, repo, revision, path, "GET", "", false, 1};
@@ -397,15 +397,15 @@ Result<HttpResponse> HubClient::stream_file(const std::string& repo, const std::
         return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
       };
       if (!result.ok()) {
-        if (result.error().code == "network" && !body_started && attempt < retry_.max_retries) {
+        if (result.error().code == ErrorCode::network && !body_started && attempt < retry_.max_retries) {
           auto wait = backoff_delay(retry_, attempt, thread_rng());
           if (may_wait(spent(), wait)) {
             std::this_thread::sleep_for(wait);
             continue;
           }
         }
-        if (result.error().code == "connect" || (result.error().code == "network" && !body_started)) {
-          return Error{"network", "Cannot reach " + url_origin(current) + " (" + result.error().message + ")" +
+        if (result.error().code == ErrorCode::connect || (result.error().code == ErrorCode::network && !body_started)) {
+          return Error{ErrorCode::network, "Cannot reach " + url_origin(current) + " (" + result.error().message + ")" +
                                       (attempt > 0 ? " after " + std::to_string(attempt + 1) + " attempts" : "") +
                                       ": check the network, HF_ENDPOINT/--endpoint, or work offline (--offline)"};
         }
@@ -443,7 +443,7 @@ Result<HttpResponse> HubClient::stream_file(const std::string& repo, const std::
 
 Result<std::vector<TreeEntry>> HubClient::list_commit_tree(const std::string& repo, const std::string& commit) const {
   if (!is_commit_hash(commit)) {
-    return Error{"usage", "a complete listing of " + repo + " needs a 40-hex commit, not \"" + one_line(commit, 80) + "\""};
+    return Error{ErrorCode::usage, "a complete listing of " + repo + " needs a 40-hex commit, not \"" + one_line(commit, 80) + "\""};
   }
   if (!config_.offline) {
     auto entries = list_tree(repo, commit, "", true);
@@ -456,10 +456,10 @@ Result<std::vector<TreeEntry>> HubClient::list_commit_tree(const std::string& re
   auto files = cache_.snapshot_files(repo, commit);
   std::string holds = files.ok() ? "the snapshot of " + repo + " at " + short_commit(commit) + " holds " + count_files(files->size())
                                  : "the cache (" + cache_.describe() + ") holds no snapshot of " + repo + " at " + short_commit(commit);
-  std::string record = listing.error().code == "bad-cache"
+  std::string record = listing.error().code == ErrorCode::bad_cache
                            ? ", and no usable complete listing of that commit is in the cache (" + one_line(listing.error().message, 600) + ")"
                            : ", and no complete listing of that commit (trees/" + commit + ".json) is in the cache";
-  return Error{"offline", "Offline mode: " + holds + record +
+  return Error{ErrorCode::offline, "Offline mode: " + holds + record +
                               ", so which files and variants it has is unknown offline; run `kernels lock` or "
                               "`kernels download --all-variants` once online"};
 }
@@ -490,7 +490,7 @@ Result<HubClient::FileAnswer> HubClient::get_file(const std::string& repo, const
   }
   if (status < 200 || status >= 300) {
     Error e = hub_error(r, context);
-    if (missing_at != nullptr && e.code == "EntryNotFound") *missing_at = answer.commit;
+    if (missing_at != nullptr && e.code == ErrorCode::entry_not_found) *missing_at = answer.commit;
     return e;
   }
   answer.body = std::move(r.body);
@@ -513,8 +513,8 @@ Result<std::optional<Redirect>> HubClient::kernel_status(const std::string& repo
   std::string missing_at;
   auto answer = get_file(repo, rev, "kernel-status.toml", 1 << 20, &missing_at);
   if (!answer.ok()) {
-    const std::string& code = answer.error().code;
-    if (code == "EntryNotFound") {
+    const ErrorCode code = answer.error().code;
+    if (code == ErrorCode::entry_not_found) {
       if (!missing_at.empty()) {
         if (auto writer = open_writer(config_, repo)) {
           if (writer->mark_missing(missing_at, "kernel-status.toml").ok() && !is_commit_hash(rev)) {
@@ -524,7 +524,7 @@ Result<std::optional<Redirect>> HubClient::kernel_status(const std::string& repo
       }
       return std::optional<Redirect>{};
     }
-    if (code == "RepoNotFound") return std::optional<Redirect>{};
+    if (code == ErrorCode::repo_not_found) return std::optional<Redirect>{};
     return answer.error();
   }
   record_file(repo, rev, "kernel-status.toml", *answer);
@@ -538,12 +538,12 @@ Result<std::optional<Redirect>> HubClient::offline_kernel_status(const std::stri
   if (commit) {
     if (auto file = cache_.snapshot_file(repo, *commit, "kernel-status.toml")) {
       auto text = read_file(*file, 1 << 20);
-      if (!text.ok()) return Error{"offline", "Offline mode: cannot read the cached kernel-status.toml of " + repo + ": " + text.error().message};
+      if (!text.ok()) return Error{ErrorCode::offline, "Offline mode: cannot read the cached kernel-status.toml of " + repo + ": " + text.error().message};
       return parse_kernel_status(*text, repo);
     }
     if (cache_.known_missing(repo, *commit, "kernel-status.toml")) return std::optional<Redirect>{};
   }
-  return Error{"offline", "cannot tell offline whether " + repo + " redirects: its kernel-status.toml at " +
+  return Error{ErrorCode::offline, "cannot tell offline whether " + repo + " redirects: its kernel-status.toml at " +
                               one_line(short_commit(rev), 200) + " was never checked into the cache (" + cache_.describe() +
                               "); run `kernels lock` once online"};
 }
@@ -558,12 +558,12 @@ Status HubClient::record_ref(const std::string& repo, const std::string& ref, co
 Result<std::string> HubClient::cached_file(const std::string& repo, const std::string& commit, const std::string& path,
                                            std::size_t max_bytes) const {
   if (!is_commit_hash(commit)) {
-    return Error{"usage", "a cached file of " + repo + " needs a 40-hex commit, not \"" + one_line(commit, 80) + "\""};
+    return Error{ErrorCode::usage, "a cached file of " + repo + " needs a 40-hex commit, not \"" + one_line(commit, 80) + "\""};
   }
   if (auto st = check_repo_path(path); !st.ok()) return st.error();
   if (auto file = cache_.snapshot_file(repo, commit, path)) return read_file(*file, max_bytes);
   if (config_.offline) {
-    return Error{"offline", "Offline mode: " + path + " of " + repo + " at " + short_commit(commit) +
+    return Error{ErrorCode::offline, "Offline mode: " + path + " of " + repo + " at " + short_commit(commit) +
                                 " is not in the cache (" + cache_.describe() + "; looked for " +
                                 repo_folder_name(repo, config_.repo_type) + "/snapshots/" + commit + "/" + path +
                                 "); run `kernels lock` once online"};
@@ -571,7 +571,7 @@ Result<std::string> HubClient::cached_file(const std::string& repo, const std::s
   auto answer = get_file(repo, commit, path, max_bytes, nullptr);
   if (!answer.ok()) return answer.error();
   if (is_blob_name(answer->etag) && !bytes_match_etag(answer->body, answer->etag)) {
-    return Error{"bad-response", "The Hub at " + config_.endpoint + " sent " + path + " of " + repo + " at " +
+    return Error{ErrorCode::bad_response, "The Hub at " + config_.endpoint + " sent " + path + " of " + repo + " at " +
                                      short_commit(commit) + " with bytes that do not hash to its ETag " + answer->etag +
                                      "; try again, and report it if it persists"};
   }
@@ -586,25 +586,25 @@ Result<std::optional<Redirect>> parse_kernel_status(const std::string& text, con
   std::string where = "kernel-status.toml of " + repo;
   auto parsed = toml::parse(text);
   if (auto* err = std::get_if<toml::SyntaxError>(&parsed)) {
-    return Error{"bad-status", where + " is not valid TOML: line " + std::to_string(err->pos.line) + ", column " +
+    return Error{ErrorCode::bad_status, where + " is not valid TOML: line " + std::to_string(err->pos.line) + ", column " +
                                    std::to_string(err->pos.column) + ": " + one_line(err->message, 300)};
   }
   const toml::Value& data = std::get<toml::Value>(parsed);
   const toml::Value* kind = data.find("kind");
-  if (kind == nullptr) return Error{"bad-status", where + " has no \"kind\""};
-  if (!kind->is_string() || kind->text != "redirect") return Error{"bad-status", where + ": kind must be \"redirect\""};
+  if (kind == nullptr) return Error{ErrorCode::bad_status, where + " has no \"kind\""};
+  if (!kind->is_string() || kind->text != "redirect") return Error{ErrorCode::bad_status, where + ": kind must be \"redirect\""};
   const toml::Value* destination = data.find("destination");
   if (destination == nullptr || !destination->is_string() || destination->text.empty()) {
-    return Error{"bad-status", where + ": a redirect needs a non-empty destination = \"org/name\""};
+    return Error{ErrorCode::bad_status, where + ": a redirect needs a non-empty destination = \"org/name\""};
   }
   if (auto why = repo_id_problem(destination->text)) {
-    return Error{"bad-status", where + ": the destination is not a Hub repo id: " + describe(*why)};
+    return Error{ErrorCode::bad_status, where + ": the destination is not a Hub repo id: " + describe(*why)};
   }
   Redirect r;
   r.destination = destination->text;
   if (const toml::Value* revision = data.find("revision")) {
-    if (!revision->is_string()) return Error{"bad-status", where + ": revision must be a string"};
-    if (auto why = revision_problem(revision->text)) return Error{"bad-status", where + ": the revision " + *why};
+    if (!revision->is_string()) return Error{ErrorCode::bad_status, where + ": revision must be a string"};
+    if (auto why = revision_problem(revision->text)) return Error{ErrorCode::bad_status, where + ": the revision " + *why};
     r.revision = revision->text;
   }
   return std::optional<Redirect>{r};
@@ -614,7 +614,7 @@ Result<std::vector<std::string>> list_build_variants(const HubClient& client, co
                                                      const std::string& commit) {
   auto tree = client.list_tree(repo, commit, "build", false);
   if (!tree.ok()) {
-    if (tree.error().code == "EntryNotFound") return std::vector<std::string>{};
+    if (tree.error().code == ErrorCode::entry_not_found) return std::vector<std::string>{};
     return tree.error();
   }
   std::vector<std::string> out;

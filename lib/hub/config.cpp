@@ -84,7 +84,7 @@ Result<HubConfig> load_hub_config(const EnvLookup& env, const HubOverrides& over
   if (endpoint.empty()) endpoint = "https://huggingface.co";
   while (!endpoint.empty() && endpoint.back() == '/') endpoint.pop_back();
   if (endpoint.rfind("https://", 0) != 0 && endpoint.rfind("http://", 0) != 0) {
-    return Error{"usage", "Hub endpoint '" + endpoint + "' is not an http:// or https:// URL (from " +
+    return Error{ErrorCode::usage, "Hub endpoint '" + endpoint + "' is not an http:// or https:// URL (from " +
                               (overrides.endpoint ? "--endpoint" : "HF_ENDPOINT") + ")"};
   }
   c.endpoint = endpoint;
@@ -116,9 +116,9 @@ Result<HubConfig> load_hub_config(const EnvLookup& env, const HubOverrides& over
   // token file (HF_TOKEN_PATH or $HF_HOME/token) unless implicit tokens are off.
   if (overrides.token_file) {
     auto text = read_file(*overrides.token_file, 1 << 16);
-    if (!text.ok()) return Error{"io", "cannot read the token file given with --token-file: " + text.error().message};
+    if (!text.ok()) return Error{ErrorCode::io, "cannot read the token file given with --token-file: " + text.error().message};
     std::string token = clean_token(*text);
-    if (token.empty()) return Error{"usage", "the token file " + *overrides.token_file + " is empty"};
+    if (token.empty()) return Error{ErrorCode::usage, "the token file " + *overrides.token_file + " is empty"};
     c.token = token;
     c.token_source = *overrides.token_file;
     return c;
@@ -143,7 +143,7 @@ Result<HubConfig> load_hub_config(const EnvLookup& env, const HubOverrides& over
   if (::stat(token_path.c_str(), &st) != 0 && errno == ENOENT) return c;
   auto text = read_file(token_path, 1 << 16);
   if (!text.ok()) {
-    return Error{"io", "cannot read the token file (" + std::string(non_empty(env("HF_TOKEN_PATH")) ? "HF_TOKEN_PATH" : "$HF_HOME/token") +
+    return Error{ErrorCode::io, "cannot read the token file (" + std::string(non_empty(env("HF_TOKEN_PATH")) ? "HF_TOKEN_PATH" : "$HF_HOME/token") +
                            "): " + text.error().message + "; fix its permissions, or set HF_TOKEN"};
   }
   {

@@ -12,7 +12,7 @@ namespace {
 
 using json = nlohmann::json;
 
-Error bad(std::string why) { return Error{"bad-response", std::move(why)}; }
+Error bad(std::string why) { return Error{ErrorCode::bad_response, std::move(why)}; }
 
 // Nesting bounded, then parsed without exceptions; `what` names the document.
 Result<json> parse_answer(std::string_view text, const char* what) {

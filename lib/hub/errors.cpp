@@ -58,7 +58,9 @@ std::string server_message(const HttpResponse& response) {
 }
 
 Error hub_error(const HttpResponse& response, const ErrorContext& c) {
-  std::string code = response.header("x-error-code");
+  // The Hub's X-Error-Code, when it is one of ours (RepoNotFound, GatedRepo...).
+  std::optional<ErrorCode> code = find_error_code(response.header("x-error-code"));
+  const bool no_code = response.header("x-error-code").empty();
   std::string server = server_message(response);
   std::string suffix = server.empty() ? "" : " (the Hub said: " + server + ")";
   const std::string repo = field(c.repo);
@@ -66,49 +68,49 @@ Error hub_error(const HttpResponse& response, const ErrorContext& c) {
   const std::string revision = field(c.revision);
   const std::string url = shown_url(c.url, c.endpoint);
 
-  if (code == "GatedRepo") {
-    return Error{code, "Repository " + repo + " on " + c.endpoint +
+  if (code == ErrorCode::gated_repo) {
+    return Error{ErrorCode::gated_repo, "Repository " + repo + " on " + c.endpoint +
                            " is gated: accept its conditions on the Hub, then log in (HF_TOKEN or --token-file)" +
                            suffix};
   }
-  if (code == "RepoNotFound" ||
-      (response.status == 401 && code.empty() && server != "Invalid credentials in Authorization header")) {
-    return Error{"RepoNotFound",
+  if (code == ErrorCode::repo_not_found ||
+      (response.status == 401 && no_code && server != "Invalid credentials in Authorization header")) {
+    return Error{ErrorCode::repo_not_found,
                  "Repository " + repo + " not found on " + c.endpoint + ": check the name, or log in (HF_TOKEN or "
                  "--token-file) if it is private" + (c.sent_token ? "; the token sent was not given access" : "")};
   }
   if (response.status == 401) {
-    return Error{"Unauthorized", "The Hub at " + c.endpoint +
+    return Error{ErrorCode::unauthorized, "The Hub at " + c.endpoint +
                                      " rejected the token: check HF_TOKEN, HF_TOKEN_PATH or --token-file, "
                                      "or create a new token" + suffix};
   }
-  if (code == "RevisionNotFound") {
-    return Error{code, "Revision '" + revision + "' not found in " + repo +
+  if (code == ErrorCode::revision_not_found) {
+    return Error{ErrorCode::revision_not_found, "Revision '" + revision + "' not found in " + repo +
                            ": pick an existing branch, tag or commit (`kernels versions " + repo +
                            "` lists the versions)"};
   }
-  if (code == "EntryNotFound" || (response.status == 404 && !c.path.empty())) {
-    return Error{"EntryNotFound", "File " + path + " not found in " + repo +
+  if (code == ErrorCode::entry_not_found || (response.status == 404 && !c.path.empty())) {
+    return Error{ErrorCode::entry_not_found, "File " + path + " not found in " + repo +
                                       (c.revision.empty() ? "" : " at revision " + revision)};
   }
   if (response.status == 404) {
-    return Error{"RepoNotFound", "Repository " + repo + " not found on " + c.endpoint +
+    return Error{ErrorCode::repo_not_found, "Repository " + repo + " not found on " + c.endpoint +
                                      ": check the name, or log in (HF_TOKEN or --token-file) if it is private"};
   }
   if (response.status == 403) {
-    return Error{"Forbidden", "Access to " + repo + " on " + c.endpoint + " is forbidden (403)" + suffix};
+    return Error{ErrorCode::forbidden, "Access to " + repo + " on " + c.endpoint + " is forbidden (403)" + suffix};
   }
   std::string tries = c.attempts > 1 ? " after " + std::to_string(c.attempts) + " attempts" : "";
   if (response.status == 429) {
-    return Error{"RateLimited", "The Hub at " + c.endpoint + " is rate-limiting requests (429)" + tries +
+    return Error{ErrorCode::rate_limited, "The Hub at " + c.endpoint + " is rate-limiting requests (429)" + tries +
                                     ": wait a while and try again, or log in to get a higher limit" + suffix};
   }
   if (response.status >= 500) {
-    return Error{"ServerError", "The Hub at " + c.endpoint + " failed with HTTP " +
+    return Error{ErrorCode::server_error, "The Hub at " + c.endpoint + " failed with HTTP " +
                                     std::to_string(response.status) + tries + " for " + c.method + " " + url +
                                     ": try again later" + suffix};
   }
-  return Error{"http", "HTTP " + std::to_string(response.status) + " for " + c.method + " " + url + suffix};
+  return Error{ErrorCode::http, "HTTP " + std::to_string(response.status) + " for " + c.method + " " + url + suffix};
 }
 
 }  // namespace kernels::hub

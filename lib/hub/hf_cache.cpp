@@ -66,7 +66,7 @@ std::optional<std::string> commit_in(std::string text) {
 
 Result<std::vector<TreeEntry>> parse_tree_cache(std::string_view text, std::size_t max_entries) {
   using json = nlohmann::json;
-  auto bad = [](const std::string& why) { return Error{"bad-cache", why}; };
+  auto bad = [](const std::string& why) { return Error{ErrorCode::bad_cache, why}; };
   if (json_too_deep(text, kMaxJsonDepth)) return bad("it nests deeper than " + std::to_string(kMaxJsonDepth) + " levels");
   json doc = json::parse(text, nullptr, false);
   if (doc.is_discarded()) return bad("it is not valid JSON");
@@ -197,7 +197,7 @@ Result<std::string> HfCache::resolve(const std::string& repo, const std::string&
   }
   std::string what = is_commit_hash(revision) ? "no snapshot of commit " + revision
                                               : "no cached ref '" + revision + "'";
-  return Error{"offline", "Offline mode: " + what + " for " + repo + " in the cache (" + describe() +
+  return Error{ErrorCode::offline, "Offline mode: " + what + " for " + repo + " in the cache (" + describe() +
                               "; looked for " + repo_folder_name(repo, preferred_) + "/" +
                               (is_commit_hash(revision) ? "snapshots/" : "refs/") + revision +
                               "). `kernels lock` online records the refs it resolves and `kernels download` the locked snapshots "
@@ -230,14 +230,14 @@ Result<std::vector<CachedFile>> HfCache::snapshot_files(const std::string& repo,
     std::sort(files.begin(), files.end(), [](const auto& a, const auto& b) { return a.path < b.path; });
     return files;
   }
-  return Error{"offline", "Offline mode: no snapshot of " + repo + " at commit " + commit + " in the cache (" +
+  return Error{ErrorCode::offline, "Offline mode: no snapshot of " + repo + " at commit " + commit + " in the cache (" +
                               describe() + "). `kernels download` installs a project's locked snapshots (--all-variants: every "
                               "variant); or unset HF_HUB_OFFLINE / drop --offline"};
 }
 
 Result<std::vector<TreeEntry>> HfCache::tree_listing(const std::string& repo, const std::string& commit,
                                                      std::size_t max_entries) const {
-  if (!is_commit_hash(commit)) return Error{"absent", "not a 40-hex commit"};
+  if (!is_commit_hash(commit)) return Error{ErrorCode::absent, "not a 40-hex commit"};
   std::optional<Error> first_problem;
   for (const auto& dir : candidate_dirs(repo)) {
     std::string file = dir + "/trees/" + commit + ".json";
@@ -247,10 +247,10 @@ Result<std::vector<TreeEntry>> HfCache::tree_listing(const std::string& repo, co
     Result<std::vector<TreeEntry>> parsed =
         text.ok() ? parse_tree_cache(*text, max_entries) : Result<std::vector<TreeEntry>>(text.error());
     if (parsed.ok()) return parsed;
-    if (!first_problem) first_problem = Error{"bad-cache", file + " is unusable: " + parsed.error().message};
+    if (!first_problem) first_problem = Error{ErrorCode::bad_cache, file + " is unusable: " + parsed.error().message};
   }
   if (first_problem) return *first_problem;
-  return Error{"absent", "no trees/" + commit + ".json"};
+  return Error{ErrorCode::absent, "no trees/" + commit + ".json"};
 }
 
 std::optional<std::string> HfCache::snapshot_file(const std::string& repo, const std::string& commit,

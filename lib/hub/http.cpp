@@ -199,7 +199,7 @@ Result<HttpResponse> HttpClient::run(const HttpRequest& request, Transfer& trans
   requests_.fetch_add(1);
 
   CURL* curl = pool_->acquire();
-  if (curl == nullptr) return Error{"network", "could not start an HTTP transfer (curl_easy_init failed)"};
+  if (curl == nullptr) return Error{ErrorCode::network, "could not start an HTTP transfer (curl_easy_init failed)"};
   transfer.curl = curl;
   char error_buffer[CURL_ERROR_SIZE] = {0};
   curl_easy_setopt(curl, CURLOPT_SHARE, share_->handle);
@@ -258,13 +258,16 @@ Result<HttpResponse> HttpClient::run(const HttpRequest& request, Transfer& trans
     // A URL that cannot work (a scheme other than http/https, a malformed
     // URL) fails the same way on every retry: code "url", never retried.
     if (code == CURLE_UNSUPPORTED_PROTOCOL || code == CURLE_URL_MALFORMAT) {
-      return Error{"url", request.method + " " + request.url + ": " + why};
+      return Error{ErrorCode::url, request.method + " " + request.url + ": " + why};
     }
     // Nothing listens or the name does not resolve: "connect", which is not
     // worth retrying; every other transport failure is "network".
     bool unreachable = code == CURLE_COULDNT_CONNECT || code == CURLE_COULDNT_RESOLVE_HOST ||
                        code == CURLE_COULDNT_RESOLVE_PROXY;
-    std::string kind = transfer.too_large ? "too-large" : transfer.aborted ? "aborted" : (unreachable ? "connect" : "network");
+    ErrorCode kind = transfer.too_large ? ErrorCode::too_large
+                     : transfer.aborted  ? ErrorCode::aborted
+                     : unreachable       ? ErrorCode::connect
+                                         : ErrorCode::network;
     return Error{kind, request.method + " " + request.url + ": " + why};
   }
   if (logger_) logger_(log);
@@ -277,7 +280,7 @@ std::optional<std::chrono::milliseconds> HttpClient::time_left() const {
 }
 
 Error HttpClient::deadline_error(const std::string& during) const {
-  return Error{"timeout", "the command ran out of time (--timeout " + std::to_string(timeouts_.deadline_seconds.count()) +
+  return Error{ErrorCode::timeout, "the command ran out of time (--timeout " + std::to_string(timeouts_.deadline_seconds.count()) +
                               " s) during " + during};
 }
 

@@ -56,7 +56,7 @@ std::string describe(const RepoIdProblem& p) {
 Status validate_repo_id(const std::string& id) {
   auto problem = repo_id_problem(id);
   if (!problem) return ok_status();
-  return Error{"usage", "'" + id + "' is not a valid repository id: " + describe(*problem)};
+  return Error{ErrorCode::usage, "'" + id + "' is not a valid repository id: " + describe(*problem)};
 }
 
 std::optional<std::string> revision_problem(std::string_view r) {

@@ -26,12 +26,12 @@ Result<GitRef> resolve_version(const std::string& repo, const Refs& refs, int ve
   auto it = versions.find(version);
   if (it != versions.end()) return it->second;
   if (versions.empty()) {
-    return Error{"VersionNotFound", "Version " + std::to_string(version) + " not found: repository " + repo +
+    return Error{ErrorCode::version_not_found, "Version " + std::to_string(version) + " not found: repository " + repo +
                                         " does not support kernel versions (it has no v<N> branches)"};
   }
   std::string list;
   for (const auto& [n, ref] : versions) list += (list.empty() ? "" : ", ") + std::to_string(n);
-  return Error{"VersionNotFound", "Version " + std::to_string(version) + " not found, available versions: " + list};
+  return Error{ErrorCode::version_not_found, "Version " + std::to_string(version) + " not found, available versions: " + list};
 }
 
 }  // namespace kernels::hub

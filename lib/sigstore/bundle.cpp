@@ -6,8 +6,8 @@ namespace kernels::sigstore {
 
 namespace {
 
-Error parse_error(std::string m) { return Error{"parse", "bundle: " + std::move(m)}; }
-Error unsupported(std::string m) { return Error{"unsupported", "bundle: " + std::move(m)}; }
+Error parse_error(std::string m) { return Error{ErrorCode::parse, "bundle: " + std::move(m)}; }
+Error unsupported(std::string m) { return Error{ErrorCode::unsupported, "bundle: " + std::move(m)}; }
 
 Result<int> media_type_version(const std::string& media) {
   if (media == "application/vnd.dev.sigstore.bundle+json;version=0.1") return 1;
@@ -94,7 +94,7 @@ Result<TlogEntry> parse_entry(const nlohmann::json& j, const std::string& path) 
 
 Result<Bundle> parse_bundle(std::string_view json) {
   auto doc = parse_json_bounded(json, "bundle", kMaxBundleBytes);
-  if (!doc.ok()) return Error{"parse", doc.error().message};
+  if (!doc.ok()) return Error{ErrorCode::parse, doc.error().message};
   if (!doc->is_object()) return parse_error("not a JSON object");
   Bundle b;
   auto media = string_field(*doc, "mediaType", "mediaType");

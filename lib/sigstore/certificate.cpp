@@ -10,7 +10,7 @@ namespace kernels::sigstore {
 
 namespace {
 
-Error cert_error(std::string m) { return Error{"certificate", "certificate: " + std::move(m)}; }
+Error cert_error(std::string m) { return Error{ErrorCode::certificate, "certificate: " + std::move(m)}; }
 
 Result<std::int64_t> asn1_time_seconds(const ASN1_TIME* t) {
   std::tm tm{};

@@ -8,7 +8,7 @@ namespace kernels::sigstore {
 
 namespace {
 
-Error cp_error(std::string m) { return Error{"checkpoint", "checkpoint: " + std::move(m)}; }
+Error cp_error(std::string m) { return Error{ErrorCode::checkpoint, "checkpoint: " + std::move(m)}; }
 
 std::vector<std::string_view> split_lines(std::string_view text) {
   std::vector<std::string_view> out;

@@ -16,7 +16,7 @@ struct PKeyCtxFree {
   void operator()(EVP_PKEY_CTX* p) const { EVP_PKEY_CTX_free(p); }
 };
 
-Error key_error(std::string m) { return Error{"key", std::move(m)}; }
+Error key_error(std::string m) { return Error{ErrorCode::key, std::move(m)}; }
 
 // The digest ECDSA/RSA signatures use with this key.
 const EVP_MD* digest_for(EVP_PKEY* key) {
@@ -91,10 +91,10 @@ Result<X509Ptr> certificate_from_der(std::string_view der) {
   X509Ptr cert(d2i_X509(nullptr, &p, static_cast<long>(der.size())));
   if (!cert) {
     ERR_clear_error();
-    return Error{"certificate", "not a DER X.509 certificate"};
+    return Error{ErrorCode::certificate, "not a DER X.509 certificate"};
   }
   if (p != reinterpret_cast<const unsigned char*>(der.data()) + der.size()) {
-    return Error{"certificate", "trailing bytes after the DER certificate"};
+    return Error{ErrorCode::certificate, "trailing bytes after the DER certificate"};
   }
   return cert;
 }
@@ -112,30 +112,30 @@ Status verify_message(EVP_PKEY* key, std::string_view message, std::string_view 
   std::unique_ptr<EVP_MD_CTX, MdCtxFree> ctx(EVP_MD_CTX_new());
   const EVP_MD* md = EVP_PKEY_base_id(key) == EVP_PKEY_ED25519 ? nullptr : digest_for(key);
   if (!ctx || EVP_DigestVerifyInit(ctx.get(), nullptr, md, nullptr, key) != 1) {
-    return Error{"signature", "cannot use " + describe_key(key) + " to verify: " + openssl_error()};
+    return Error{ErrorCode::signature, "cannot use " + describe_key(key) + " to verify: " + openssl_error()};
   }
   int rc = EVP_DigestVerify(ctx.get(), reinterpret_cast<const unsigned char*>(signature.data()), signature.size(),
                             reinterpret_cast<const unsigned char*>(message.data()), message.size());
   ERR_clear_error();
-  if (rc != 1) return Error{"signature", describe_key(key) + " signature does not verify"};
+  if (rc != 1) return Error{ErrorCode::signature, describe_key(key) + " signature does not verify"};
   return ok_status();
 }
 
 Status verify_sha256_digest(EVP_PKEY* key, std::string_view digest, std::string_view signature) {
   int type = EVP_PKEY_base_id(key);
   if (type != EVP_PKEY_EC && type != EVP_PKEY_RSA) {
-    return Error{"unsupported", "signatures by " + describe_key(key) + " over a digest are not supported"};
+    return Error{ErrorCode::unsupported, "signatures by " + describe_key(key) + " over a digest are not supported"};
   }
-  if (digest.size() != 32) return Error{"signature", "a SHA-256 digest is 32 bytes"};
+  if (digest.size() != 32) return Error{ErrorCode::signature, "a SHA-256 digest is 32 bytes"};
   std::unique_ptr<EVP_PKEY_CTX, PKeyCtxFree> ctx(EVP_PKEY_CTX_new(key, nullptr));
   if (!ctx || EVP_PKEY_verify_init(ctx.get()) != 1 || EVP_PKEY_CTX_set_signature_md(ctx.get(), EVP_sha256()) != 1 ||
       (type == EVP_PKEY_RSA && EVP_PKEY_CTX_set_rsa_padding(ctx.get(), RSA_PKCS1_PADDING) != 1)) {
-    return Error{"signature", "cannot use " + describe_key(key) + " to verify: " + openssl_error()};
+    return Error{ErrorCode::signature, "cannot use " + describe_key(key) + " to verify: " + openssl_error()};
   }
   int rc = EVP_PKEY_verify(ctx.get(), reinterpret_cast<const unsigned char*>(signature.data()), signature.size(),
                            reinterpret_cast<const unsigned char*>(digest.data()), digest.size());
   ERR_clear_error();
-  if (rc != 1) return Error{"signature", describe_key(key) + " signature does not verify"};
+  if (rc != 1) return Error{ErrorCode::signature, describe_key(key) + " signature does not verify"};
   return ok_status();
 }
 

@@ -19,7 +19,7 @@ int b64_value(char c) {
   return -1;
 }
 
-Error encoding_error(std::string message) { return Error{"encoding", std::move(message)}; }
+Error encoding_error(std::string message) { return Error{ErrorCode::encoding, std::move(message)}; }
 
 }  // namespace
 

@@ -5,7 +5,7 @@
 namespace kernels::sigstore {
 
 namespace {
-Error parse_error(std::string m) { return Error{"parse", std::move(m)}; }
+Error parse_error(std::string m) { return Error{ErrorCode::parse, std::move(m)}; }
 }  // namespace
 
 Result<nlohmann::json> parse_json_bounded(std::string_view text, std::string_view what, std::size_t max_bytes,

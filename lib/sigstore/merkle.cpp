@@ -17,7 +17,7 @@ Bytes merkle_node_hash(std::string_view left, std::string_view right) {
 
 Result<Bytes> merkle_root_from_proof(std::uint64_t index, std::uint64_t tree_size, std::string_view leaf_hash,
                                      const std::vector<Bytes>& proof) {
-  auto fail = [](std::string m) { return Error{"inclusion_proof", "inclusion proof: " + std::move(m)}; };
+  auto fail = [](std::string m) { return Error{ErrorCode::inclusion_proof, "inclusion proof: " + std::move(m)}; };
   if (index >= tree_size) {
     return fail("leaf index " + std::to_string(index) + " is outside a tree of " + std::to_string(tree_size));
   }
@@ -49,7 +49,7 @@ Status verify_inclusion(std::uint64_t index, std::uint64_t tree_size, std::strin
   auto computed = merkle_root_from_proof(index, tree_size, leaf_hash, proof);
   if (!computed.ok()) return computed.error();
   if (*computed != root) {
-    return Error{"inclusion_proof", "inclusion proof: the path gives root " + hex_encode(*computed) +
+    return Error{ErrorCode::inclusion_proof, "inclusion proof: the path gives root " + hex_encode(*computed) +
                                         ", the proof claims " + hex_encode(root)};
   }
   return ok_status();

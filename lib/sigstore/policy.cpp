@@ -8,7 +8,7 @@ namespace {
 
 constexpr const char* kGitHubIssuer = "https://token.actions.githubusercontent.com";
 
-Error policy_error(std::string m) { return Error{"policy", "identity policy: " + std::move(m)}; }
+Error policy_error(std::string m) { return Error{ErrorCode::policy, "identity policy: " + std::move(m)}; }
 
 std::string quoted_list(const std::vector<std::string>& v) {
   std::string out;

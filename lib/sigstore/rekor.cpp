@@ -9,7 +9,7 @@ namespace kernels::sigstore {
 
 namespace {
 
-Error body_error(std::string m) { return Error{"rekor_body", "Rekor entry: " + std::move(m)}; }
+Error body_error(std::string m) { return Error{ErrorCode::rekor_body, "Rekor entry: " + std::move(m)}; }
 
 // The DER certificate or DER public key in a 0.0.1 body's
 // spec.signature.publicKey.content (base64 of PEM).
@@ -108,36 +108,36 @@ std::string set_payload(const TlogEntry& entry) {
 }
 
 Status verify_set(const TlogEntry& entry, const TransparencyLog& log) {
-  if (!entry.signed_entry_timestamp) return Error{"set", "the entry has no signed entry timestamp"};
-  if (!entry.integrated_time) return Error{"set", "the entry has a signed entry timestamp but no integrated time"};
+  if (!entry.signed_entry_timestamp) return Error{ErrorCode::set, "the entry has no signed entry timestamp"};
+  if (!entry.integrated_time) return Error{ErrorCode::set, "the entry has a signed entry timestamp but no integrated time"};
   auto key = public_key_from_der(log.public_key);
-  if (!key.ok()) return Error{"set", "the log's key in the trusted root is unusable: " + key.error().message};
+  if (!key.ok()) return Error{ErrorCode::set, "the log's key in the trusted root is unusable: " + key.error().message};
   auto s = verify_message(key->get(), set_payload(entry), *entry.signed_entry_timestamp);
   if (!s.ok()) {
-    return Error{"set", "the signed entry timestamp does not verify with the key of " + log.base_url};
+    return Error{ErrorCode::set, "the signed entry timestamp does not verify with the key of " + log.base_url};
   }
   return ok_status();
 }
 
 Status verify_inclusion_proof(const TlogEntry& entry, const TransparencyLog& log) {
-  if (!entry.inclusion_proof) return Error{"inclusion_proof", "the entry has no inclusion proof"};
+  if (!entry.inclusion_proof) return Error{ErrorCode::inclusion_proof, "the entry has no inclusion proof"};
   const InclusionProof& p = *entry.inclusion_proof;
   auto proof = verify_inclusion(static_cast<std::uint64_t>(p.log_index), static_cast<std::uint64_t>(p.tree_size),
                                 merkle_leaf_hash(entry.canonicalized_body), p.hashes, p.root_hash);
   if (!proof.ok()) return proof.error();
   if (!p.checkpoint) {
     if (entry.signed_entry_timestamp) return ok_status();  // v0.1: the SET vouches for the entry
-    return Error{"checkpoint", "checkpoint: the inclusion proof has no checkpoint"};
+    return Error{ErrorCode::checkpoint, "checkpoint: the inclusion proof has no checkpoint"};
   }
   auto cp = parse_checkpoint(*p.checkpoint);
   if (!cp.ok()) return cp.error();
   if (auto s = verify_checkpoint_signature(*cp, log); !s.ok()) return s;
   if (cp->root_hash != p.root_hash) {
-    return Error{"checkpoint", "checkpoint: its root hash " + hex_encode(cp->root_hash) + " is not the proof's " +
+    return Error{ErrorCode::checkpoint, "checkpoint: its root hash " + hex_encode(cp->root_hash) + " is not the proof's " +
                                    hex_encode(p.root_hash)};
   }
   if (cp->tree_size != static_cast<std::uint64_t>(p.tree_size)) {
-    return Error{"checkpoint", "checkpoint: its tree size " + std::to_string(cp->tree_size) +
+    return Error{ErrorCode::checkpoint, "checkpoint: its tree size " + std::to_string(cp->tree_size) +
                                    " is not the proof's " + std::to_string(p.tree_size)};
   }
   return ok_status();
@@ -145,11 +145,11 @@ Status verify_inclusion_proof(const TlogEntry& entry, const TransparencyLog& log
 
 Status verify_hashedrekord_body(const TlogEntry& entry, const SignedContent& expected) {
   if (entry.kind != "hashedrekord") {
-    return Error{"unsupported", "Rekor entry kind \"" + entry.kind.substr(0, 40) +
+    return Error{ErrorCode::unsupported, "Rekor entry kind \"" + entry.kind.substr(0, 40) +
                                     "\" is not supported (only hashedrekord message signatures)"};
   }
   if (entry.version != "0.0.1" && entry.version != "0.0.2") {
-    return Error{"unsupported", "hashedrekord version " + entry.version.substr(0, 20) + " is not supported"};
+    return Error{ErrorCode::unsupported, "hashedrekord version " + entry.version.substr(0, 20) + " is not supported"};
   }
   auto body = parse_json_bounded(entry.canonicalized_body, "Rekor entry body", 1u << 20, 16);
   if (!body.ok()) return body_error(body.error().message);

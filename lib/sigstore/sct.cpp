@@ -7,7 +7,7 @@ namespace kernels::sigstore {
 
 namespace {
 
-Error sct_error(std::string m) { return Error{"sct", "SCT: " + std::move(m)}; }
+Error sct_error(std::string m) { return Error{ErrorCode::sct, "SCT: " + std::move(m)}; }
 
 struct Reader {
   std::string_view in;

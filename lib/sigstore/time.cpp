@@ -14,7 +14,7 @@ std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
 }
 
 Result<Timestamp> parse_rfc3339(std::string_view s) {
-  auto bad = [&] { return Error{"parse", "not an RFC 3339 time: \"" + std::string(s.substr(0, 64)) + "\""}; };
+  auto bad = [&] { return Error{ErrorCode::parse, "not an RFC 3339 time: \"" + std::string(s.substr(0, 64)) + "\""}; };
   auto num = [&](std::size_t pos, std::size_t len, int& out) {
     if (pos + len > s.size()) return false;
     out = 0;

@@ -7,7 +7,7 @@ namespace kernels::sigstore {
 
 namespace {
 
-Error root_error(std::string m) { return Error{"trusted_root", "trusted root: " + std::move(m)}; }
+Error root_error(std::string m) { return Error{ErrorCode::trusted_root, "trusted root: " + std::move(m)}; }
 
 Result<TimeRange> parse_range(const nlohmann::json& parent, const std::string& path) {
   const nlohmann::json* v = optional_field(parent, "validFor");
@@ -112,7 +112,7 @@ const TransparencyLog* TrustedRoot::find_ctlog(std::string_view log_id) const {
 
 Result<TrustedRoot> parse_trusted_root(std::string_view json) {
   auto doc = parse_json_bounded(json, "trusted root");
-  if (!doc.ok()) return Error{"trusted_root", doc.error().message};
+  if (!doc.ok()) return Error{ErrorCode::trusted_root, doc.error().message};
   if (!doc->is_object()) return root_error("not a JSON object");
   auto media = string_field(*doc, "mediaType", "mediaType");
   if (!media.ok()) return root_error(media.error().message);

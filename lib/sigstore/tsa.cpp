@@ -12,7 +12,7 @@ namespace kernels::sigstore {
 
 namespace {
 
-Error ts_error(std::string m) { return Error{"timestamp", "RFC 3161 timestamp: " + std::move(m)}; }
+Error ts_error(std::string m) { return Error{ErrorCode::timestamp, "RFC 3161 timestamp: " + std::move(m)}; }
 
 struct RespFree {
   void operator()(TS_RESP* p) const { TS_RESP_free(p); }
@@ -104,7 +104,7 @@ Result<Timestamp> verify_rfc3161_timestamp(std::string_view response_der, std::s
     return ts_error("its time " + format_rfc3339(when->seconds) +
                     " is outside the validity of every timestamp authority in the trusted root");
   }
-  return Error{"timestamp", reasons.substr(2)};
+  return Error{ErrorCode::timestamp, reasons.substr(2)};
 }
 
 }  // namespace kernels::sigstore

@@ -28,7 +28,7 @@ Result<SigningKey> signing_key(const Bundle& bundle, const Policy& policy) {
   SigningKey k;
   if (policy.is_managed_key()) {
     if (bundle.leaf_certificate) {
-      return Error{"key", "key material: the bundle carries a certificate; --key verifies managed-key bundles only"};
+      return Error{ErrorCode::key, "key material: the bundle carries a certificate; --key verifies managed-key bundles only"};
     }
     auto key = public_key_from_pem(*policy.managed_key_pem);
     if (!key.ok()) return with_step("key material", key.error());
@@ -37,22 +37,22 @@ Result<SigningKey> signing_key(const Bundle& bundle, const Policy& policy) {
     return k;
   }
   if (!bundle.leaf_certificate) {
-    return Error{"key", "key material: the bundle is signed with a managed key (no certificate); verify it with --key"};
+    return Error{ErrorCode::key, "key material: the bundle is signed with a managed key (no certificate); verify it with --key"};
   }
   for (const Bytes& der : bundle.chain_rest) {
     auto c = certificate_from_der(der);
     if (!c.ok()) return with_step("key material", c.error());
     if (is_self_signed(c->get())) {
-      return Error{"certificate", "key material: the bundle's certificate chain contains a root certificate"};
+      return Error{ErrorCode::certificate, "key material: the bundle's certificate chain contains a root certificate"};
     }
   }
   auto leaf = certificate_from_der(*bundle.leaf_certificate);
   if (!leaf.ok()) return with_step("key material", leaf.error());
   if (is_self_signed(leaf->get())) {
-    return Error{"certificate", "key material: the signing certificate is self-signed (a root certificate)"};
+    return Error{ErrorCode::certificate, "key material: the signing certificate is self-signed (a root certificate)"};
   }
   EVP_PKEY* pub = X509_get0_pubkey(leaf->get());
-  if (pub == nullptr) return Error{"certificate", "key material: the certificate's public key is unreadable"};
+  if (pub == nullptr) return Error{ErrorCode::certificate, "key material: the certificate's public key is unreadable"};
   EVP_PKEY_up_ref(pub);
   k.key = PKey(pub);
   k.key_der = public_key_der(pub);
@@ -65,14 +65,14 @@ Result<SigningKey> signing_key(const Bundle& bundle, const Policy& policy) {
 Result<Verified> verify_bundle(const Bundle& bundle, std::string_view sha256_digest,
                                std::optional<std::string_view> raw_bytes, const Policy& policy,
                                const TrustedRoot& root, std::int64_t now) {
-  if (sha256_digest.size() != 32) return Error{"usage", "the artifact digest must be 32 bytes of SHA-256"};
+  if (sha256_digest.size() != 32) return Error{ErrorCode::usage, "the artifact digest must be 32 bytes of SHA-256"};
   auto key = signing_key(bundle, policy);
   if (!key.ok()) return key.error();
   Verified out;
   out.managed_key = policy.is_managed_key();
 
   // Transparency log entries.
-  if (bundle.tlog_entries.empty()) return Error{"tlog", "transparency log: the bundle has no Rekor entry"};
+  if (bundle.tlog_entries.empty()) return Error{ErrorCode::tlog, "transparency log: the bundle has no Rekor entry"};
   SignedContent content{Bytes(sha256_digest), bundle.signature, std::nullopt, std::nullopt};
   if (key->leaf) content.certificate = *bundle.leaf_certificate;
   else content.public_key = key->key_der;
@@ -80,13 +80,13 @@ Result<Verified> verify_bundle(const Bundle& bundle, std::string_view sha256_dig
   for (const TlogEntry& entry : bundle.tlog_entries) {
     const TransparencyLog* log = root.find_tlog(entry.log_id);
     if (log == nullptr) {
-      return Error{"tlog", "transparency log: the entry's log " + base64_encode(entry.log_id) +
+      return Error{ErrorCode::tlog, "transparency log: the entry's log " + base64_encode(entry.log_id) +
                                " is not a Rekor log of the trusted root"};
     }
     if (auto s = verify_hashedrekord_body(entry, content); !s.ok()) return with_step("transparency log", s.error());
     bool rekor_v2 = entry.version == "0.0.2";
     if (!entry.inclusion_proof && (bundle.minor_version >= 2 || rekor_v2 || !entry.signed_entry_timestamp)) {
-      return Error{"inclusion_proof", "transparency log: the entry has no inclusion proof"};
+      return Error{ErrorCode::inclusion_proof, "transparency log: the entry has no inclusion proof"};
     }
     if (entry.inclusion_proof) {
       if (auto s = verify_inclusion_proof(entry, *log); !s.ok()) return with_step("transparency log", s.error());
@@ -96,11 +96,11 @@ Result<Verified> verify_bundle(const Bundle& bundle, std::string_view sha256_dig
       if (auto s = verify_set(entry, *log); !s.ok()) return with_step("transparency log", s.error());
       integrated = entry.integrated_time;
       if (*integrated > now + kClockSkew) {
-        return Error{"tlog", "transparency log: the integrated time " + format_rfc3339(*integrated) +
+        return Error{ErrorCode::tlog, "transparency log: the integrated time " + format_rfc3339(*integrated) +
                                  " is in the future"};
       }
       if (!log->valid_for.contains(*integrated)) {
-        return Error{"tlog", "transparency log: the integrated time " + format_rfc3339(*integrated) +
+        return Error{ErrorCode::tlog, "transparency log: the integrated time " + format_rfc3339(*integrated) +
                                  " is outside the validity of log " + log->base_url + " in the trusted root"};
       }
       out.times.push_back({"Rekor integrated time", *integrated});
@@ -121,7 +121,7 @@ Result<Verified> verify_bundle(const Bundle& bundle, std::string_view sha256_dig
     out.times.push_back({"RFC 3161 timestamp", t->seconds});
   }
   if (out.times.empty()) {
-    return Error{"time", "signing time: no verified time source (no signed entry timestamp, no RFC 3161 timestamp)"};
+    return Error{ErrorCode::time, "signing time: no verified time source (no signed entry timestamp, no RFC 3161 timestamp)"};
   }
   // A log without an integrated time must have been valid at a timestamp.
   for (const auto& [log, integrated] : logs_used) {
@@ -129,7 +129,7 @@ Result<Verified> verify_bundle(const Bundle& bundle, std::string_view sha256_dig
     bool valid = false;
     for (std::size_t i = first_tsa; i < out.times.size(); ++i) valid = valid || log->valid_for.contains(out.times[i].seconds);
     if (!valid) {
-      return Error{"tlog", "transparency log: log " + log->base_url +
+      return Error{ErrorCode::tlog, "transparency log: log " + log->base_url +
                                " was not valid in the trusted root at the signing time"};
     }
   }
@@ -141,7 +141,7 @@ Result<Verified> verify_bundle(const Bundle& bundle, std::string_view sha256_dig
     X509Ptr issuer;
     for (const auto& t : out.times) {
       if (t.seconds < validity->not_before || t.seconds > validity->not_after) {
-        return Error{"certificate", "certificate: the " + t.source + " " + format_rfc3339(t.seconds) +
+        return Error{ErrorCode::certificate, "certificate: the " + t.source + " " + format_rfc3339(t.seconds) +
                                         " is outside the certificate's validity " +
                                         format_rfc3339(validity->not_before) + " to " +
                                         format_rfc3339(validity->not_after)};
@@ -159,10 +159,10 @@ Result<Verified> verify_bundle(const Bundle& bundle, std::string_view sha256_dig
   }
 
   // The signature over the artifact.
-  Status sig = Error{"signature", ""};
+  Status sig = Error{ErrorCode::signature, ""};
   if (EVP_PKEY_base_id(key->key.get()) == EVP_PKEY_ED25519) {
     if (!raw_bytes) {
-      return Error{"unsupported", "signature: Ed25519 signatures over an artifact given only by its digest are not "
+      return Error{ErrorCode::unsupported, "signature: Ed25519 signatures over an artifact given only by its digest are not "
                                   "supported"};
     }
     sig = verify_message(key->key.get(), *raw_bytes, bundle.signature);
@@ -175,7 +175,7 @@ Result<Verified> verify_bundle(const Bundle& bundle, std::string_view sha256_dig
                                        describe_key(key->key.get()) + " key"};
   }
   if (bundle.message_digest && *bundle.message_digest != sha256_digest) {
-    return Error{"signature", "signature: the bundle's message digest sha256:" + hex_encode(*bundle.message_digest) +
+    return Error{ErrorCode::signature, "signature: the bundle's message digest sha256:" + hex_encode(*bundle.message_digest) +
                                   " is not the artifact's sha256:" + hex_encode(sha256_digest)};
   }
   return out;

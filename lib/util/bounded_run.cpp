@@ -26,14 +26,14 @@ struct Fd {
 
 Result<BoundedRunResult> bounded_run(const std::vector<std::string>& argv, std::chrono::milliseconds timeout,
                                      std::size_t max_output) {
-  if (argv.empty()) return Error{"spawn", "no program to run"};
+  if (argv.empty()) return Error{ErrorCode::spawn, "no program to run"};
   int pipe_fds[2];
-  if (::pipe2(pipe_fds, O_CLOEXEC) != 0) return Error{"spawn", std::string("pipe: ") + std::strerror(errno)};
+  if (::pipe2(pipe_fds, O_CLOEXEC) != 0) return Error{ErrorCode::spawn, std::string("pipe: ") + std::strerror(errno)};
   Fd read_end{pipe_fds[0]};
   Fd write_end{pipe_fds[1]};
   // A status pipe: the child writes errno there when exec fails.
   int status_fds[2];
-  if (::pipe2(status_fds, O_CLOEXEC) != 0) return Error{"spawn", std::string("pipe: ") + std::strerror(errno)};
+  if (::pipe2(status_fds, O_CLOEXEC) != 0) return Error{ErrorCode::spawn, std::string("pipe: ") + std::strerror(errno)};
   Fd status_read{status_fds[0]};
   Fd status_write{status_fds[1]};
 
@@ -42,7 +42,7 @@ Result<BoundedRunResult> bounded_run(const std::vector<std::string>& argv, std::
   args.push_back(nullptr);
 
   pid_t pid = ::fork();
-  if (pid < 0) return Error{"spawn", std::string("fork: ") + std::strerror(errno)};
+  if (pid < 0) return Error{ErrorCode::spawn, std::string("fork: ") + std::strerror(errno)};
   if (pid == 0) {
     ::setpgid(0, 0);
     int devnull = ::open("/dev/null", O_RDWR);
@@ -66,7 +66,7 @@ Result<BoundedRunResult> bounded_run(const std::vector<std::string>& argv, std::
   ssize_t got = ::read(status_read.fd, &exec_errno, sizeof exec_errno);
   if (got == static_cast<ssize_t>(sizeof exec_errno)) {
     ::waitpid(pid, nullptr, 0);
-    return Error{"spawn", "cannot run " + argv[0] + ": " + std::strerror(exec_errno)};
+    return Error{ErrorCode::spawn, "cannot run " + argv[0] + ": " + std::strerror(exec_errno)};
   }
 
   BoundedRunResult result;
@@ -104,7 +104,7 @@ Result<BoundedRunResult> bounded_run(const std::vector<std::string>& argv, std::
   if (timed_out) {
     char secs[32];
     std::snprintf(secs, sizeof secs, "%.1f", static_cast<double>(timeout.count()) / 1000.0);
-    return Error{"timeout", argv[0] + " did not finish within " + secs + " s; it was stopped"};
+    return Error{ErrorCode::timeout, argv[0] + " did not finish within " + secs + " s; it was stopped"};
   }
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return result;

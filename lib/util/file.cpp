@@ -15,7 +15,7 @@ namespace kernels {
 namespace {
 
 Error io_error(const std::string& what, const std::string& path, int err) {
-  return Error{"io", what + " " + path + ": " + std::strerror(err)};
+  return Error{ErrorCode::io, what + " " + path + ": " + std::strerror(err)};
 }
 
 bool write_all(int fd, std::string_view data) {
@@ -106,15 +106,15 @@ Result<std::string> read_file(const std::string& path, std::size_t max_bytes) {
   }
   if (S_ISDIR(st.st_mode)) {
     ::close(fd);
-    return Error{"io", path + " is a directory, not a file"};
+    return Error{ErrorCode::io, path + " is a directory, not a file"};
   }
   if (!S_ISREG(st.st_mode)) {
     ::close(fd);
-    return Error{"io", path + " is not a regular file"};
+    return Error{ErrorCode::io, path + " is not a regular file"};
   }
   if (static_cast<std::size_t>(st.st_size) > max_bytes) {
     ::close(fd);
-    return Error{"io", path + " is too large (" + std::to_string(st.st_size) + " bytes; the limit is " +
+    return Error{ErrorCode::io, path + " is too large (" + std::to_string(st.st_size) + " bytes; the limit is " +
                            std::to_string(max_bytes) + ")"};
   }
   // Read to the end, not to st_size: files under /proc and /sys report 0
@@ -126,7 +126,7 @@ Result<std::string> read_file(const std::string& path, std::size_t max_bytes) {
     if (got == out.size()) {
       if (out.size() > max_bytes) {
         ::close(fd);
-        return Error{"io", path + " is too large (more than " + std::to_string(max_bytes) + " bytes)"};
+        return Error{ErrorCode::io, path + " is too large (more than " + std::to_string(max_bytes) + " bytes)"};
       }
       out.resize(std::min(max_bytes + 1, std::max<std::size_t>(out.size() * 2, 4096)));
     }

@@ -6,12 +6,15 @@
 #include <utility>
 #include <variant>
 
+#include "util/error_code.hpp"
+
 namespace kernels {
 
 // An error that crossed a module edge: a message a user can act on.
-// `code` is a short stable identifier (e.g. "io", "parse", "RepoNotFound").
+// `code` says what kind of failure (util/error_code.hpp lists them all); its
+// name is what JSON output shows.
 struct Error {
-  std::string code;
+  ErrorCode code = ErrorCode::internal;
   std::string message;
 };
 

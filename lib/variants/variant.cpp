@@ -9,7 +9,7 @@ namespace kernels::variants {
 namespace {
 
 Error bad(std::string_view name, const std::string& why) {
-  return Error{"variant", "invalid build variant '" + std::string(name) + "': " + why};
+  return Error{ErrorCode::variant, "invalid build variant '" + std::string(name) + "': " + why};
 }
 
 std::vector<std::string> split_dash(std::string_view s) {
@@ -127,7 +127,7 @@ Result<Backend> parse_backend(std::string_view tag) {
       return Backend{p.kind, *v};
     }
   }
-  return Error{"variant", "unknown backend '" + std::string(tag) +
+  return Error{ErrorCode::variant, "unknown backend '" + std::string(tag) +
                               "' (expected cpu, metal, neuron, tpu, cuXY, rocmXY, xpuXY or cannXY)"};
 }
 

@@ -8,6 +8,8 @@
 #include "hub/repo_id.hpp"
 #include "tests/fuzz/fuzz_support.hpp"
 
+using kernels::ErrorCode;
+
 using kernels::fuzz::require;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -17,7 +19,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     case 0: {
       auto refs = kernels::hub::decode_refs(body, kernels::hub::HubLimits{});
       if (!refs.ok()) {
-        require(refs.error().code == "bad-response", "refs errors are bad-response");
+        require(refs.error().code == ErrorCode::bad_response, "refs errors are bad-response");
         break;
       }
       for (const auto* list : {&refs->branches, &refs->tags, &refs->converts}) {

@@ -8,6 +8,8 @@
 #include "lockfile/metadata.hpp"
 #include "tests/fuzz/fuzz_support.hpp"
 
+using kernels::ErrorCode;
+
 namespace lockfile = kernels::lockfile;
 using kernels::fuzz::require;
 
@@ -15,7 +17,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::string raw(kernels::fuzz::text_of(data, size));
   auto metadata = lockfile::parse_metadata(raw, "metadata.json");
   if (!metadata.ok()) {
-    require(metadata.error().code == "parse" || metadata.error().code == "format", "errors are parse or format");
+    require(metadata.error().code == ErrorCode::parse || metadata.error().code == ErrorCode::format, "errors are parse or format");
     return 0;
   }
   require(metadata->raw == raw, "the raw bytes are kept unchanged");

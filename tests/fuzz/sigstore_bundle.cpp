@@ -13,6 +13,8 @@
 #include "sigstore/verifier.hpp"
 #include "tests/fuzz/fuzz_support.hpp"
 
+using kernels::ErrorCode;
+
 namespace sigstore = kernels::sigstore;
 using kernels::fuzz::require;
 
@@ -38,7 +40,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   auto bundle = sigstore::parse_bundle(kernels::fuzz::text_of(data, size));
   if (!bundle.ok()) {
-    require(bundle.error().code == "parse" || bundle.error().code == "unsupported", "errors are parse or unsupported");
+    require(bundle.error().code == ErrorCode::parse || bundle.error().code == ErrorCode::unsupported, "errors are parse or unsupported");
     return 0;
   }
   (void)sigstore::verify_bundle(*bundle, digest, kArtifact, identity, root, kNow);

@@ -6,6 +6,8 @@
 #include "sigstore/trusted_root.hpp"
 #include "tests/fuzz/fuzz_support.hpp"
 
+using kernels::ErrorCode;
+
 namespace sigstore = kernels::sigstore;
 using kernels::fuzz::require;
 
@@ -13,7 +15,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   static const sigstore::TrustedRoot root = *sigstore::production_trusted_root();
   auto cp = sigstore::parse_checkpoint(kernels::fuzz::text_of(data, size));
   if (!cp.ok()) {
-    require(cp.error().code == "checkpoint", "errors are checkpoint");
+    require(cp.error().code == ErrorCode::checkpoint, "errors are checkpoint");
     return 0;
   }
   for (const auto& signature : cp->signatures) require(signature.key_hint.size() == 4, "key hints are 4 bytes");

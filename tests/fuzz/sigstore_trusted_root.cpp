@@ -6,13 +6,15 @@
 #include "sigstore/trusted_root.hpp"
 #include "tests/fuzz/fuzz_support.hpp"
 
+using kernels::ErrorCode;
+
 namespace sigstore = kernels::sigstore;
 using kernels::fuzz::require;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   auto root = sigstore::parse_trusted_root(kernels::fuzz::text_of(data, size));
   if (!root.ok()) {
-    require(root.error().code == "trusted_root", "errors are trusted_root");
+    require(root.error().code == ErrorCode::trusted_root, "errors are trusted_root");
     return 0;
   }
   for (const auto& log : root->tlogs) require(root->find_tlog(log.log_id) != nullptr, "a Rekor log is found by id");

@@ -269,18 +269,18 @@ TEST_CASE("check --ignore/--select: an unknown code is a usage error with a did-
   auto r = run_kernels({"check", "--ignore", "unknown-keys", kErrors}, kernels::test::in_source_dir());
   CHECK(r.exit_code == 2);
   CHECK(r.out.empty());
-  CHECK(r.err.find("kernels check: --ignore: 'unknown-keys' is not a diagnostic code; did you mean 'unknown-key'?\n"
-                   "known codes (man kernels-check, DIAGNOSTIC CODES): io, syntax, empty-file, no-kernels, "
+  CHECK(r.err.find("error: kernels check: --ignore: 'unknown-keys' is not a diagnostic code; did you mean 'unknown-key'?\n"
+                   "note: kernels check: known codes (man kernels-check, DIAGNOSTIC CODES): io, syntax, empty-file, no-kernels, "
                    "unknown-top-level, wrong-type,") == 0);
   CHECK(contains(r.err, ", version-conflict, registration-unchecked\n"));
   auto s = run_kernels({"check", "--select", "unknown-key,bogus", kErrors}, kernels::test::in_source_dir());
   CHECK(s.exit_code == 2);
   CHECK(s.out.empty());
-  CHECK(s.err.find("kernels check: --select: 'bogus' is not a diagnostic code\nknown codes") == 0);
+  CHECK(s.err.find("error: kernels check: --select: 'bogus' is not a diagnostic code\nnote: kernels check: known codes") == 0);
   // io and syntax cannot be ignored: such a file was never checked.
   auto io = run_kernels({"check", "--ignore", "syntax", "tests/data/check/not-toml.toml"}, kernels::test::in_source_dir());
   CHECK(io.exit_code == 2);
-  CHECK(io.err == "kernels check: --ignore: syntax cannot be ignored: a file that cannot be read or parsed has not "
+  CHECK(io.err == "error: kernels check: --ignore: syntax cannot be ignored: a file that cannot be read or parsed has not "
                   "been checked at all\n");
   // ... and --select does not hide them.
   auto sel = run_kernels({"check", "--format", "json", "--select", "unknown-key", "tests/data/check/not-toml.toml",

@@ -65,12 +65,12 @@ TEST_CASE("a mistyped command is a usage error that suggests the nearest command
   auto r = run_kernels({"lokc", "."});
   CHECK(r.exit_code == 2);
   CHECK(r.out.empty());
-  CHECK(r.err == "kernels: 'lokc' is not a kernels command; did you mean 'lock'?\n"
+  CHECK(r.err == "error: kernels: 'lokc' is not a kernels command; did you mean 'lock'?\n"
                  "Run `kernels help` for the list of commands.\n");
   auto global_first = run_kernels({"--verbose", "verions", "org/name"});
   CHECK(global_first.exit_code == 2);
   CHECK(global_first.err.find("did you mean 'versions'?") != std::string::npos);
   auto far = run_kernels({"zzzzzz"});
   CHECK(far.exit_code == 2);
-  CHECK(far.err == "kernels: 'zzzzzz' is not a kernels command\nRun `kernels help` for the list of commands.\n");
+  CHECK(far.err == "error: kernels: 'zzzzzz' is not a kernels command\nRun `kernels help` for the list of commands.\n");
 }

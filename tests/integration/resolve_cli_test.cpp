@@ -96,7 +96,7 @@ TEST_CASE("resolve: capability and mode pick the registration", "[cli][resolve]"
 TEST_CASE("resolve --no-fallback: a layer without a kernel is an error with the kernels message", "[cli][resolve]") {
   auto r = run_kernels({"resolve", kModel, "--device", "cuda", "--capability", "90", "--no-fallback"}, kernels::test::in_source_dir());
   CHECK(r.exit_code == 1);
-  CHECK(r.err == "kernels resolve: error: No layer mapping for `MLP`\n");
+  CHECK(r.err == "error: kernels resolve: No layer mapping for `MLP`\n");
   CHECK(r.out.find("MLP -> error\n    No layer mapping for `MLP`\n") != std::string::npos);
   auto ok = run_kernels({"resolve", "tests/data/resolve/cpu-mapping.toml", "--device", "cuda", "--no-fallback"}, kernels::test::in_source_dir());
   CHECK(ok.exit_code == 0);
@@ -148,7 +148,7 @@ TEST_CASE("resolve --capability takes 9.0 as well as 90, and cuda without it war
 
   auto none = run_kernels({"resolve", kModel, "--device", "cuda"}, kernels::test::in_source_dir());
   CHECK(none.exit_code == 0);
-  CHECK(none.err.find("warning: no --capability for cuda") != std::string::npos);
+  CHECK(none.err.find("warning: kernels resolve: no --capability for cuda") != std::string::npos);
   auto quiet = run_kernels({"-q", "resolve", kModel, "--device", "cuda"}, kernels::test::in_source_dir());
   CHECK(quiet.err.find("warning") == std::string::npos);
   auto cpu = run_kernels({"resolve", kModel, "--device", "xpu"}, kernels::test::in_source_dir());
@@ -159,16 +159,16 @@ TEST_CASE("resolve: usage errors exit 2", "[cli][resolve]") {
   auto metal = run_kernels({"resolve", kModel, "--device", "metal"}, kernels::test::in_source_dir());
   CHECK(metal.exit_code == 2);
   CHECK(metal.err ==
-        "kernels resolve: Unsupported device type 'metal'. Supported device types are: cpu, cuda, mps, neuron, npu, "
+        "error: kernels resolve: Unsupported device type 'metal'. Supported device types are: cpu, cuda, mps, neuron, npu, "
         "rocm, tpu, xpu\n");
   auto cap = run_kernels({"resolve", kModel, "--device", "cpu", "--capability", "90"}, kernels::test::in_source_dir());
   CHECK(cap.exit_code == 2);
-  CHECK(cap.err == "kernels resolve: --capability applies only to cuda and rocm devices, not to 'cpu'\n");
+  CHECK(cap.err == "error: kernels resolve: --capability applies only to cuda and rocm devices, not to 'cpu'\n");
   CHECK(run_kernels({"resolve", kModel}, kernels::test::in_source_dir()).exit_code == 2);  // --device is required
   CHECK(run_kernels({"resolve", kModel, "--device", "cuda", "--mode", "eval"}, kernels::test::in_source_dir()).exit_code == 2);
   auto missing = run_kernels({"resolve", "no/such.toml", "--device", "cuda"}, kernels::test::in_source_dir());
   CHECK(missing.exit_code == 2);
-  CHECK(missing.err == "kernels resolve: cannot open no/such.toml: No such file or directory\n");
+  CHECK(missing.err == "error: kernels resolve: cannot open no/such.toml: No such file or directory\n");
   auto help = run_kernels({"help", "resolve"});
   CHECK(help.out.find("Examples:") != std::string::npos);
 }

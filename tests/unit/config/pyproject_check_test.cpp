@@ -9,6 +9,8 @@
 #include "lockfile/dependencies.hpp"
 #include "tests/support/process.hpp"
 
+using kernels::ErrorCode;
+
 using kernels::config::test::diag;
 using kernels::config::test::render;
 using kernels::lockfile::check_dependencies;
@@ -117,7 +119,7 @@ TEST_CASE("pyproject: every bad entry, each with its code and position", "[confi
 TEST_CASE("pyproject: the one-line Error keeps its words and gains the did-you-mean", "[config][pyproject]") {
   auto r = kernels::lockfile::parse_dependencies("[tool.kernel.dependencies]\n\"a/b\" = 1\n", "pyproject.toml");
   REQUIRE_FALSE(r.ok());
-  CHECK(r.error().code == "dependency");
+  CHECK(r.error().code == ErrorCode::dependency);
   CHECK(r.error().message == "pyproject.toml:1: no [tool.kernels.dependencies] table; did you mean 'kernels', not "
                              "'kernel'? " + kTableHint);
 }
@@ -156,5 +158,5 @@ TEST_CASE("pyproject: read_pyproject keeps the text for the source lines", "[con
   kernels::test::TempDir empty;
   auto missing = kernels::lockfile::read_pyproject(empty.path());
   REQUIRE_FALSE(missing.ok());
-  CHECK(missing.error().code == "io");
+  CHECK(missing.error().code == ErrorCode::io);
 }

@@ -5,6 +5,8 @@
 #include "check_test_support.hpp"
 #include "config/resolve.hpp"
 
+using kernels::ErrorCode;
+
 using namespace kernels::config;
 using namespace kernels::config::test;
 
@@ -99,7 +101,7 @@ TEST_CASE("resolve #31: an unsupported device is a usage error with the kernels 
   auto c = load(kModel + "[kernel_mapping]\nRMSNorm = \"a/b:C\"\n");
   auto r = resolve(c, {"metal", std::nullopt, false, false});
   REQUIRE_FALSE(r.ok());
-  CHECK(r.error().code == "usage");
+  CHECK(r.error().code == ErrorCode::usage);
   CHECK(r.error().message ==
         "Unsupported device type 'metal'. Supported device types are: cpu, cuda, mps, neuron, npu, rocm, tpu, xpu");
   auto cap = resolve(c, {"xpu", 90, false, false});

@@ -22,7 +22,7 @@ namespace {
 const std::string kCommit = "0123456789abcdef0123456789abcdef01234567";
 const std::string kEtag = "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391";  // the empty git blob
 
-std::string code_of(const Status& s) { return s.ok() ? "ok" : s.error().code; }
+std::string code_of(const Status& s) { return s.ok() ? "ok" : std::string(kernels::error_code_name(s.error().code)); }
 
 std::size_t count_entries(const std::string& dir) {
   std::error_code ec;
@@ -119,7 +119,7 @@ TEST_CASE("cache writer: a symlink planted in the cache is refused, nothing writ
     REQUIRE(w.ok());
     auto st = (*w)->link(kCommit, "build/torch-cpu/x.py", kEtag);
     REQUIRE_FALSE(st.ok());
-    CHECK(st.error().code == "unsafe-cache");
+    CHECK(st.error().code == ErrorCode::unsafe_cache);
     CHECK(st.error().message.find("symbolic link") != std::string::npos);
     CHECK_FALSE((*w)->has_link(kCommit, "build/torch-cpu/x.py", kEtag, 0));
   }
@@ -135,13 +135,13 @@ TEST_CASE("cache writer: a symlink planted in the cache is refused, nothing writ
     fs::create_directory_symlink(outside.path(), repo + "/blobs");
     auto w = CacheWriter::open(root.path(), "org/name", RepoType::Kernel);
     REQUIRE_FALSE(w.ok());
-    CHECK(w.error().code == "unsafe-cache");
+    CHECK(w.error().code == ErrorCode::unsafe_cache);
   }
   SECTION("the repo folder points outside") {
     fs::create_directory_symlink(outside.path(), repo);
     auto w = CacheWriter::open(root.path(), "org/name", RepoType::Kernel);
     REQUIRE_FALSE(w.ok());
-    CHECK(w.error().code == "unsafe-cache");
+    CHECK(w.error().code == ErrorCode::unsafe_cache);
   }
   SECTION("paths with .. are refused before touching the disk") {
     auto w = CacheWriter::open(root.path(), "org/name", RepoType::Kernel);

@@ -49,7 +49,7 @@ TEST_CASE("a Hub that keeps rate-limiting gives up after the bounded attempts", 
   auto start = count();
   auto r = client.repo_info("kernels-test/relu");
   REQUIRE_FALSE(r.ok());
-  CHECK(r.error().code == "RateLimited");
+  CHECK(r.error().code == ErrorCode::rate_limited);
   CHECK(r.error().message.find("after 3 attempts") != std::string::npos);
   CHECK(count() - start == 3);
 }
@@ -66,7 +66,7 @@ TEST_CASE("Retry-After beyond the total deadline stops retrying at once", "[hub]
   auto started = std::chrono::steady_clock::now();
   auto r = client.list_refs("kernels-test/relu");
   REQUIRE_FALSE(r.ok());
-  CHECK(r.error().code == "RateLimited");
+  CHECK(r.error().code == ErrorCode::rate_limited);
   CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(5));
 }
 
@@ -85,7 +85,7 @@ TEST_CASE("500s are retried with backoff, persistent ones become a ServerError",
   auto start = count();
   auto r = client.list_tree("kernels-test/relu", "main");
   REQUIRE_FALSE(r.ok());
-  CHECK(r.error().code == "ServerError");
+  CHECK(r.error().code == ErrorCode::server_error);
   CHECK(r.error().message.find("try again later") != std::string::npos);
   CHECK(count() - start == 4);
 }
@@ -104,7 +104,7 @@ TEST_CASE("dropped connections are retried, if they persist the error says the H
   FaultScope scope(f);
   auto r = client.list_refs("kernels-test/relu");
   REQUIRE_FALSE(r.ok());
-  CHECK(r.error().code == "network");
+  CHECK(r.error().code == ErrorCode::network);
   CHECK(r.error().message.find("Cannot reach the Hub at " + hub.endpoint()) != std::string::npos);
 }
 
@@ -130,7 +130,7 @@ TEST_CASE("malformed JSON is an error that names the request, not retried", "[hu
   auto start = count();
   auto r = client.list_refs("kernels-test/relu");
   REQUIRE_FALSE(r.ok());
-  CHECK(r.error().code == "bad-response");
+  CHECK(r.error().code == ErrorCode::bad_response);
   CHECK(r.error().message.find("/api/kernels/kernels-test/relu/refs") != std::string::npos);
   CHECK(count() - start == 1);
   CHECK_FALSE(client.list_tree("kernels-test/relu", "main").ok());
@@ -154,7 +154,7 @@ TEST_CASE("a refused connection is a network error at once, not retried", "[hub]
   HubClient client(c, fast_retries(1));
   auto r = client.list_refs("kernels-test/relu");
   REQUIRE_FALSE(r.ok());
-  CHECK(r.error().code == "network");
+  CHECK(r.error().code == ErrorCode::network);
   CHECK(r.error().message.find("Cannot reach the Hub at http://127.0.0.1:1") != std::string::npos);
   CHECK(client.request_count() == 1);
 }
@@ -170,7 +170,7 @@ TEST_CASE("a tree listing whose every page links to a new page stops at the page
   auto start = count();
   auto r = client.list_tree("kernels-test/relu", "main");
   REQUIRE_FALSE(r.ok());
-  CHECK(r.error().code == "bad-response");
+  CHECK(r.error().code == ErrorCode::bad_response);
   CHECK_THAT(r.error().message, Catch::Contains("goes on past 20 pages"));
   CHECK(count() - start == 20);
 }
@@ -183,7 +183,7 @@ TEST_CASE("a tree page that links to another host is refused, not followed", "[h
   FaultScope scope(f);
   auto r = client.list_tree("kernels-test/relu", "main");
   REQUIRE_FALSE(r.ok());
-  CHECK(r.error().code == "bad-response");
+  CHECK(r.error().code == ErrorCode::bad_response);
   CHECK_THAT(r.error().message, Catch::Contains("links to another host (" + hub.emulator().lfs_endpoint() + ")"));
 }
 
@@ -218,7 +218,7 @@ TEST_CASE("a server that drips its answer a byte at a time is dropped by the spe
   auto started = std::chrono::steady_clock::now();
   auto r = client.list_refs("kernels-test/relu");
   REQUIRE_FALSE(r.ok());
-  CHECK(r.error().code == "network");
+  CHECK(r.error().code == ErrorCode::network);
   CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(10));
 }
 
@@ -234,11 +234,11 @@ TEST_CASE("the command deadline (--timeout) ends a slow request and refuses the 
   FaultScope scope(f);
   auto r = client.list_refs("kernels-test/relu");
   REQUIRE_FALSE(r.ok());
-  CHECK(r.error().code == "timeout");
+  CHECK(r.error().code == ErrorCode::timeout);
   CHECK_THAT(r.error().message, Catch::StartsWith("the command ran out of time (--timeout 1 s) during GET "));
   auto after = client.list_refs("kernels-test/relu");
   REQUIRE_FALSE(after.ok());
-  CHECK(after.error().code == "timeout");
+  CHECK(after.error().code == ErrorCode::timeout);
 }
 
 TEST_CASE("a URL that cannot work is not retried and not called unreachable", "[hub][faults]") {
@@ -248,7 +248,7 @@ TEST_CASE("a URL that cannot work is not retried and not called unreachable", "[
   HubClient client(c, fast_retries(3));
   auto r = client.list_refs("kernels-test/relu");
   REQUIRE_FALSE(r.ok());
-  CHECK(r.error().code == "url");
+  CHECK(r.error().code == ErrorCode::url);
   CHECK(r.error().message.find("Cannot reach") == std::string::npos);
   CHECK(client.request_count() == 1);
 }

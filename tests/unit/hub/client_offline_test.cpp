@@ -96,7 +96,7 @@ TEST_CASE("offline: what is missing is named exactly", "[hub][offline]") {
   HubClient client(offline_config(dir.path()));
   auto refs = client.list_refs("org/other");
   REQUIRE_FALSE(refs.ok());
-  CHECK(refs.error().code == "offline");
+  CHECK(refs.error().code == ErrorCode::offline);
   CHECK(refs.error().message.find("no cached refs for org/other") != std::string::npos);
   CHECK(refs.error().message.find(dir.path()) != std::string::npos);
   auto rev = client.repo_info("org/k", "v2");
@@ -215,7 +215,7 @@ TEST_CASE("list_commit_tree: an unwritable cache does not fail the online call",
   CHECK(slurp(not_a_dir) == "a file where the cache should be");
   auto bad = online.list_commit_tree(kRelu, "main");
   REQUIRE_FALSE(bad.ok());
-  CHECK(bad.error().code == "usage");
+  CHECK(bad.error().code == ErrorCode::usage);
 }
 
 TEST_CASE("list_commit_tree offline: without a record it fails, naming what the cache lacks", "[hub][offline][tree]") {
@@ -224,7 +224,7 @@ TEST_CASE("list_commit_tree offline: without a record it fails, naming what the 
   HubClient client(offline_config(dir.path()));
   auto listed = client.list_commit_tree("org/k", kCommit);
   REQUIRE_FALSE(listed.ok());
-  CHECK(listed.error().code == "offline");
+  CHECK(listed.error().code == ErrorCode::offline);
   const std::string& m = listed.error().message;
   CHECK_THAT(m, Catch::Contains("the snapshot of org/k at " + kCommit.substr(0, 12) + " holds 3 files"));
   CHECK_THAT(m, Catch::Contains("no complete listing of that commit (trees/" + kCommit + ".json) is in the cache"));
@@ -238,7 +238,7 @@ TEST_CASE("list_commit_tree offline: without a record it fails, naming what the 
   const std::string other(40, '4');
   auto none = client.list_commit_tree("org/k", other);
   REQUIRE_FALSE(none.ok());
-  CHECK(none.error().code == "offline");
+  CHECK(none.error().code == ErrorCode::offline);
   CHECK_THAT(none.error().message, Catch::Contains("holds no snapshot of org/k at " + other.substr(0, 12)));
   auto absent = client.list_commit_tree("org/absent", kCommit);
   REQUIRE_FALSE(absent.ok());
@@ -268,7 +268,7 @@ TEST_CASE("list_commit_tree offline: a corrupt record is no listing, and says wh
     HubClient client(offline_config(dir.path()));
     auto listed = client.list_commit_tree("org/k", kCommit);
     REQUIRE_FALSE(listed.ok());
-    CHECK(listed.error().code == "offline");
+    CHECK(listed.error().code == ErrorCode::offline);
     CHECK_THAT(listed.error().message, Catch::Contains("no usable complete listing"));
     CHECK_THAT(listed.error().message, Catch::Contains(record));
     CHECK_THAT(listed.error().message, Catch::Contains(c.reason));
@@ -304,7 +304,7 @@ TEST_CASE("record_ref writes refs/<ref> as huggingface_hub does, offline finds t
   CHECK_FALSE(fs::exists(cache.path() + "/kernels--org--k/refs/" + other));
   auto escape = online.record_ref("org/k", "../../../x", kCommit);
   REQUIRE_FALSE(escape.ok());
-  CHECK(escape.error().code == "bad-path");
+  CHECK(escape.error().code == ErrorCode::bad_path);
   CHECK_FALSE(online.record_ref("org/k", "v4", "not-a-commit").ok());
   CHECK(online.request_count() == 0);
 
@@ -354,16 +354,16 @@ TEST_CASE("cached_file: downloaded once into the cache, then read from it online
   const std::string other = "build/torch-universal/metadata.json";
   auto missing = offline.cached_file(repo, hub.download_commit, other, 1 << 20);
   REQUIRE_FALSE(missing.ok());
-  CHECK(missing.error().code == "offline");
+  CHECK(missing.error().code == ErrorCode::offline);
   CHECK_THAT(missing.error().message, Catch::Contains(other + " of " + repo + " at " + hub.download_commit.substr(0, 12)));
   CHECK(offline.request_count() == 0);
   CHECK_FALSE(offline.cached_file(repo, "main", path, 1 << 20).ok());
-  CHECK(offline.cached_file(repo, hub.download_commit, "../../../etc/passwd", 1 << 20).error().code == "bad-path");
+  CHECK(offline.cached_file(repo, hub.download_commit, "../../../etc/passwd", 1 << 20).error().code == ErrorCode::bad_path);
 
   // A file the Hub has not: its error, nothing recorded.
   auto absent = online.cached_file(repo, hub.download_commit, "build/nope/metadata.json", 1 << 20);
   REQUIRE_FALSE(absent.ok());
-  CHECK(absent.error().code == "EntryNotFound");
+  CHECK(absent.error().code == ErrorCode::entry_not_found);
 }
 
 TEST_CASE("cached_file: bytes that do not match their ETag are refused and not stored", "[hub][offline][cached_file]") {
@@ -377,7 +377,7 @@ TEST_CASE("cached_file: bytes that do not match their ETag are refused and not s
   auto bad = online.cached_file("kernels-test/download", hub.download_commit, path, 1 << 20);
   hub.emulator().set_faults({});
   REQUIRE_FALSE(bad.ok());
-  CHECK(bad.error().code == "bad-response");
+  CHECK(bad.error().code == ErrorCode::bad_response);
   CHECK_THAT(bad.error().message, Catch::Contains("do not hash to its ETag"));
   CHECK_FALSE(fs::exists(cache.path() + "/kernels--kernels-test--download/snapshots/" + hub.download_commit + "/" + path));
   auto good = online.cached_file("kernels-test/download", hub.download_commit, path, 1 << 20);

@@ -66,26 +66,26 @@ TEST_CASE("unknown revisions and repositories give messages that say what to do"
   HubClient client(config_for(hub));
   auto rev = client.repo_info("kernels-test/relu", "v9");
   REQUIRE_FALSE(rev.ok());
-  CHECK(rev.error().code == "RevisionNotFound");
+  CHECK(rev.error().code == ErrorCode::revision_not_found);
   CHECK(rev.error().message.find("Revision 'v9' not found in kernels-test/relu") != std::string::npos);
   auto sha = client.repo_info("kernels-test/relu", std::string(40, 'a'));
   REQUIRE_FALSE(sha.ok());
-  CHECK(sha.error().code == "RevisionNotFound");
+  CHECK(sha.error().code == ErrorCode::revision_not_found);
   auto repo = client.list_refs("kernels-test/nope");
   REQUIRE_FALSE(repo.ok());
-  CHECK(repo.error().code == "RepoNotFound");
+  CHECK(repo.error().code == ErrorCode::repo_not_found);
   CHECK(repo.error().message == "Repository kernels-test/nope not found on " + hub.endpoint() +
                                     ": check the name, or log in (HF_TOKEN or --token-file) if it is private");
   auto tree = client.list_tree("kernels-test/relu", "v9");
   REQUIRE_FALSE(tree.ok());
-  CHECK(tree.error().code == "RevisionNotFound");
+  CHECK(tree.error().code == ErrorCode::revision_not_found);
   auto folder = client.list_tree("kernels-test/relu", "main", "build/nope", false);
   REQUIRE_FALSE(folder.ok());
-  CHECK(folder.error().code == "EntryNotFound");
+  CHECK(folder.error().code == ErrorCode::entry_not_found);
   CHECK(folder.error().message.find("build/nope") != std::string::npos);
   auto file = client.file_metadata("kernels-test/relu", "main", "nope.txt");
   REQUIRE_FALSE(file.ok());
-  CHECK(file.error().code == "EntryNotFound");
+  CHECK(file.error().code == ErrorCode::entry_not_found);
   CHECK(file.error().message == "File nope.txt not found in kernels-test/relu at revision main");
 }
 
@@ -222,11 +222,11 @@ TEST_CASE("private and gated repositories need a known token, a bad token is ref
   HubClient anonymous(config_for(hub));
   auto priv = anonymous.list_refs("kernels-test/private");
   REQUIRE_FALSE(priv.ok());
-  CHECK(priv.error().code == "RepoNotFound");
+  CHECK(priv.error().code == ErrorCode::repo_not_found);
   CHECK(priv.error().message.find("log in (HF_TOKEN") != std::string::npos);
   auto gated = anonymous.repo_info("kernels-test/gated");
   REQUIRE_FALSE(gated.ok());
-  CHECK(gated.error().code == "GatedRepo");
+  CHECK(gated.error().code == ErrorCode::gated_repo);
   CHECK(gated.error().message.find("accept its conditions") != std::string::npos);
 
   HubClient authed(config_for(hub, hub_emulator::kTestToken));
@@ -237,7 +237,7 @@ TEST_CASE("private and gated repositories need a known token, a bad token is ref
   HubClient wrong(config_for(hub, "hf_wrong_secret_value"));
   auto bad = wrong.list_refs("kernels-test/relu");
   REQUIRE_FALSE(bad.ok());
-  CHECK(bad.error().code == "Unauthorized");
+  CHECK(bad.error().code == ErrorCode::unauthorized);
   CHECK(bad.error().message.find("hf_wrong_secret_value") == std::string::npos);
 }
 

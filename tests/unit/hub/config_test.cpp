@@ -7,6 +7,8 @@
 #include "tests/hub/test_hub.hpp"
 #include "util/file.hpp"
 
+using kernels::ErrorCode;
+
 using namespace kernels::hub;
 
 namespace {
@@ -108,7 +110,7 @@ TEST_CASE("a token file that is there but unreadable is an error, not no token",
   std::map<std::string, std::string> vars{{"HF_HOME", dir.path()}};
   auto c = load_hub_config(env_of(vars));
   REQUIRE_FALSE(c.ok());
-  CHECK(c.error().code == "io");
+  CHECK(c.error().code == ErrorCode::io);
   CHECK_THAT(c.error().message, Catch::StartsWith("cannot read the token file ($HF_HOME/token): " + dir.path() +
                                                   "/token is a directory"));
 }

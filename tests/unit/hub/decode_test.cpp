@@ -4,6 +4,8 @@
 
 #include "hub/decode.hpp"
 
+using kernels::ErrorCode;
+
 using namespace kernels::hub;
 
 namespace {
@@ -44,7 +46,7 @@ TEST_CASE("decode_*: deep, malformed and mistyped answers are bad-response error
   std::string deep = std::string(100000, '[') + std::string(100000, ']');
   auto r = decode_refs(deep, {});
   REQUIRE_FALSE(r.ok());
-  CHECK(r.error().code == "bad-response");
+  CHECK(r.error().code == ErrorCode::bad_response);
   CHECK(r.error().message == "the refs nest deeper than 64 levels");
   CHECK(decode_tree_page("[1,").error().message == "the tree page's entries are not valid JSON");
   CHECK(decode_repo_info("[]").error().message == "the repository info is not a JSON object");

@@ -7,6 +7,8 @@
 #include "tests/hub/test_hub.hpp"
 #include "util/file.hpp"
 
+using kernels::ErrorCode;
+
 using namespace kernels::hub;
 namespace fs = std::filesystem;
 
@@ -55,7 +57,7 @@ TEST_CASE("offline: refs resolve to commits and snapshots list files with blob n
 
   auto missing = cache.resolve("org/k", "v9");
   REQUIRE_FALSE(missing.ok());
-  CHECK(missing.error().code == "offline");
+  CHECK(missing.error().code == ErrorCode::offline);
   CHECK(missing.error().message.find("kernels--org--k/refs/v9") != std::string::npos);
   CHECK_FALSE(cache.resolve("org/k", kC2).ok());
 
@@ -159,7 +161,7 @@ TEST_CASE("trees/<commit>.json: hostile records are refused with the reason", "[
     INFO(c.text);
     auto r = parse_tree_cache(c.text, 1000);
     REQUIRE_FALSE(r.ok());
-    CHECK(r.error().code == "bad-cache");
+    CHECK(r.error().code == ErrorCode::bad_cache);
     CHECK_THAT(r.error().message, Catch::Contains(c.reason));
   }
 }
@@ -179,12 +181,12 @@ TEST_CASE("offline: tree_listing, snapshot_file, known_missing and ref read the 
   HfCache only_bad({a.path()}, RepoType::Kernel);
   auto bad = only_bad.tree_listing("org/k", kC1, 100);
   REQUIRE_FALSE(bad.ok());
-  CHECK(bad.error().code == "bad-cache");
+  CHECK(bad.error().code == ErrorCode::bad_cache);
   CHECK_THAT(bad.error().message, Catch::Contains(a.path() + "/kernels--org--k/trees/" + kC1 + ".json is unusable"));
   auto absent = cache.tree_listing("org/k", kC2, 100);
   REQUIRE_FALSE(absent.ok());
-  CHECK(absent.error().code == "absent");
-  CHECK(cache.tree_listing("org/k", "../../x", 100).error().code == "absent");
+  CHECK(absent.error().code == ErrorCode::absent);
+  CHECK(cache.tree_listing("org/k", "../../x", 100).error().code == ErrorCode::absent);
 
   auto file = cache.snapshot_file("org/k", kC1, "build/torch-cpu/__init__.py");
   REQUIRE(file);

@@ -99,7 +99,7 @@ TEST_CASE("http: a stream sink can stop the transfer, a Range answer is a 206", 
   };
   auto stopped = http.stream(r, stop);
   REQUIRE_FALSE(stopped.ok());
-  CHECK(stopped.error().code == "aborted");
+  CHECK(stopped.error().code == ErrorCode::aborted);
   CHECK(seen > 0);
 
   HttpClient::StreamSink refuse;
@@ -110,7 +110,7 @@ TEST_CASE("http: a stream sink can stop the transfer, a Range answer is a 206", 
   };
   auto refused = http.stream(r, refuse);
   REQUIRE_FALSE(refused.ok());
-  CHECK(refused.error().code == "aborted");
+  CHECK(refused.error().code == ErrorCode::aborted);
 
   r.headers = {{"Range", "bytes=4000-"}};
   std::string tail;
@@ -141,6 +141,6 @@ TEST_CASE("http: a body past max_body_bytes is cut off as too-large, after decod
   request.max_body_bytes = 16;
   auto r = http.perform(request);
   REQUIRE_FALSE(r.ok());
-  CHECK(r.error().code == "too-large");
+  CHECK(r.error().code == ErrorCode::too_large);
   CHECK(r.error().message.find("response larger than 16 bytes") != std::string::npos);
 }

@@ -7,6 +7,8 @@
 #include "tests/unit/hub/hub_test_support.hpp"
 #include "util/file.hpp"
 
+using kernels::ErrorCode;
+
 using namespace kernels::hub;
 namespace fs = std::filesystem;
 
@@ -29,7 +31,7 @@ TEST_CASE("kernel-status.toml: bad files are errors that say why", "[hub][status
   CHECK(dest.error().message.find("destination") != std::string::npos);
   auto syntax = parse_kernel_status("kind = ", "org/old");
   REQUIRE_FALSE(syntax.ok());
-  CHECK(syntax.error().code == "bad-status");
+  CHECK(syntax.error().code == ErrorCode::bad_status);
   CHECK_FALSE(parse_kernel_status("destination = \"a/b\"\n", "org/old").ok());
 }
 
@@ -39,7 +41,7 @@ TEST_CASE("kernel-status.toml: deep nesting is a clear error, not a crash", "[hu
                      std::string(20000, ']') + "\n";
   auto r = parse_kernel_status(deep, "org/old");
   REQUIRE_FALSE(r.ok());
-  CHECK(r.error().code == "bad-status");
+  CHECK(r.error().code == ErrorCode::bad_status);
   CHECK_THAT(r.error().message, Catch::Contains("not valid TOML: line 3"));
 }
 
@@ -145,10 +147,10 @@ TEST_CASE("kernel_status online records the file or its absence as hf_hub_downlo
   // Never checked: not "no redirect", but an error.
   auto relu_main = offline.kernel_status("kernels-test/relu");
   REQUIRE_FALSE(relu_main.ok());
-  CHECK(relu_main.error().code == "offline");
+  CHECK(relu_main.error().code == ErrorCode::offline);
   auto nope_off = offline.kernel_status("kernels-test/nope");
   REQUIRE_FALSE(nope_off.ok());
-  CHECK(nope_off.error().code == "offline");
+  CHECK(nope_off.error().code == ErrorCode::offline);
   CHECK(offline.request_count() == 0);
 }
 
@@ -166,7 +168,7 @@ TEST_CASE("kernel_status online: an unwritable cache does not fail the call", "[
   CHECK_FALSE(*plain);
   auto rev = online.kernel_status("kernels-test/relu", "v9");  // a revision the repo has not: still an error
   REQUIRE_FALSE(rev.ok());
-  CHECK(rev.error().code == "RevisionNotFound");
+  CHECK(rev.error().code == ErrorCode::revision_not_found);
 }
 
 TEST_CASE("kernel_status offline: cached file, .no_exist marker, nothing cached", "[hub][status][offline]") {
@@ -206,7 +208,7 @@ TEST_CASE("kernel_status offline: cached file, .no_exist marker, nothing cached"
     INFO(repo);
     auto unknown = client.kernel_status(repo);
     REQUIRE_FALSE(unknown.ok());
-    CHECK(unknown.error().code == "offline");
+    CHECK(unknown.error().code == ErrorCode::offline);
     CHECK_THAT(unknown.error().message,
                Catch::Contains("cannot tell offline whether " + repo +
                                " redirects: its kernel-status.toml at main was never checked into the cache"));

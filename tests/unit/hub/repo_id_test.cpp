@@ -2,6 +2,8 @@
 
 #include "hub/repo_id.hpp"
 
+using kernels::ErrorCode;
+
 using kernels::hub::validate_repo_id;
 
 namespace {
@@ -52,7 +54,7 @@ TEST_CASE("validate_repo_id: a usage error that quotes the id and says why", "[h
   }
   auto e = validate_repo_id("a/b c");
   REQUIRE_FALSE(e.ok());
-  CHECK(e.error().code == "usage");
+  CHECK(e.error().code == ErrorCode::usage);
   CHECK(e.error().message ==
         "'a/b c' is not a valid repository id: the name part contains ' ' (allowed: letters, digits, '.', '_', '-')");
 }

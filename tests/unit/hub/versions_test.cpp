@@ -2,6 +2,8 @@
 
 #include "hub/versions.hpp"
 
+using kernels::ErrorCode;
+
 using namespace kernels::hub;
 
 TEST_CASE("only branches v<digits> are versions, tags never", "[hub][versions]") {
@@ -29,7 +31,7 @@ TEST_CASE("an unknown version names the available ones, numerically", "[hub][ver
   CHECK(ok->target_commit == "b");
   auto missing = resolve_version("o/k", refs, 3);
   REQUIRE_FALSE(missing.ok());
-  CHECK(missing.error().code == "VersionNotFound");
+  CHECK(missing.error().code == ErrorCode::version_not_found);
   CHECK(missing.error().message == "Version 3 not found, available versions: 1, 2, 10");
   auto none = resolve_version("o/k", Refs{}, 1);
   REQUIRE_FALSE(none.ok());

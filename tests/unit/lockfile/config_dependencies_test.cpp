@@ -3,6 +3,8 @@
 #include "config/config.hpp"
 #include "lockfile/config_dependencies.hpp"
 
+using kernels::ErrorCode;
+
 using kernels::lockfile::dependencies_from_config;
 
 namespace {
@@ -44,7 +46,7 @@ TEST_CASE("dependencies_from_config: one repo at two versions names both places"
                                              "B = { repo = \"org/norm:B\", version = 2 }\n"
                                              "C = { repo = \"org/norm:C\", revision = \"main\" }\n"));
   REQUIRE_FALSE(deps.ok());
-  CHECK(deps.error().code == "dependency");
+  CHECK(deps.error().code == ErrorCode::dependency);
   CHECK(deps.error().message ==
         "k.toml:3:14: org/norm is asked for at version 2 here and at version 1 at k.toml:2:5; a lock pins one "
         "commit per repo, so use one version or revision for it\n"

@@ -3,6 +3,8 @@
 #include "lockfile/dependencies.hpp"
 #include "tests/support/process.hpp"
 
+using kernels::ErrorCode;
+
 using kernels::lockfile::Dependency;
 using kernels::lockfile::parse_dependencies;
 using kernels::lockfile::read_dependencies;
@@ -17,7 +19,7 @@ std::vector<Dependency> parse_ok(const std::string& toml) {
   return *r;
 }
 
-std::string parse_error(const std::string& toml, const char* code = "dependency") {
+std::string parse_error(const std::string& toml, ErrorCode code = ErrorCode::dependency) {
   auto r = parse_dependencies(toml, "pyproject.toml");
   REQUIRE_FALSE(r.ok());
   CHECK(r.error().code == code);
@@ -137,10 +139,10 @@ TEST_CASE("dependencies: bad repo ids, every problem reported on its own line", 
 }
 
 TEST_CASE("dependencies: a TOML syntax error gives the position and the parser's explanation", "[lockfile][dependencies]") {
-  auto message = parse_error("[tool.kernels.dependencies]\n\"a/b\" = \n", "parse");
+  auto message = parse_error("[tool.kernels.dependencies]\n\"a/b\" = \n", ErrorCode::parse);
   CHECK_THAT(message, Catch::StartsWith("pyproject.toml:2:"));
   CHECK_THAT(message, Catch::Contains("not valid TOML: "));
-  CHECK_THAT(parse_error("[tool.kernels.dependencies]\n\"a/b\" = 1\n\"a/b\" = 2\n", "parse"),
+  CHECK_THAT(parse_error("[tool.kernels.dependencies]\n\"a/b\" = 1\n\"a/b\" = 2\n", ErrorCode::parse),
              Catch::StartsWith("pyproject.toml:3:"));
 }
 
@@ -148,7 +150,7 @@ TEST_CASE("read_dependencies: a project without pyproject.toml is a clear io err
   TempDir dir;
   auto r = read_dependencies(dir.path());
   REQUIRE_FALSE(r.ok());
-  CHECK(r.error().code == "io");
+  CHECK(r.error().code == ErrorCode::io);
   CHECK_THAT(r.error().message, Catch::StartsWith("no pyproject.toml in " + dir.path() + "; kernels lock reads"));
 
   dir.write("pyproject.toml", "[tool.kernels.dependencies]\n\"a/b\" = { revision = \"v1.2\" }\n");
@@ -173,14 +175,14 @@ TEST_CASE("parse_dependencies: a pyproject.toml nested 10k deep is a syntax erro
   // Regression: toml11 recursed once per level and overflowed the stack (SIGSEGV in kernels lock).
   std::string deep = "[tool.kernels.dependencies]\n\"a/b\" = 1\n[x]\ny = " + std::string(10000, '[') +
                      std::string(10000, ']') + "\n";
-  auto message = parse_error(deep, "parse");
+  auto message = parse_error(deep, ErrorCode::parse);
   CHECK_THAT(message, Catch::StartsWith("pyproject.toml:4:"));
   std::string inline_tables = "[tool.kernels.dependencies]\n\"a/b\" = 1\n";
   for (int i = 0; i < 10000; ++i) inline_tables += "t = {";
-  CHECK_THAT(parse_error(inline_tables, "parse"), Catch::StartsWith("pyproject.toml:3:"));
+  CHECK_THAT(parse_error(inline_tables, ErrorCode::parse), Catch::StartsWith("pyproject.toml:3:"));
   std::string dotted = "[tool.kernels.dependencies]\n\"a/b\" = 1\n[x";
   for (int i = 0; i < 10000; ++i) dotted += ".k";
-  CHECK_THAT(parse_error(dotted + "]\n", "parse"), Catch::StartsWith("pyproject.toml:3:"));
+  CHECK_THAT(parse_error(dotted + "]\n", ErrorCode::parse), Catch::StartsWith("pyproject.toml:3:"));
 }
 
 TEST_CASE("parse_dependencies: 80k keys elsewhere in the file read in linear time", "[lockfile][dependencies][limits]") {

@@ -6,6 +6,8 @@
 #include "tests/support/hf_cache_fixture.hpp"
 #include "tests/support/process.hpp"
 
+using kernels::ErrorCode;
+
 using namespace kernels::lockfile;
 using kernels::test::fixture_digest_value;
 namespace fs = std::filesystem;
@@ -80,7 +82,7 @@ TEST_CASE("digest: a dangling symlink is an error for the whole variant", "[lock
   fs::create_symlink("../../blobs/gone", tmp.path() + "/v/sub/gone.py");
   auto d = compute_digest(tmp.path() + "/v", DigestAlgorithm::Sha256);
   REQUIRE_FALSE(d.ok());
-  CHECK(d.error().code == "digest");
+  CHECK(d.error().code == ErrorCode::digest);
   CHECK(d.error().message.find("dangling symlink sub/gone.py -> ../../blobs/gone") != std::string::npos);
   // ... but not when the digest would skip it anyway.
   fs::remove(tmp.path() + "/v/sub/gone.py");

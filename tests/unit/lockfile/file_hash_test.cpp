@@ -5,6 +5,8 @@
 #include "lockfile/file_hash.hpp"
 #include "tests/support/process.hpp"
 
+using kernels::ErrorCode;
+
 using namespace kernels::lockfile;
 
 TEST_CASE("file hashes: the reference vectors of `hello world` in base64 and git's blob id", "[lockfile][file_hash]") {
@@ -46,7 +48,7 @@ TEST_CASE("file hashes: missing files, directories and FIFOs are errors, never a
   kernels::test::TempDir tmp;
   auto missing = hash_file(tmp.path() + "/nope", kSha256);
   REQUIRE_FALSE(missing.ok());
-  CHECK(missing.error().code == "io");
+  CHECK(missing.error().code == ErrorCode::io);
   CHECK(missing.error().message.find(tmp.path() + "/nope") != std::string::npos);
   auto dir = hash_file(tmp.path(), kSha256);
   REQUIRE_FALSE(dir.ok());

@@ -2,6 +2,8 @@
 
 #include "lockfile/hash.hpp"
 
+using kernels::ErrorCode;
+
 using kernels::lockfile::git_lfs_concat_hash;
 using kernels::lockfile::git_lfs_concat_variants;
 using kernels::lockfile::HashedFile;
@@ -68,7 +70,7 @@ TEST_CASE("git_lfs_concat refuses a hash that is not hex", "[lockfile][hash]") {
   for (std::string bad : {"xyz0", "abc", ""}) {
     auto r = git_lfs_concat_hash({{"a.py", bad}});
     REQUIRE_FALSE(r.ok());
-    CHECK(r.error().code == "hash");
+    CHECK(r.error().code == ErrorCode::hash);
     CHECK_THAT(r.error().message, Catch::Contains("a.py"));
   }
 }
@@ -185,7 +187,7 @@ TEST_CASE("git_lfs_concat variants: an empty listing or one without build/torch 
 TEST_CASE("git_lfs_concat variants: a file without a usable hash is an error naming it", "[lockfile][hash]") {
   auto no_oid = git_lfs_concat_variants({file("build/torch-cpu/a.py", "")});
   REQUIRE_FALSE(no_oid.ok());
-  CHECK(no_oid.error().code == "hash");
+  CHECK(no_oid.error().code == ErrorCode::hash);
   CHECK(no_oid.error().message == "build/torch-cpu/a.py has no git blob id in the tree listing");
 
   // Python checks the blob id before the exclusions, so an excluded file counts too.

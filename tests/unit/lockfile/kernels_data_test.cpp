@@ -17,6 +17,8 @@
 #include "tests/support/process.hpp"
 #include "util/file.hpp"
 
+using kernels::ErrorCode;
+
 using kernels::read_file;
 using kernels::lockfile::dependency_less;
 using kernels::lockfile::detect_lock_format;
@@ -56,7 +58,7 @@ Lock kernels_data(std::vector<LockedKernel> kernels) { return Lock{std::move(ker
 std::string format_error(const std::string& text) {
   auto r = parse_lock(text, "kernels.lock");
   REQUIRE_FALSE(r.ok());
-  CHECK(r.error().code == "format");
+  CHECK(r.error().code == ErrorCode::format);
   return r.error().message;
 }
 
@@ -202,7 +204,7 @@ TEST_CASE("serde_json_string: edges", "[lockfile][kernels-data]") {
                           std::string("\xED\xA0\x80"), std::string("\xF4\x90\x80\x80")}) {
     auto r = serde_json_string(bad);
     REQUIRE_FALSE(r.ok());
-    CHECK(r.error().code == "utf8");
+    CHECK(r.error().code == ErrorCode::utf8);
   }
 }
 
@@ -449,20 +451,20 @@ TEST_CASE("kernels-data: the writer refuses what the reader would", "[lockfile][
   both.revision = "main";
   LockedKernel neither = at_version("a/b", 1);
   neither.version.reset();
-  CHECK(error_code(kernels_data({at_version("z/z", 1), both})) == "format");
+  CHECK(error_code(kernels_data({at_version("z/z", 1), both})) == ErrorCode::format);
   auto r = serialize_lock(kernels_data({at_version("z/z", 1), neither}));
   REQUIRE_FALSE(r.ok());
   CHECK(r.error().message == "cannot write a kernels-data lock: entry 2 (a/b) has neither a version nor a revision");
-  CHECK(error_code(kernels_data({at_version("a/b", 1, "0123456789ABCDEF0123456789abcdef01234567")})) == "format");
-  CHECK(error_code(kernels_data({at_version("a/b", 1, std::string(kC1).substr(0, 39))})) == "format");
-  CHECK(error_code(kernels_data({at_version("a/b", 1, "")})) == "format");
+  CHECK(error_code(kernels_data({at_version("a/b", 1, "0123456789ABCDEF0123456789abcdef01234567")})) == ErrorCode::format);
+  CHECK(error_code(kernels_data({at_version("a/b", 1, std::string(kC1).substr(0, 39))})) == ErrorCode::format);
+  CHECK(error_code(kernels_data({at_version("a/b", 1, "")})) == ErrorCode::format);
   auto dup = serialize_lock(kernels_data({at_version("a/b", 2), at_version("a/c", 2), at_version("a/b", 2, kC2)}));
   REQUIRE_FALSE(dup.ok());
-  CHECK(dup.error().code == "duplicate");
+  CHECK(dup.error().code == ErrorCode::duplicate);
   CHECK(dup.error().message == "cannot write a kernels-data lock: a/b version 2 is locked twice (entries 1 and 3)");
-  CHECK(error_code(kernels_data({at_revision("a/b", "x"), at_revision("a/b", "x")})) == "duplicate");
-  CHECK(error_code(kernels_data({at_version("o/\xFF", 1)})) == "utf8");
-  CHECK(error_code(kernels_data({at_revision("o/n", "\xC3")})) == "utf8");
+  CHECK(error_code(kernels_data({at_revision("a/b", "x"), at_revision("a/b", "x")})) == ErrorCode::duplicate);
+  CHECK(error_code(kernels_data({at_version("o/\xFF", 1)})) == ErrorCode::utf8);
+  CHECK(error_code(kernels_data({at_revision("o/n", "\xC3")})) == ErrorCode::utf8);
   // Variants are not part of the format: not written, so not read back.
   LockedKernel with_variants = at_version("a/b", 1);
   with_variants.variants.push_back(VariantLock{"torch-cpu", "sha256-x"});

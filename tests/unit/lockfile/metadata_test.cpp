@@ -3,6 +3,8 @@
 #include "lockfile/metadata.hpp"
 #include "tests/support/process.hpp"
 
+using kernels::ErrorCode;
+
 using namespace kernels::lockfile;
 
 namespace {
@@ -108,5 +110,5 @@ TEST_CASE("metadata.json: read_metadata_bytes bounds the read", "[lockfile][meta
   CHECK(*small == "{}");
   auto missing = read_metadata_bytes(tmp.path() + "/none.json");
   REQUIRE_FALSE(missing.ok());
-  CHECK(missing.error().code == "io");
+  CHECK(missing.error().code == ErrorCode::io);
 }

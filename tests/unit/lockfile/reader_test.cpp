@@ -5,6 +5,8 @@
 #include "tests/support/process.hpp"
 #include "util/file.hpp"
 
+using kernels::ErrorCode;
+
 using kernels::read_file;
 using kernels::lockfile::Lock;
 using kernels::lockfile::parse_lock;
@@ -19,14 +21,14 @@ namespace {
 std::string format_error(const std::string& text) {
   auto r = parse_lock(text, "kernels.lock");
   REQUIRE_FALSE(r.ok());
-  CHECK(r.error().code == "format");
+  CHECK(r.error().code == ErrorCode::format);
   return r.error().message;
 }
 
 std::string syntax_error(const std::string& text) {
   auto r = parse_lock(text, "kernels.lock");
   REQUIRE_FALSE(r.ok());
-  CHECK(r.error().code == "parse");
+  CHECK(r.error().code == ErrorCode::parse);
   return r.error().message;
 }
 
@@ -185,7 +187,7 @@ TEST_CASE("read_lock of a missing file is an io error naming it", "[lockfile][re
   TempDir dir;
   auto r = read_lock(dir.path() + "/kernels.lock");
   REQUIRE_FALSE(r.ok());
-  CHECK(r.error().code == "io");
+  CHECK(r.error().code == ErrorCode::io);
   CHECK_THAT(r.error().message, Catch::Contains(dir.path() + "/kernels.lock"));
 }
 
@@ -217,7 +219,7 @@ TEST_CASE("parse_lock: a number past a double is a parse error, not an abort", "
   // Regression: `lock --check` died on [1e999] (nlohmann's out_of_range was not caught).
   auto r = kernels::lockfile::parse_lock("[1e999]", "kernels.lock");
   REQUIRE_FALSE(r.ok());
-  CHECK(r.error().code == "parse");
+  CHECK(r.error().code == ErrorCode::parse);
   CHECK(r.error().message == "kernels.lock: not valid JSON: number overflow parsing '1e999'");
 }
 

@@ -6,6 +6,8 @@
 #include "lockfile/resolve.hpp"
 #include "tests/unit/hub/hub_test_support.hpp"
 
+using kernels::ErrorCode;
+
 using kernels::hub::HubClient;
 using kernels::lockfile::Dependency;
 using kernels::lockfile::Notice;
@@ -107,7 +109,7 @@ TEST_CASE("resolve_lock: two dependencies ending at one repo are an error naming
   auto r = resolve_lock(client, {version("kernels-test/relu", 2, "p:2"), version("kernels-test/moved", 2, "p:3")},
                         jobs(4));
   REQUIRE_FALSE(r.ok());
-  CHECK(r.error().code == "duplicate");
+  CHECK(r.error().code == ErrorCode::duplicate);
   CHECK(r.error().message ==
         "Two dependencies lock kernels-test/relu: p:2 (kernels-test/relu) and p:3 (kernels-test/moved, which "
         "redirects there); a lock holds one entry per repo, so keep one of them");
@@ -120,7 +122,7 @@ TEST_CASE("resolve_lock: every failure is reported, one line each, in dependency
                          revision("kernels-test/relu", "no-such-branch", "p:4")},
                         jobs(3));
   REQUIRE_FALSE(r.ok());
-  CHECK(r.error().code == "VersionNotFound");
+  CHECK(r.error().code == ErrorCode::version_not_found);
   auto lines = r.error().message;
   CHECK(lines.find("p:2: kernels-test/relu (version 9): Version 9 not found, available versions: 1, 2\n"
                    "p:3: kernels-test/plain (version 1): ") == 0);

@@ -10,6 +10,8 @@
 #include "tests/support/process.hpp"
 #include "util/file.hpp"
 
+using kernels::ErrorCode;
+
 using kernels::read_file;
 using kernels::lockfile::check_lock;
 using kernels::lockfile::Lock;
@@ -86,7 +88,7 @@ TEST_CASE("write_lock_if_changed: on failure nothing is written and the old lock
   Lock bad{{LockedKernel{"o/\xFF", "s", {}}}};
   auto r = write_lock_if_changed(path, bad);
   REQUIRE_FALSE(r.ok());
-  CHECK(r.error().code == "utf8");
+  CHECK(r.error().code == ErrorCode::utf8);
   CHECK(*read_file(path) == "old contents");
 
   // The write itself fails (works as root too): a file size limit of 16 bytes
@@ -102,7 +104,7 @@ TEST_CASE("write_lock_if_changed: on failure nothing is written and the old lock
     ::setrlimit(RLIMIT_FSIZE, &saved);
     std::signal(SIGXFSZ, old_handler);
     REQUIRE_FALSE(too_big.ok());
-    CHECK(too_big.error().code == "io");
+    CHECK(too_big.error().code == ErrorCode::io);
     CHECK(*read_file(path) == "old contents");
     int entries = 0;
     for ([[maybe_unused]] auto& e : std::filesystem::directory_iterator(dir.path())) ++entries;
@@ -175,5 +177,5 @@ TEST_CASE("check_lock: a lock path that is a directory is an io error", "[lockfi
   TempDir dir;
   auto r = check_lock(dir.path(), one());
   REQUIRE_FALSE(r.ok());
-  CHECK(r.error().code == "io");
+  CHECK(r.error().code == ErrorCode::io);
 }

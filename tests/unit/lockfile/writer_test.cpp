@@ -3,6 +3,8 @@
 #include "lockfile/python_json.hpp"
 #include "lockfile/writer.hpp"
 
+using kernels::ErrorCode;
+
 using kernels::lockfile::Lock;
 using kernels::lockfile::LockedKernel;
 using kernels::lockfile::python_json_string;
@@ -70,7 +72,7 @@ TEST_CASE("serialize_lock refuses strings that are not UTF-8", "[lockfile][write
                           std::string("\xF4\x90\x80\x80")}) {                                    // above U+10FFFF
     auto r = serialize_lock(Lock{{LockedKernel{"o/" + bad, "s", {}}}});
     REQUIRE_FALSE(r.ok());
-    CHECK(r.error().code == "utf8");
+    CHECK(r.error().code == ErrorCode::utf8);
   }
 }
 
@@ -90,7 +92,7 @@ TEST_CASE("serialize_lock writes the format the lock holds", "[lockfile][writer]
         "    \"lock\": {\n      \"commit\": \"0123456789abcdef0123456789abcdef01234567\"\n    }\n  }\n]");
   // The variant-hashes writer takes any sha (Python's does); the kernels-data one only a commit id.
   lock.kernels[0].sha = "d";
-  CHECK(serialize_lock(lock).error().code == "format");
+  CHECK(serialize_lock(lock).error().code == ErrorCode::format);
 }
 
 TEST_CASE("python_json_string: edges of the ASCII and Unicode ranges", "[lockfile][writer]") {

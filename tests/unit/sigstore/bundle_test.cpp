@@ -3,6 +3,8 @@
 #include "sigstore/bundle.hpp"
 #include "tests/unit/sigstore/sigstore_test_support.hpp"
 
+using kernels::ErrorCode;
+
 using namespace kernels::sigstore;
 using kernels::sigstore_test::conformance;
 
@@ -46,10 +48,10 @@ TEST_CASE("bundle: malformed and unsupported bundles say why", "[sigstore][bundl
   CHECK(code_and_message(conformance("bundle-invalid-base64-signature_fail")).message.find("invalid base64") !=
         std::string::npos);
   auto unknown = code_and_message(conformance("bundle-unknown-version_fail"));
-  CHECK(unknown.code == "unsupported");
+  CHECK(unknown.code == ErrorCode::unsupported);
   CHECK(unknown.message.find("not supported") != std::string::npos);
   auto dsse = code_and_message(conformance("happy-path-intoto-in-dsse-v3"));
-  CHECK(dsse.code == "unsupported");
+  CHECK(dsse.code == ErrorCode::unsupported);
   CHECK(dsse.message == "bundle: DSSE envelopes (in-toto attestations) are not supported; only message signatures are");
   CHECK(code_and_message(conformance("bundle-empty-certificate-chain_fail")).message.find("no certificates") !=
         std::string::npos);

@@ -2,6 +2,8 @@
 
 #include "sigstore/encoding.hpp"
 
+using kernels::ErrorCode;
+
 using namespace kernels::sigstore;
 
 TEST_CASE("base64: RFC 4648 vectors both ways", "[sigstore][encoding]") {
@@ -20,7 +22,7 @@ TEST_CASE("base64: RFC 4648 vectors both ways", "[sigstore][encoding]") {
 }
 
 TEST_CASE("base64: hostile input is an error, never garbage", "[sigstore][encoding]") {
-  CHECK(base64_decode("INVALID!!!BASE64!!!ENCODING====").error().code == "encoding");
+  CHECK(base64_decode("INVALID!!!BASE64!!!ENCODING====").error().code == ErrorCode::encoding);
   CHECK(!base64_decode("Zm9v Ym").ok());        // spaces (line breaks are skipped, as `base64` wraps)
   CHECK(*base64_decode("Zm9v\r\nYmFy\n") == "foobar");
   CHECK(!base64_decode("Z").ok());              // dangling character

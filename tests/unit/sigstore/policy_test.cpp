@@ -10,6 +10,8 @@
 #include "sigstore/policy.hpp"
 #include "tests/unit/sigstore/sigstore_test_support.hpp"
 
+using kernels::ErrorCode;
+
 using namespace kernels::sigstore;
 using kernels::sigstore_test::conformance;
 
@@ -85,7 +87,7 @@ TEST_CASE("kernels default policy: a failure names the extension, its value and 
   auto other_wf = make_cert(kernels_community("release.yaml"), "x");
   auto s = check_policy(other_wf.get(), kernels_default_policy());
   REQUIRE(!s.ok());
-  CHECK(s.error().code == "policy");
+  CHECK(s.error().code == ErrorCode::policy);
   CHECK(s.error().message ==
         "identity policy: build signer URI (1.3.6.1.4.1.57264.1.9) is \"" + kRepo +
             "/.github/workflows/release.yaml@refs/heads/main\", expected one of \"" + kRepo +

@@ -4,6 +4,8 @@
 #include "sigstore/rekor.hpp"
 #include "tests/unit/sigstore/sigstore_test_support.hpp"
 
+using kernels::ErrorCode;
+
 using namespace kernels::sigstore;
 using kernels::sigstore_test::artifact_a_txt;
 using kernels::sigstore_test::conformance;
@@ -59,7 +61,7 @@ TEST_CASE("inclusion proof with checkpoint: real entry, corrupted hash, wrong ro
   t.inclusion_proof->hashes[3][5] = static_cast<char>(t.inclusion_proof->hashes[3][5] ^ 0x10);
   auto s = verify_inclusion_proof(t, prod_rekor());
   REQUIRE(!s.ok());
-  CHECK(s.error().code == "inclusion_proof");
+  CHECK(s.error().code == ErrorCode::inclusion_proof);
 
   Bundle wrong = bundle_of("checkpoint-wrong-roothash_fail");
   auto w = verify_inclusion_proof(wrong.tlog_entries.at(0), prod_rekor());
@@ -89,7 +91,7 @@ TEST_CASE("hashedrekord 0.0.1: digest, signature and certificate must all match"
 
   TlogEntry dsse = b.tlog_entries.at(0);
   dsse.kind = "dsse";
-  CHECK(verify_hashedrekord_body(dsse, c).error().code == "unsupported");
+  CHECK(verify_hashedrekord_body(dsse, c).error().code == ErrorCode::unsupported);
   TlogEntry mislabeled = b.tlog_entries.at(0);
   mislabeled.version = "0.0.2";
   CHECK(verify_hashedrekord_body(mislabeled, c).error().message.find("the body is hashedrekord 0.0.1") !=

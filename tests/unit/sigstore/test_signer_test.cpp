@@ -15,6 +15,8 @@
 #include "sigstore/verifier.hpp"
 #include "tests/support/test_sigstore.hpp"
 
+using kernels::ErrorCode;
+
 using namespace kernels::sigstore;
 using kernels::test::Identity;
 using kernels::test::TestSigstore;
@@ -97,7 +99,7 @@ TEST_CASE("test sigstore: a changed artifact is refused", "[sigstore][test-signe
   std::string bundle = signer().sign(kMetadata);
   auto v = verify_artifact(kMetadata + " ", bundle, kernels_default_policy(), root_of(signer()));
   REQUIRE(!v.ok());
-  CHECK(v.error().code == "rekor_body");
+  CHECK(v.error().code == ErrorCode::rekor_body);
   CHECK(v.error().message.find("is not this artifact's sha256:" + hex_encode(sha256(kMetadata + " "))) !=
         std::string::npos);
 }
@@ -107,7 +109,7 @@ TEST_CASE("test sigstore: a bundle from another instance is refused by this one'
   std::string bundle = other.sign(kMetadata);
   auto v = verify_artifact(kMetadata, bundle, kernels_default_policy(), root_of(signer()));
   REQUIRE(!v.ok());
-  CHECK(v.error().code == "tlog");
+  CHECK(v.error().code == ErrorCode::tlog);
   CHECK(v.error().message.find("is not a Rekor log of the trusted root") != std::string::npos);
   // Its own root accepts it.
   CHECK(verify_artifact(kMetadata, bundle, kernels_default_policy(), root_of(other)).ok());
@@ -117,7 +119,7 @@ TEST_CASE("test sigstore: a bundle from another instance is refused by this one'
   mixed.certificate_authorities = root_of(signer()).certificate_authorities;
   auto chain = verify_artifact(kMetadata, bundle, kernels_default_policy(), mixed);
   REQUIRE(!chain.ok());
-  CHECK(chain.error().code == "certificate");
+  CHECK(chain.error().code == ErrorCode::certificate);
   CHECK(chain.error().message.find("does not chain to a trusted certificate authority") != std::string::npos);
 }
 
@@ -127,7 +129,7 @@ TEST_CASE("test sigstore: a wrong identity fails the policy, naming the extensio
   fork.build_signer_uri = "https://github.com/evil/kernels-community/.github/workflows/build.yaml@refs/heads/main";
   auto v = verify_artifact(kMetadata, signer().sign(kMetadata, fork), kernels_default_policy(), root);
   REQUIRE(!v.ok());
-  CHECK(v.error().code == "policy");
+  CHECK(v.error().code == ErrorCode::policy);
   CHECK(v.error().message.find("build signer URI (1.3.6.1.4.1.57264.1.9) is \"" + fork.build_signer_uri +
                                "\", expected one of ") != std::string::npos);
 
@@ -161,7 +163,7 @@ TEST_CASE("test sigstore: a tampered log entry or SCT is caught by its step", "[
     entry["integratedTime"] = std::to_string(std::stoll(entry["integratedTime"].get<std::string>()) - 1);
     auto v = verify_artifact(kMetadata, bundle.dump(), kernels_default_policy(), root);
     REQUIRE(!v.ok());
-    CHECK(v.error().code == "set");
+    CHECK(v.error().code == ErrorCode::set);
   }
   SECTION("the checkpoint's signature") {
     std::string cp = entry["inclusionProof"]["checkpoint"]["envelope"];
@@ -169,12 +171,12 @@ TEST_CASE("test sigstore: a tampered log entry or SCT is caught by its step", "[
     entry["inclusionProof"]["checkpoint"]["envelope"] = cp;
     auto v = verify_artifact(kMetadata, bundle.dump(), kernels_default_policy(), root);
     REQUIRE(!v.ok());
-    CHECK(v.error().code == "checkpoint");
+    CHECK(v.error().code == ErrorCode::checkpoint);
   }
   SECTION("the CT log unknown to the root") {
     root.ctlogs[0].log_id[0] = static_cast<char>(root.ctlogs[0].log_id[0] ^ 1);
     auto v = verify_artifact(kMetadata, bundle.dump(), kernels_default_policy(), root);
     REQUIRE(!v.ok());
-    CHECK(v.error().code == "sct");
+    CHECK(v.error().code == ErrorCode::sct);
   }
 }

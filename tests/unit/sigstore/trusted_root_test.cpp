@@ -3,6 +3,8 @@
 #include "sigstore/trusted_root.hpp"
 #include "tests/unit/sigstore/sigstore_test_support.hpp"
 
+using kernels::ErrorCode;
+
 using namespace kernels::sigstore;
 using kernels::sigstore_test::conformance;
 
@@ -26,7 +28,7 @@ TEST_CASE("trusted root: the shipped production snapshot", "[sigstore][trusted-r
 TEST_CASE("trusted root: a log without a validity start is an error", "[sigstore][trusted-root]") {
   auto r = parse_trusted_root(conformance("trust-root-tlog-missing-validity-start_fail", "trusted_root.json"));
   REQUIRE(!r.ok());
-  CHECK(r.error().code == "trusted_root");
+  CHECK(r.error().code == ErrorCode::trusted_root);
   CHECK(r.error().message.find("validFor.start is missing") != std::string::npos);
 }
 

@@ -4,6 +4,8 @@
 #include "sigstore/tsa.hpp"
 #include "tests/unit/sigstore/sigstore_test_support.hpp"
 
+using kernels::ErrorCode;
+
 using namespace kernels::sigstore;
 using kernels::sigstore_test::conformance;
 
@@ -40,7 +42,7 @@ TEST_CASE("RFC 3161: other data, an untrusted TSA, a time outside the TSA's vali
   Case c = load("rekor2-happy-path");
   auto other = verify_rfc3161_timestamp(c.bundle.rfc3161_timestamps[0], "other data", c.root);
   REQUIRE(!other.ok());
-  CHECK(other.error().code == "timestamp");
+  CHECK(other.error().code == ErrorCode::timestamp);
 
   TrustedRoot no_tsa = c.root;
   no_tsa.timestamp_authorities.clear();

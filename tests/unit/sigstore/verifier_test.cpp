@@ -5,6 +5,8 @@
 #include "sigstore/verifier.hpp"
 #include "tests/unit/sigstore/sigstore_test_support.hpp"
 
+using kernels::ErrorCode;
+
 using namespace kernels::sigstore;
 using kernels::sigstore_test::artifact_a_txt;
 using kernels::sigstore_test::conformance;
@@ -50,11 +52,11 @@ TEST_CASE("verify_artifact: each failure names its step", "[sigstore][verifier]"
 
   auto kernels_policy = verify_artifact(artifact_a_txt(), conformance("happy-path-v0.3"), kernels_default_policy(), prod());
   REQUIRE(!kernels_policy.ok());
-  CHECK(kernels_policy.error().code == "policy");
+  CHECK(kernels_policy.error().code == ErrorCode::policy);
 
   auto dsse = verify_artifact(artifact_a_txt(), conformance("happy-path-intoto-in-dsse-v3"), policy, prod());
   REQUIRE(!dsse.ok());
-  CHECK(dsse.error().code == "unsupported");
+  CHECK(dsse.error().code == ErrorCode::unsupported);
 
   auto staging = verify_artifact(artifact_a_txt(), conformance("bundle-from-wrong-instance_fail"), policy, prod());
   REQUIRE(!staging.ok());

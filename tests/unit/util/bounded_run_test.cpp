@@ -4,6 +4,8 @@
 
 #include "util/bounded_run.hpp"
 
+using kernels::ErrorCode;
+
 using kernels::bounded_run;
 using namespace std::chrono_literals;
 
@@ -16,7 +18,7 @@ TEST_CASE("bounded_run: output, exit status, missing program", "[util][bounded_r
 
   auto missing = bounded_run({"/nonexistent/program"}, 5s, 1024);
   REQUIRE_FALSE(missing.ok());
-  CHECK(missing.error().code == "spawn");
+  CHECK(missing.error().code == ErrorCode::spawn);
   CHECK(missing.error().message.find("/nonexistent/program") != std::string::npos);
 }
 
@@ -25,7 +27,7 @@ TEST_CASE("bounded_run: a program that hangs is stopped at the deadline, with it
   auto r = bounded_run({"sh", "-c", "sleep 30 & sleep 30"}, 300ms, 1024);
   auto took = std::chrono::steady_clock::now() - start;
   REQUIRE_FALSE(r.ok());
-  CHECK(r.error().code == "timeout");
+  CHECK(r.error().code == ErrorCode::timeout);
   CHECK(took < 5s);
 }
 

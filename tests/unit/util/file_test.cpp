@@ -9,6 +9,8 @@
 #include "tests/support/process.hpp"
 #include "util/file.hpp"
 
+using kernels::ErrorCode;
+
 using kernels::read_file;
 using kernels::write_file_atomic;
 using kernels::test::TempDir;
@@ -26,7 +28,7 @@ TEST_CASE("read_file names the path and the reason when it fails", "[util][file]
   TempDir dir;
   auto missing = read_file(dir.path() + "/nope.toml");
   REQUIRE_FALSE(missing.ok());
-  CHECK(missing.error().code == "io");
+  CHECK(missing.error().code == ErrorCode::io);
   CHECK(missing.error().message == "cannot open " + dir.path() + "/nope.toml: No such file or directory");
 
   auto directory = read_file(dir.path());

@@ -10,6 +10,8 @@
 #include "tests/support/process.hpp"
 #include "variants/probe.hpp"
 
+using kernels::ErrorCode;
+
 using namespace kernels::variants;
 
 namespace {
@@ -76,7 +78,7 @@ TEST_CASE("probe: malformed options are usage errors", "[variants][probe]") {
       continue;
     }
     REQUIRE_FALSE(s.ok());
-    CHECK(s.error().code == "usage");
+    CHECK(s.error().code == ErrorCode::usage);
     CHECK(s.error().message.find("--torch takes a version X.Y") != std::string::npos);
   }
   ProbeOptions c;
