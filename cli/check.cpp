@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "cli/commands.hpp"
+#include "cli/json_output.hpp"
 #include "cli/diagnostic_printer.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/report.hpp"
@@ -148,10 +149,10 @@ int run(const Options& o, const Filter& filter) {
     return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
   };
   if (o.format == DiagnosticFormat::Json) {
-    nlohmann::json doc;
+    auto doc = json_document<nlohmann::json>();
     doc["diagnostics"] = std::move(all);
     doc["summary"] = {{"files", o.files.size()}, {"errors", errors}, {"warnings", warnings}, {"notes", notes}};
-    std::cout << doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+    print_json(doc);
   } else if (o.format == DiagnosticFormat::Human && term.verbosity >= 0) {
     std::string summary = plural(o.files.size(), "file") + " checked: " + plural(errors, "error") + ", " +
                           plural(warnings, "warning") + ", " + plural(notes, "note");

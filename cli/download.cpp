@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <iomanip>
@@ -14,12 +15,15 @@
 #include "cli/commands.hpp"
 #include "cli/download_choice.hpp"
 #include "cli/exit_codes.hpp"
-#include "cli/report.hpp"
+#include "cli/format_option.hpp"
 #include "cli/hub_options.hpp"
+#include "cli/json_output.hpp"
+#include "cli/report.hpp"
 #include "cli/system_options.hpp"
 #include "cli/term.hpp"
 #include "lockfile/download.hpp"
 #include "lockfile/reader.hpp"
+#include "util/error_code.hpp"
 
 namespace kernels::cli {
 namespace {
@@ -60,6 +64,7 @@ fits, hash mismatch, network), 2 usage, input or I/O error (no kernels.lock).)";
 struct Options {
   std::string project_dir;
   bool all_variants = false;
+  std::string format = "human";
   std::size_t jobs = 8;
   variants::ProbeOptions probe;
   HubOptions hub;
@@ -129,6 +134,38 @@ class ProgressBar {
   std::chrono::steady_clock::time_point last_{};
 };
 
+// The --format json document (kernels-download(1), JSON OUTPUT).
+nlohmann::ordered_json download_json(const lockfile::DownloadReport& report, const std::string& cache, double seconds) {
+  using ojson = nlohmann::ordered_json;
+  ojson doc = json_document();
+  doc["command"] = "download";
+  doc["cache"] = cache;
+  doc["ok"] = report.ok();
+  ojson kernels = ojson::array();
+  std::size_t failed = 0;
+  for (const auto& e : report.entries) {
+    ojson errors = ojson::array();
+    for (const auto& err : e.errors) errors.push_back({{"code", error_code_name(err.code)}, {"message", err.message}});
+    failed += e.errors.empty() ? 0 : 1;
+    kernels.push_back({{"repo_id", e.repo_id},
+                       {"sha", e.sha},
+                       {"variants", e.variants},
+                       {"installed", e.linked},
+                       {"files_fetched", e.files_fetched},
+                       {"files_skipped", e.files_skipped},
+                       {"bytes_fetched", e.bytes_fetched},
+                       {"errors", std::move(errors)}});
+  }
+  doc["kernels"] = std::move(kernels);
+  doc["summary"] = {{"kernels", report.entries.size()},
+                    {"failed", failed},
+                    {"files_fetched", report.files_fetched()},
+                    {"files_skipped", report.files_skipped()},
+                    {"bytes_fetched", report.bytes_fetched()},
+                    {"seconds", std::round(seconds * 1000) / 1000}};
+  return doc;
+}
+
 int run_download(const Options& o) {
   const Terminal& term = terminal();
   std::string dir = o.project_dir.empty() ? "." : o.project_dir;
@@ -164,7 +201,7 @@ int run_download(const Options& o) {
     return choose_download_variants(**client, repo, commit, names, *system);
   };
   options.on_entry = [&](const lockfile::LockedKernel& k) {
-    if (term.verbosity >= 0) std::cerr << "Downloading `" << k.repo_id << "` with SHA: " << k.sha << "\n";
+    if (term.verbosity >= 0 && o.format != "json") std::cerr << "Downloading `" << k.repo_id << "` with SHA: " << k.sha << "\n";
   };
   options.on_progress = [&](const lockfile::DownloadProgress& p) { bar.update(p); };
 
@@ -176,9 +213,13 @@ int run_download(const Options& o) {
   }
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   std::size_t failed = 0;
+  for (const auto& e : report->entries) failed += e.errors.empty() ? 0 : 1;
+  if (o.format == "json") {
+    print_json(download_json(*report, (*client)->config().kernels_cache, seconds));
+    return failed > 0 ? kExitProblems : kExitOk;
+  }
   for (const auto& e : report->entries) {
     for (const auto& err : e.errors) error_lines(err.message);
-    if (!e.errors.empty()) ++failed;
     if (term.verbosity > 0) {
       for (const auto& v : e.linked) std::cerr << "  installed " << e.repo_id << " " << v << "\n";
     }
@@ -212,6 +253,9 @@ void register_download(CLI::App& app, int* exit_code) {
   cmd->add_option("--jobs,-j", o->jobs, "Files downloaded at once (default 8)")
       ->check(CLI::Range(std::size_t{1}, std::size_t{64}))
       ->option_text("N");
+  add_format_option(cmd, o->format, true,
+                    "{version, command, cache, ok, kernels: [{repo_id, sha, variants, installed, files_fetched, "
+                    "files_skipped, bytes_fetched, errors: [{code, message}]}], summary}");
   add_system_options(cmd, o->probe);
   add_hub_options(cmd, o->hub);
   cmd->footer(std::string(kFooter) + kSystemHelp + "\n" + kHubEnvironmentHelp + kExitStatus);

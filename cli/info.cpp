@@ -7,6 +7,7 @@
 #include <set>
 
 #include "cli/commands.hpp"
+#include "cli/json_output.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/report.hpp"
 #include "cli/format_option.hpp"
@@ -110,7 +111,7 @@ int run_info(const InfoArgs& args) {
 
   if (args.format == "json") {
     using ojson = nlohmann::ordered_json;
-    ojson out;
+    ojson out = json_document();
     out["repo_id"] = args.repo;
     out["revision"] = revision;
     out["commit"] = info->sha;
@@ -126,7 +127,7 @@ int run_info(const InfoArgs& args) {
       out["files"].push_back(item);
     }
     out["total_size"] = total;
-    std::cout << out.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << "\n";
+    print_json(out);
     return kExitOk;
   }
 

@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
+#include "cli/json_output.hpp"
 #include "cli/diagnostic_printer.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/report.hpp"
@@ -124,9 +125,6 @@ void note_line(const std::string& text) { report_note("lock", text); }
 
 std::string short_sha(const std::string& sha) { return sha.substr(0, 12); }
 
-void print_json(const Json& doc) {
-  std::cout << doc.dump(2, ' ', false, Json::error_handler_t::replace) << "\n";
-}
 
 // The dependencies and where the lock goes, from pyproject.toml or --config.
 struct Input {
@@ -428,7 +426,7 @@ std::vector<std::string> change_lines(const Explained& e) {
 
 Json base_json(const char* mode, const std::string& lock_path) {
   Json j;
-  j["version"] = 1;
+  j["version"] = kJsonVersion;
   j["command"] = "lock";
   j["mode"] = mode;
   j["lock"] = lock_path;

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "cli/commands.hpp"
+#include "cli/json_output.hpp"
 #include "cli/diagnostic_printer.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/report.hpp"
@@ -110,7 +111,7 @@ int run(const Options& o) {
     if (l.error || (o.no_fallback && !l.kernel)) status = kExitProblems;
 
   if (o.format == Format::Json) {
-    nlohmann::json doc;
+    auto doc = json_document<nlohmann::json>();
     doc["file"] = o.file;
     doc["device"] = o.device;
     doc["capability"] = o.capability ? nlohmann::json(*o.capability) : nlohmann::json(nullptr);
@@ -130,7 +131,7 @@ int run(const Options& o) {
       layers.push_back(std::move(j));
     }
     doc["layers"] = std::move(layers);
-    std::cout << doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+    print_json(doc);
   } else {
     bool c = term.color_stdout;
     std::cout << "device " << o.device;

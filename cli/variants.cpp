@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "cli/commands.hpp"
+#include "cli/json_output.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/download_choice.hpp"
 #include "cli/hub_options.hpp"
@@ -107,7 +108,7 @@ int run_variants(const Args& args) {
 
   if (args.format == "json") {
     using ojson = nlohmann::ordered_json;
-    ojson out;
+    ojson out = json_document();
     out["system"] = system_json(*system);
     out["repo_id"] = args.repo;
     out["revision"] = revision;
@@ -121,7 +122,7 @@ int run_variants(const Args& args) {
       out["variants"].push_back(v);
     }
     out["hint"] = hint ? ojson{{"version", hint->version}, {"variant", hint->variant}} : ojson(nullptr);
-    std::cout << out.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << "\n";
+    print_json(out);
     return best ? kExitOk : kExitProblems;
   }
 

@@ -10,6 +10,7 @@
 #include <memory>
 
 #include "cli/commands.hpp"
+#include "cli/json_output.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/report.hpp"
 #include "cli/term.hpp"
@@ -163,7 +164,7 @@ int run_verify(const Options& o) {
     VerifyContext context{lock_path, roots, o.all_variants, seconds};
     auto doc = verify_json(*report, context);
     doc["filtered"] = filtered;
-    std::cout << doc.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << "\n";
+    print_json(doc);
   } else {
     for (const auto& v : report->variants) {
       auto lines = human_lines(v, term.verbosity > 0);

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/json_output.hpp"
 #include "lockfile/signature.hpp"
 #include "lockfile/verify.hpp"
 #include "lockfile/verify_variant.hpp"
@@ -20,7 +21,7 @@
 
 namespace kernels::cli {
 
-inline constexpr int kVerifyJsonVersion = 1;
+inline constexpr int kVerifyJsonVersion = kJsonVersion;  // one version for every command
 
 struct VerifyContext {
   std::string lock_path;

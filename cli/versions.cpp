@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "cli/commands.hpp"
+#include "cli/json_output.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/format_option.hpp"
 #include "cli/hub_options.hpp"
@@ -50,7 +51,7 @@ int run_versions(const std::string& repo, const HubOptions& hub_options, bool as
   }
 
   if (as_json) {
-    nlohmann::ordered_json out;
+    nlohmann::ordered_json out = json_document();
     out["repo_id"] = repo;
     out["versions"] = nlohmann::ordered_json::array();
     for (const auto& row : rows) {
@@ -61,7 +62,7 @@ int run_versions(const std::string& repo, const HubOptions& hub_options, bool as
       v["variants"] = row.variants.ok() ? nlohmann::ordered_json(*row.variants) : nlohmann::ordered_json(nullptr);
       out["versions"].push_back(v);
     }
-    std::cout << out.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << "\n";
+    print_json(out);
     return kExitOk;
   }
   if (rows.empty()) {

@@ -122,20 +122,21 @@ class Progress {
   DownloadProgress state_;
 };
 
-Error file_error(const PlannedEntry& e, const std::string& path, const std::string& why) {
-  return Error{ErrorCode::download, e.kernel->repo_id + "@" + short_sha(e.kernel->sha) + ": " + path + ": " + why};
+Error file_error(const PlannedEntry& e, const std::string& path, const std::string& why,
+                 ErrorCode code = ErrorCode::download) {
+  return Error{code, e.kernel->repo_id + "@" + short_sha(e.kernel->sha) + ": " + path + ": " + why};
 }
 
 // Fetches one blob into the cache: lock, resume or start the .incomplete,
 // stream with retries, verify size and hash, rename into blobs/.
 void fetch_blob(const hub::HubClient& client, const PlannedEntry& entry, BlobTask& task, Progress& progress,
                 const DownloadOptions& options) {
-  auto fail = [&](const std::string& why) {
+  auto fail = [&](const std::string& why, ErrorCode code = ErrorCode::download) {
     task.ok = false;
-    task.error = file_error(entry, task.path, why);
+    task.error = file_error(entry, task.path, why, code);
   };
   auto lock = entry.writer->lock_blob(task.etag);
-  if (!lock.ok()) return fail(lock.error().message);
+  if (!lock.ok()) return fail(lock.error().message, lock.error().code);
   if (entry.writer->has_blob(task.etag, task.size)) {  // another process finished it meanwhile
     task.ok = true;
     task.verified = task.etag;
@@ -143,14 +144,14 @@ void fetch_blob(const hub::HubClient& client, const PlannedEntry& entry, BlobTas
     return;
   }
   auto started = entry.writer->start_blob(task.etag, task.size);
-  if (!started.ok()) return fail(started.error().message);
+  if (!started.ok()) return fail(started.error().message, started.error().code);
   hub::IncompleteBlob& blob = *started;
   ContentHasher hasher(task.lfs ? ContentHasher::Kind::Sha256 : ContentHasher::Kind::GitBlob, task.size);
   if (blob.size() > 0) {
     auto read = blob.read_back([&](std::string_view chunk) { hasher.update(chunk); });
     if (!read.ok()) {
       blob.discard();
-      return fail(read.error().message);
+      return fail(read.error().message, read.error().code);
     }
     progress.bytes(static_cast<long long>(blob.size()));
   }
@@ -203,11 +204,11 @@ void fetch_blob(const hub::HubClient& client, const PlannedEntry& entry, BlobTas
     auto result = client.stream_file(entry.kernel->repo_id, entry.kernel->sha, task.path, offset, sink);
     if (!fatal.empty()) {
       blob.discard();
-      return fail(fatal);
+      return fail(fatal, ErrorCode::bad_response);
     }
     if (!write_status.ok()) {
       blob.discard();
-      return fail(write_status.error().message);
+      return fail(write_status.error().message, write_status.error().code);
     }
     if (result.ok()) {
       if (blob.size() != task.size) {
@@ -223,7 +224,8 @@ void fetch_blob(const hub::HubClient& client, const PlannedEntry& entry, BlobTas
     bool progressed = blob.size() > offset;
     if (result.error().code != ErrorCode::network || (!progressed && ++tries_without_progress > 5)) {
       // Kept as .incomplete: a later run resumes it (its bytes are re-hashed first).
-      return fail(result.error().message + (blob.size() > 0 ? " (" + std::to_string(blob.size()) + " bytes kept to resume)" : ""));
+      return fail(result.error().message + (blob.size() > 0 ? " (" + std::to_string(blob.size()) + " bytes kept to resume)" : ""),
+                  result.error().code);
     }
     if (progressed) {
       tries_without_progress = 0;
@@ -234,18 +236,20 @@ void fetch_blob(const hub::HubClient& client, const PlannedEntry& entry, BlobTas
   }
   if (blob.size() != task.size) {
     blob.discard();
-    return fail("got " + std::to_string(blob.size()) + " bytes, the Hub's listing says " + std::to_string(task.size));
+    return fail("got " + std::to_string(blob.size()) + " bytes, the Hub's listing says " + std::to_string(task.size),
+                ErrorCode::bad_response);
   }
   std::string got = hasher.hex();
   if (got != task.etag) {
     blob.discard();
     return fail(std::string("the downloaded bytes do not match the Hub's listing (") +
-                (task.lfs ? "sha256 " : "git blob ") + got + ", expected " + task.etag + "); nothing was kept");
+                (task.lfs ? "sha256 " : "git blob ") + got + ", expected " + task.etag + "); nothing was kept",
+                ErrorCode::hash_mismatch);
   }
   auto committed = blob.commit();
   if (!committed.ok()) {
     blob.discard();
-    return fail(committed.error().message);
+    return fail(committed.error().message, committed.error().code);
   }
   task.ok = true;
   task.verified = got;

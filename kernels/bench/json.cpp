@@ -84,7 +84,10 @@ nlohmann::json report_json(const BenchReport& rep) {
                                    {"canRun", m.variant->can_run},
                                    {"reason", m.variant->reason}};
   }
-  return json{{"results", results},
+  // "version": the shape of this document, the same number as every
+  // command's --format json (cli/json_output.hpp kJsonVersion).
+  return json{{"version", 1},
+              {"results", results},
               {"machineInfo", machine},
               {"benchmarkSettings", json{{"warmup", rep.warmup},
                                          {"iterations", rep.iterations},

@@ -59,6 +59,7 @@ TEST_CASE("check --format json: one object with a diagnostics array", "[cli][che
   auto r = run_kernels({"check", "--format", "json", kErrors}, kernels::test::in_source_dir());
   CHECK(r.exit_code == 1);
   auto doc = nlohmann::json::parse(r.out);
+  CHECK(doc["version"] == 1);  // the --format json shape version (kernels(1), JSON OUTPUT)
   REQUIRE(doc["diagnostics"].size() == 4);
   const auto& d = doc["diagnostics"][2];
   CHECK(d["file"] == kErrors);

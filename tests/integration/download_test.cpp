@@ -289,6 +289,60 @@ TEST_CASE("kernels download: a byte flipped in a served file is an error naming 
   }
 }
 
+TEST_CASE("kernels download --format json: one document on stdout, per entry and in sum, errors with their code",
+          "[cli][download][json]") {
+  Project p;
+  auto r = p.download({"--format", "json"});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.err.find("Downloading") == std::string::npos);  // the document says it all
+  auto doc = nlohmann::json::parse(r.out);
+  CHECK(doc["version"] == 1);
+  CHECK(doc["command"] == "download");
+  CHECK(doc["ok"] == true);
+  CHECK(doc["cache"] == p.cache());
+  REQUIRE(doc["kernels"].size() == 1);
+  const auto& k = doc["kernels"][0];
+  CHECK(k["repo_id"] == "org/dl");
+  CHECK(k["sha"] == hub().dl_sha);
+  CHECK(k["variants"] == nlohmann::json::array({"torch-cpu"}));
+  CHECK(k["installed"] == nlohmann::json::array({"torch-cpu"}));
+  CHECK(k["files_fetched"] == 4);
+  CHECK(k["files_skipped"] == 0);
+  std::size_t bytes = 0;
+  for (const auto& f : hub().cpu) bytes += f.content.size();
+  CHECK(k["bytes_fetched"] == bytes);
+  CHECK(k["errors"].empty());
+  CHECK(doc["summary"]["kernels"] == 1);
+  CHECK(doc["summary"]["failed"] == 0);
+  CHECK(doc["summary"]["files_fetched"] == 4);
+  CHECK(doc["summary"]["seconds"].is_number());
+
+  auto again = nlohmann::json::parse(p.download({"--json"}).out);  // --json is the alias
+  CHECK(again["summary"]["files_fetched"] == 0);
+  CHECK(again["kernels"][0]["files_skipped"] == 4);
+
+  Project q;
+  Faults f;
+  f.corrupt_target = "build/torch-cpu/dl/_ops.py";
+  FaultScope scope(f);
+  auto bad = q.download({"--format", "json"});
+  CHECK(bad.exit_code == 1);
+  auto failed = nlohmann::json::parse(bad.out);
+  CHECK(failed["ok"] == false);
+  CHECK(failed["summary"]["failed"] == 1);
+  REQUIRE_FALSE(failed["kernels"][0]["errors"].empty());
+  CHECK(failed["kernels"][0]["installed"].empty());
+  const auto& e = failed["kernels"][0]["errors"][0];
+  CHECK(e["code"] == "hash-mismatch");
+  CHECK(e["message"].get<std::string>().find("build/torch-cpu/dl/_ops.py: the downloaded bytes do not match") !=
+        std::string::npos);
+
+  auto usage = p.download({"--format", "yaml"});
+  CHECK(usage.exit_code == 2);
+  CHECK(usage.out.empty());
+}
+
 TEST_CASE("kernels download: a transfer cut in the middle resumes with a Range request", "[cli][download]") {
   Project p;
   const File& so = hub().cuda[1];

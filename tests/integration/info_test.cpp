@@ -34,6 +34,7 @@ TEST_CASE("kernels info --json: files with oids, LFS sha256 and the total size",
   auto r = run_kernels({"info", "kernels-test/relu", "--version", "1", "--json"}, hub_env(home.path()));
   REQUIRE(r.exit_code == 0);
   auto j = nlohmann::json::parse(r.out);
+  CHECK(j["version"] == 1);  // the --format json shape version (kernels(1), JSON OUTPUT)
   CHECK(j["repo_id"] == "kernels-test/relu");
   CHECK(j["revision"] == "v1");
   CHECK(j["commit"] == hub.relu_first);

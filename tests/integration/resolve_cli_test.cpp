@@ -19,7 +19,9 @@ nlohmann::json resolve_json(std::vector<std::string> extra) {
   args.insert(args.end(), extra.begin(), extra.end());
   auto r = run_kernels(args, kernels::test::in_source_dir());
   REQUIRE(r.exit_code == 0);
-  return nlohmann::json::parse(r.out);
+  auto doc = nlohmann::json::parse(r.out);
+  CHECK(doc["version"] == 1);  // the --format json shape version (kernels(1), JSON OUTPUT)
+  return doc;
 }
 
 }  // namespace

@@ -115,6 +115,7 @@ TEST_CASE("kernels variants --format json, --version, and the hint when nothing 
   INFO(r.out << r.err);
   CHECK(r.exit_code == 1);  // nothing at v1 fits
   auto j = nlohmann::json::parse(r.out);
+  CHECK(j["version"] == 1);  // the --format json shape version (kernels(1), JSON OUTPUT)
   CHECK(j["commit"] == hub().v1);
   CHECK(j["preferred"].is_null());
   CHECK(j["system"]["torch"] == "2.12");

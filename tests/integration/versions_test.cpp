@@ -32,6 +32,7 @@ TEST_CASE("kernels versions --json", "[cli][versions]") {
   auto r = run_kernels({"versions", "kernels-test/relu", "--json"}, hub_env(home.path()));
   REQUIRE(r.exit_code == 0);
   auto j = nlohmann::json::parse(r.out);
+  CHECK(j["version"] == 1);  // the --format json shape version (kernels(1), JSON OUTPUT)
   CHECK(j["repo_id"] == "kernels-test/relu");
   REQUIRE(j["versions"].size() == 2);
   CHECK(j["versions"][0]["version"] == 1);

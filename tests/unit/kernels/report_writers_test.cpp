@@ -53,6 +53,7 @@ BenchReport sample() {
 
 TEST_CASE("JSON carries the Python harness's keys and the bench's own", "[kernels][json]") {
   auto j = report_json(sample());
+  CHECK(j["version"] == 1);  // the --format json shape version (cli/json_output.hpp)
   REQUIRE(j["results"].size() == 3);
   auto r = j["results"][0];
   CHECK(r["workload"] == "SiluAndMul.bf16.1024x14336");
