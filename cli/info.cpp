@@ -4,7 +4,6 @@
 #include <nlohmann/json.hpp>
 
 #include <iostream>
-#include <set>
 
 #include "cli/commands.hpp"
 #include "cli/json_output.hpp"
@@ -82,32 +81,16 @@ int run_info(const InfoArgs& args) {
   }
   if (!redirect.ok()) return fail(redirect.error());
 
-  std::vector<std::string> variants;
   std::vector<const hub::TreeEntry*> files;
   std::uint64_t total = 0;
   for (const auto& e : *tree) {
-    if (e.is_directory) {
-      auto slash = e.path.find('/');
-      if (e.path.rfind("build/", 0) == 0 && e.path.find('/', slash + 1) == std::string::npos) {
-        variants.push_back(e.path.substr(slash + 1));
-      }
-      continue;
-    }
+    if (e.is_directory) continue;
     files.push_back(&e);
     if (__builtin_add_overflow(total, e.size, &total)) {
       return fail(Error{ErrorCode::bad_response, "the file sizes of " + args.repo + " add up to more than 2^64 bytes"});
     }
   }
-  if (variants.empty()) {  // offline listings may lack directory entries
-    std::set<std::string> seen;
-    for (const auto* f : files) {
-      if (f->path.rfind("build/", 0) != 0) continue;
-      auto end = f->path.find('/', 6);
-      if (end == std::string::npos) continue;
-      std::string v = f->path.substr(6, end - 6);
-      if (seen.insert(v).second) variants.push_back(v);
-    }
-  }
+  const std::vector<std::string> variants = hub::build_variants_of(*tree);
 
   if (args.format == "json") {
     using ojson = nlohmann::ordered_json;

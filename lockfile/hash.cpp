@@ -96,14 +96,14 @@ Result<std::string> git_lfs_concat_hash(std::vector<HashedFile> files) {
   return "sha256-" + lower_hex(digest, size);
 }
 
-Result<std::vector<VariantLock>> git_lfs_concat_variants(const std::vector<TreeEntry>& listing) {
+Result<std::vector<VariantLock>> git_lfs_concat_variants(const std::vector<hub::TreeEntry>& listing) {
   std::vector<std::pair<std::string, std::vector<HashedFile>>> variants;  // first-appearance order
   std::unordered_map<std::string, std::size_t> index;                    // name -> position in variants
   for (const auto& entry : listing) {
-    if (entry.type != TreeEntry::Type::File) continue;
+    if (entry.is_directory) continue;
     const std::string& path = entry.path;
     if (path.rfind("build/torch", 0) != 0) continue;
-    if (entry.oid.empty()) return hash_error(path + " has no git blob id in the tree listing");
+    if (!entry.lfs && entry.oid.empty()) return hash_error(path + " has no git blob id in the tree listing");
     if (ends_with(path, ".pyc") || has_pycache_component(path)) continue;
 
     auto parts = path_parts(path);  // ("build", variant, ...): at least two, given the prefix
@@ -114,9 +114,9 @@ Result<std::vector<VariantLock>> git_lfs_concat_variants(const std::vector<TreeE
     }
     if (relpath.empty()) relpath = ".";  // a file directly under build/: Python hashes Path() == "."
 
-    const std::string& hex = entry.lfs_sha256 ? *entry.lfs_sha256 : entry.oid;
+    const std::string& hex = entry.content_hash();
     if (!unhex(hex))
-      return hash_error(path + ": " + (entry.lfs_sha256 ? "LFS sha256" : "git blob id") +
+      return hash_error(path + ": " + (entry.lfs ? "LFS sha256" : "git blob id") +
                         " is not hexadecimal: \"" + hex + "\"");
 
     auto [it, added] = index.try_emplace(std::string(parts[1]), variants.size());

@@ -13,21 +13,11 @@
 #include <string>
 #include <vector>
 
+#include "hub/types.hpp"
 #include "lockfile/lock.hpp"
 #include "util/result.hpp"
 
 namespace kernels::lockfile {
-
-// One item of a recursive tree listing (GET /api/kernels/{repo}/tree/{sha}?recursive=true).
-// As in huggingface_hub, an item is a File iff its "type" is "file"; any other
-// type (the Hub's "directory") is a Directory.
-struct TreeEntry {
-  enum class Type { File, Directory };
-  Type type = Type::File;
-  std::string path;                       // repo-relative, '/'-separated
-  std::string oid;                        // git blob id, hex (the listing's "oid")
-  std::optional<std::string> lfs_sha256;  // the listing's "lfs.oid", hex, for LFS files
-};
 
 // A file as the hash sees it: its path inside the variant and the hex of the
 // hash that stands for its contents (LFS SHA-256 or git blob SHA-1).
@@ -41,11 +31,12 @@ struct HashedFile {
 // even number of hex digits.
 Result<std::string> git_lfs_concat_hash(std::vector<HashedFile> files);
 
-// The variants of one commit, from its recursive tree listing in listing
-// order: a variant appears where its first hashed file appears (never
+// The variants of one commit, from its recursive tree listing (hub::TreeEntry
+// as the Hub client or the HF cache gives it) in listing order: a variant appears where its first hashed file appears (never
 // sorted), hash_type "git_lfs_concat". Directories are ignored; a variant
 // whose files are all excluded does not appear. Error (code "hash") naming
-// the path for a file under build/torch* without a usable hash.
-Result<std::vector<VariantLock>> git_lfs_concat_variants(const std::vector<TreeEntry>& listing);
+// the path for a file under build/torch* without a usable hash. An LFS file
+// counts by its sha256 alone: the HF cache does not know the pointer's git id.
+Result<std::vector<VariantLock>> git_lfs_concat_variants(const std::vector<hub::TreeEntry>& listing);
 
 }  // namespace kernels::lockfile

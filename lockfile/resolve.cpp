@@ -108,7 +108,7 @@ class Resolver {
     out.kernel.repo_id = repo;
     out.kernel.sha = commit;
     if (hashes) {
-      auto variants = variants_of_listing(*listing);
+      auto variants = git_lfs_concat_variants(*listing);
       if (!variants.ok()) return variants.error();
       out.kernel.variants = std::move(*variants);
       out.variant_count = out.kernel.variants.size();
@@ -247,25 +247,6 @@ Result<std::vector<std::string>> kernel_depends_at(const hub::HubClient& client,
     }
   }
   return out;
-}
-
-Result<std::vector<VariantLock>> variants_of_listing(const std::vector<hub::TreeEntry>& listing) {
-  std::vector<TreeEntry> entries;
-  entries.reserve(listing.size());
-  for (const auto& e : listing) {
-    TreeEntry t;
-    t.type = e.is_directory ? TreeEntry::Type::Directory : TreeEntry::Type::File;
-    t.path = e.path;
-    t.oid = e.oid;
-    if (e.lfs) {
-      t.lfs_sha256 = e.lfs->oid;
-      // The HF cache names an LFS file's blob by its sha256 only; the
-      // pointer's git id is not known offline, and the hash never uses it.
-      if (t.oid.empty()) t.oid = e.lfs->oid;
-    }
-    entries.push_back(std::move(t));
-  }
-  return git_lfs_concat_variants(entries);
 }
 
 Result<Resolution> resolve_lock(const hub::HubClient& client, const std::vector<Dependency>& dependencies,

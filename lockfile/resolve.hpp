@@ -107,8 +107,5 @@ Result<Resolution> resolve_lock(const hub::HubClient& client, const std::vector<
 Result<std::vector<std::string>> kernel_depends_at(const hub::HubClient& client, const std::string& repo,
                                                    const std::string& commit);
 
-// The variants of a Hub tree listing (hub::TreeEntry as the client returns
-// it), hashed as kernels.lock wants them.
-Result<std::vector<VariantLock>> variants_of_listing(const std::vector<hub::TreeEntry>& listing);
 
 }  // namespace kernels::lockfile

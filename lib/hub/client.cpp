@@ -617,11 +617,25 @@ Result<std::vector<std::string>> list_build_variants(const HubClient& client, co
     if (tree.error().code == ErrorCode::entry_not_found) return std::vector<std::string>{};
     return tree.error();
   }
-  std::vector<std::string> out;
-  for (const auto& e : *tree) {
-    if (e.is_directory) out.push_back(e.path.substr(e.path.rfind('/') + 1));
+  return build_variants_of(*tree);
+}
+
+std::vector<std::string> build_variants_of(const std::vector<TreeEntry>& listing) {
+  constexpr std::string_view kBuild = "build/";
+  std::vector<std::string> folders;
+  std::vector<std::string> from_files;
+  std::set<std::string, std::less<>> seen;
+  for (const auto& e : listing) {
+    if (e.path.compare(0, kBuild.size(), kBuild) != 0) continue;
+    const std::size_t end = e.path.find('/', kBuild.size());
+    if (e.is_directory) {
+      if (end == std::string::npos && e.path.size() > kBuild.size()) folders.push_back(e.path.substr(kBuild.size()));
+    } else if (end != std::string::npos && end > kBuild.size()) {
+      std::string name = e.path.substr(kBuild.size(), end - kBuild.size());
+      if (seen.insert(name).second) from_files.push_back(std::move(name));
+    }
   }
-  return out;
+  return folders.empty() ? from_files : folders;
 }
 
 }  // namespace kernels::hub

@@ -161,8 +161,13 @@ class HubClient {
   HfCache cache_;
 };
 
-// The build variants at `commit`: the folders directly under build/, in the
-// Hub's order; none when the repository has no build/ folder.
+// The build variants a tree listing (recursive or of build/ alone) shows: the
+// folders directly under build/, in listing order. A listing without folder
+// entries (one from the HF cache) names them through its files' paths.
+std::vector<std::string> build_variants_of(const std::vector<TreeEntry>& listing);
+
+// The build variants at `commit` (build_variants_of the build/ listing); none
+// when the repository has no build/ folder.
 Result<std::vector<std::string>> list_build_variants(const HubClient& client, const std::string& repo,
                                                      const std::string& commit);
 

@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "hub/client.hpp"
 #include "hub/decode.hpp"
 
 using kernels::ErrorCode;
@@ -75,4 +76,20 @@ TEST_CASE("next_link: the rel=next target among several links", "[hub][decode]")
   CHECK(next_link(R"(<https://h/p>; rel="prev")").empty());
   CHECK(next_link("<unterminated; rel=\"next\"").empty());
   CHECK(next_link("").empty());
+}
+
+TEST_CASE("build_variants_of: folders under build/ in listing order, else the folders files name", "[hub][variants]") {
+  auto dir = [](std::string p) { return TreeEntry{true, std::move(p), "", 0, std::nullopt}; };
+  auto file = [](std::string p) { return TreeEntry{false, std::move(p), "aa", 1, std::nullopt}; };
+  // A recursive Hub listing: folder entries decide, deeper folders and other trees do not count.
+  CHECK(build_variants_of({file("README.md"), dir("build"), dir("build/torch-cuda"), dir("build/torch-cuda/x"),
+                           file("build/torch-cuda/x/a.py"), dir("build/torch-cpu"), dir("buildx/torch-rocm"),
+                           file("build/torch-xpu/a.py")}) == std::vector<std::string>{"torch-cuda", "torch-cpu"});
+  // A listing of build/ alone.
+  CHECK(build_variants_of({dir("build/b"), dir("build/a")}) == std::vector<std::string>{"b", "a"});
+  // The HF cache lists files only: first appearance, once each; a file directly under build/ is no variant.
+  CHECK(build_variants_of({file("build/z/a.py"), file("build/top.txt"), file("build/y/a.py"), file("build/z/b.py"),
+                           file("build//c.py"), file("other/build/w/a.py")}) == std::vector<std::string>{"z", "y"});
+  CHECK(build_variants_of({}).empty());
+  CHECK(build_variants_of({dir("build/")}).empty());
 }

@@ -7,15 +7,18 @@ using kernels::ErrorCode;
 using kernels::lockfile::git_lfs_concat_hash;
 using kernels::lockfile::git_lfs_concat_variants;
 using kernels::lockfile::HashedFile;
-using kernels::lockfile::TreeEntry;
+using kernels::hub::LfsInfo;
+using kernels::hub::TreeEntry;
 using kernels::lockfile::VariantLock;
 
 namespace {
 
 TreeEntry file(std::string path, std::string oid, std::optional<std::string> lfs = std::nullopt) {
-  return TreeEntry{TreeEntry::Type::File, std::move(path), std::move(oid), std::move(lfs)};
+  TreeEntry e{false, std::move(path), std::move(oid), 0, std::nullopt};
+  if (lfs) e.lfs = LfsInfo{*lfs, 0, 0};
+  return e;
 }
-TreeEntry dir(std::string path) { return TreeEntry{TreeEntry::Type::Directory, std::move(path), "0000", {}}; }
+TreeEntry dir(std::string path) { return TreeEntry{true, std::move(path), "0000", 0, std::nullopt}; }
 
 std::vector<std::string> names(const std::vector<VariantLock>& variants) {
   std::vector<std::string> out;

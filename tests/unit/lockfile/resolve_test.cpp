@@ -3,6 +3,7 @@
 #include <atomic>
 #include <set>
 
+#include "lockfile/hash.hpp"
 #include "lockfile/resolve.hpp"
 #include "tests/unit/hub/hub_test_support.hpp"
 
@@ -129,7 +130,7 @@ TEST_CASE("resolve_lock: every failure is reported, one line each, in dependency
   CHECK(lines.find("\np:4: kernels-test/relu (revision no-such-branch): ") != std::string::npos);
 }
 
-TEST_CASE("variants_of_listing: LFS files count by their sha256, others by blob id (vector V2)",
+TEST_CASE("git_lfs_concat_variants of a hub listing: LFS files count by their sha256, others by blob id (vector V2)",
           "[lockfile][resolve]") {
   using kernels::hub::LfsInfo;
   using kernels::hub::TreeEntry;
@@ -147,7 +148,7 @@ TEST_CASE("variants_of_listing: LFS files count by their sha256, others by blob 
       TreeEntry{false, "build/torch-cpu/relu/__init__.py", "c8bfb57eafb0455123d2d2720389b13805b3b16f", 1,
                 std::nullopt},
   };
-  auto r = kernels::lockfile::variants_of_listing(listing);
+  auto r = kernels::lockfile::git_lfs_concat_variants(listing);
   REQUIRE(r.ok());
   REQUIRE(r->size() == 2);
   CHECK((*r)[0].name == "torch-cuda");
