@@ -1,5 +1,6 @@
 // kernels resolve FILE --device D ...: which kernel every layer of a
 // KernelConfig gets on one device, capability and mode (lib/config/resolve).
+#include <cstdint>
 #include <iostream>
 #include <map>
 #include <optional>
@@ -82,6 +83,32 @@ nlohmann::json kernel_json(const config::Registration& r, const std::string& fil
   return j;
 }
 
+// One line on what the winner `w` beat: where the loser is and why it lost.
+std::string beaten_line(const config::BeatenRegistration& b, const config::Registration& w, config::Mode requested,
+                        const std::string& file) {
+  const auto& r = b.registration;
+  auto range = [](const std::optional<config::Capability>& c) {
+    return c ? "[" + std::to_string(c->min) + ", " + std::to_string(c->max) + "]" : std::string("range (any capability)");
+  };
+  std::string where = section_label(r.origin) + " at " + file + ":" + std::to_string(r.pos.line) + ":" +
+                      std::to_string(r.pos.column) + " (" + r.kernel.repo_id + ":" + r.kernel.layer_name + ", " +
+                      pin(r.kernel) + ")";
+  switch (b.why) {
+    case config::Beaten::Replaced:
+      return "overrides " + where + ": a later registration for the same device and capability range replaces it";
+    case config::Beaten::Narrower: {
+      auto width = [](const std::optional<config::Capability>& c) { return c ? c->max - c->min : INT64_MAX; };
+      return "beats " + where + ": the range " + range(w.capability) + " is " +
+             (width(w.capability) < width(r.capability) ? "narrower than its " + range(r.capability)
+                                                        : "as narrow as its " + range(r.capability) + " and later");
+    }
+    case config::Beaten::ModeOrder:
+      return "beats " + where + ": registered as " + config::mode_name(r.mode) + ", which comes after " +
+             config::mode_name(w.mode) + " for " + config::mode_name(requested);
+  }
+  return where;
+}
+
 int run(const Options& o) {
   const Terminal& term = terminal();
   auto text = read_file(o.file, config::kMaxConfigBytes);
@@ -128,6 +155,10 @@ int run(const Options& o) {
       nlohmann::json fused = nlohmann::json::array();
       for (const auto& [kernel, path] : l.fused_into) fused.push_back({{"kernel", kernel}, {"path", path}});
       j["fused_into"] = std::move(fused);
+      nlohmann::json beaten = nlohmann::json::array();
+      for (const auto& b : l.beaten)
+        beaten.push_back({{"why", config::beaten_name(b.why)}, {"kernel", kernel_json(b.registration, o.file)}});
+      j["beaten"] = std::move(beaten);
       layers.push_back(std::move(j));
     }
     doc["layers"] = std::move(layers);
@@ -146,6 +177,7 @@ int run(const Options& o) {
                   << ", registered as " << config::mode_name(r.mode);
         if (r.capability) std::cout << " for capability [" << r.capability->min << ", " << r.capability->max << "]";
         std::cout << '\n';
+        for (const auto& b : l.beaten) std::cout << "    " << beaten_line(b, r, resolved->mode, o.file) << '\n';
         if (r.origin == config::Origin::Fusion) {
           std::cout << "    fuses";
           for (std::size_t i = 0; i < r.members.size(); ++i)

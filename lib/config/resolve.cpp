@@ -27,6 +27,7 @@ struct Slot {
   Capability range{0, kMaxCapability};
   bool ranged = false;
   std::map<Mode, Registration> modes;
+  std::vector<Registration> replaced;  // the registrations of the earlier Mode tables this one replaced
   std::uint64_t seq = 0;  // when the Mode table was last (re)placed: ties go to the later one
 };
 
@@ -42,7 +43,7 @@ class Registry {
     Capability range = cap.value_or(Capability{0, kMaxCapability});
     for (auto& s : slots)
       if (s.range == range) return s;
-    slots.push_back(Slot{range, cap.has_value(), {}, 0});
+    slots.push_back(Slot{range, cap.has_value(), {}, {}, 0});
     return slots.back();
   }
 
@@ -50,6 +51,7 @@ class Registry {
   void replace(const std::string& layer, const std::string& device, const std::optional<Capability>& cap,
                std::map<Mode, Registration> modes) {
     Slot& s = slot(layer, device, cap);
+    for (auto& [mode, r] : s.modes) s.replaced.push_back(std::move(r));
     s.modes = std::move(modes);
     s.seq = ++seq_;
   }
@@ -87,6 +89,15 @@ const std::vector<Mode>& priority(Mode requested) {
 
 }  // namespace
 
+const char* beaten_name(Beaten b) {
+  switch (b) {
+    case Beaten::Replaced: return "replaced";
+    case Beaten::Narrower: return "narrower";
+    case Beaten::ModeOrder: return "mode-order";
+  }
+  return "replaced";
+}
+
 Result<Resolution> resolve(const Config& config, const ResolveRequest& request) {
   const auto& devices = kernels_devices();
   if (std::find(devices.begin(), devices.end(), request.device) == devices.end())
@@ -113,6 +124,7 @@ Result<Resolution> resolve(const Config& config, const ResolveRequest& request) 
       Capability c = l.capability.value_or(Capability{0, kMaxCapability});
       auto key = std::make_tuple(l.name, l.device, c.min, c.max, l.capability.has_value());
       if (!groups.count(key)) group_order.emplace_back(l.name, l.device, l.capability);
+      // The same mode twice in one table is check's duplicate-layer error; resolve runs on checked configs.
       groups[key][l.mode] = Registration{l.kernel, l.mode, Origin::Layer, l.pos, l.capability, {}};
     }
     for (const auto& [name, device, cap] : group_order) {
@@ -141,8 +153,8 @@ Result<Resolution> resolve(const Config& config, const ResolveRequest& request) 
       continue;
     }
     reg.note_layer(m.layer);
-    for (const auto& [device, k] : m.per_device)
-      if (device == request.device) add_compatible(m.layer, k, Origin::KernelMapping, m.pos, {});
+    for (const auto& [device, k] : m.per_device)  // positioned at the `cuda = ...` value, not the key above it
+      if (device == request.device) add_compatible(m.layer, k, Origin::KernelMapping, k.pos, {});
   }
   for (const auto& f : config.fusions) {
     add_compatible(f.kernel.layer_name, f.kernel, Origin::Fusion, f.pos, f.members);
@@ -167,26 +179,41 @@ Result<Resolution> resolve(const Config& config, const ResolveRequest& request) 
       r.reason = messages::no_device_mapping(layer, request.device);
     } else {
       const Slot* best = nullptr;
+      std::vector<const Slot*> candidates;
       for (const auto& s : dev->second.slots) {
         bool contains = has_capabilities
                             ? (request.capability ? s.range.min <= *request.capability && *request.capability <= s.range.max
                                                   : !s.ranged)
                             : true;
         if (!contains) continue;
+        candidates.push_back(&s);
         auto width = [](const Slot& x) { return static_cast<std::uint64_t>(x.range.max - x.range.min); };
         if (!best || width(s) < width(*best) || (width(s) == width(*best) && s.seq > best->seq)) best = &s;
       }
       if (!best) {
         r.reason = messages::no_capability_mapping(layer, request.device);
       } else {
-        for (Mode m : priority(out.mode)) {
+        const auto& order = priority(out.mode);
+        for (Mode m : order) {
           auto it = best->modes.find(m);
           if (it != best->modes.end()) {
             r.kernel = it->second;
             break;
           }
         }
-        if (!r.kernel) r.reason = messages::no_mode_repository(layer, python_mode(out.mode));
+        if (!r.kernel) {
+          r.reason = messages::no_mode_repository(layer, python_mode(out.mode));
+        } else {
+          for (const auto& old : best->replaced) r.beaten.push_back({old, Beaten::Replaced});
+          auto after = std::find(order.begin(), order.end(), r.kernel->mode);
+          for (auto m = after + 1; m < order.end(); ++m)
+            if (auto it = best->modes.find(*m); it != best->modes.end()) r.beaten.push_back({it->second, Beaten::ModeOrder});
+          for (const Slot* s : candidates) {
+            if (s == best) continue;
+            for (Mode m : order)
+              if (auto it = s->modes.find(m); it != s->modes.end()) r.beaten.push_back({it->second, Beaten::Narrower});
+          }
+        }
       }
     }
     out.layers.push_back(std::move(r));

@@ -29,14 +29,28 @@ struct Registration {
   KernelRef kernel;
   Mode mode = Mode::Fallback;              // the key it was registered under
   Origin origin = Origin::Layer;
-  Pos pos;                                 // [[layer]]/[[fusion]] header, or the [kernel_mapping] key
+  Pos pos;  // [[layer]]/[[fusion]] header, the [kernel_mapping] key, or its per-device value (`cuda = ...`)
   std::optional<Capability> capability;    // the range it was registered for (cuda/rocm)
   std::vector<FusionMember> members;       // fusion only
+};
+
+// A registration the winner beat, and why it lost.
+enum class Beaten {
+  Replaced,    // a later registration for the same device and capability range replaced its Mode table
+  Narrower,    // another capability range that holds the capability is narrower (or as narrow and later)
+  ModeOrder,   // the same Mode table, but the winner's mode comes first for the requested mode
+};
+const char* beaten_name(Beaten b);  // "replaced", "narrower", "mode-order"
+
+struct BeatenRegistration {
+  Registration registration;
+  Beaten why = Beaten::Replaced;
 };
 
 struct LayerResolution {
   std::string layer;
   std::optional<Registration> kernel;  // the winner; nullopt: the original forward is kept
+  std::vector<BeatenRegistration> beaten;  // with a winner: the registrations for this device it beat
   std::string reason;  // without a kernel: the kernels library's message for it
   bool error = false;  // the configuration cannot be applied on this device (not a fallback)
   // Fusions (that got a kernel) this layer is a member of: (fused kernel's layer name, member path).

@@ -2,6 +2,8 @@
 #include <catch2/catch.hpp>
 
 #include <nlohmann/json.hpp>
+
+#include <map>
 #include <string>
 
 #include "tests/support/process.hpp"
@@ -34,6 +36,8 @@ TEST_CASE("resolve: human output for the Llama example on a Hopper GPU", "[cli][
         "device cuda, capability 90, mode inference (Mode.INFERENCE)\n"
         "RMSNorm -> kernels-community/layer-norm-hopper:LlamaRMSNorm (version 1)\n"
         "    [[layer]] at examples/llama.toml:39:1, registered as inference for capability [90, 100]\n"
+        "    beats [kernel_mapping] at examples/llama.toml:22:1 (kernels-community/layer-norm:LlamaRMSNorm, version 1): "
+        "the range [90, 100] is narrower than its range (any capability)\n"
         "    at model.layers.*.post_attention_layernorm: fused into RMSNormMLP\n"
         "MLP -> original forward\n"
         "    No layer mapping for `MLP`\n"
@@ -41,7 +45,7 @@ TEST_CASE("resolve: human output for the Llama example on a Hopper GPU", "[cli][
         "SiLU -> kernels-community/activation:Silu (version 1)\n"
         "    [kernel_mapping] at examples/llama.toml:23:1, registered as inference\n"
         "rotary_pos_emb -> kernels-community/rotary:apply_rotary_transformers (version 1)\n"
-        "    [kernel_mapping] at examples/llama.toml:25:17, registered as inference\n"
+        "    [kernel_mapping] at examples/llama.toml:26:8, registered as inference\n"
         "RMSNormMLP -> kernels-community/fused-norm-mlp:RMSNormMLP (version 1)\n"
         "    [[fusion]] at examples/llama.toml:30:1, registered as inference\n"
         "    fuses RMSNorm (model.layers.*.post_attention_layernorm) + MLP (model.layers.*.mlp)\n");
@@ -173,4 +177,49 @@ TEST_CASE("resolve: usage errors exit 2", "[cli][resolve]") {
   CHECK(missing.err == "error: kernels resolve: cannot open no/such.toml: No such file or directory\n");
   auto help = run_kernels({"help", "resolve"});
   CHECK(help.out.find("Examples:") != std::string::npos);
+}
+
+TEST_CASE("resolve explains what the winner overrode and out-ranked, with the per-device value's position",
+          "[cli][resolve]") {
+  const std::string file = "tests/data/resolve/overrides.toml";
+  auto r = run_kernels({"resolve", file, "--device", "cuda", "--capability", "9.0"}, kernels::test::in_source_dir());
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  auto has = [&](const std::string& line) {
+    INFO(r.out);
+    CHECK(r.out.find(line + "\n") != std::string::npos);
+  };
+  has("    overrides [[layer]] at " + file + ":9:1 (kernels-community/rms-old:RMSNorm, version 1): a later "
+      "registration for the same device and capability range replaces it");
+  has("    overrides [[layer]] at " + file + ":15:1 (kernels-community/rms-train:RMSNorm, version 1): a later "
+      "registration for the same device and capability range replaces it");
+  has("    beats [[layer]] at " + file + ":28:1 (kernels-community/gelu-hopper:Gelu, version 1): registered as "
+      "fallback, which comes after training for inference");
+  has("    beats [[layer]] at " + file + ":22:1 (kernels-community/gelu:Gelu, version 1): the range [90, 100] is "
+      "narrower than its range (any capability)");
+  // cuda = "..." on line 6, its string at column 8; not the [kernel_mapping.SiluAndMul] header.
+  has("    [kernel_mapping] at " + file + ":6:8, registered as inference");
+
+  auto j = nlohmann::json::parse(
+      run_kernels({"resolve", file, "--device", "cuda", "--capability", "90", "--format", "json"},
+                  kernels::test::in_source_dir())
+          .out);
+  std::map<std::string, nlohmann::json> by_layer;
+  for (const auto& l : j["layers"]) by_layer[l["layer"]] = l;
+  const auto& gelu = by_layer.at("Gelu")["beaten"];
+  REQUIRE(gelu.size() == 2);
+  CHECK(gelu[0]["why"] == "mode-order");
+  CHECK(gelu[0]["kernel"]["repo_id"] == "kernels-community/gelu-hopper");
+  CHECK(gelu[0]["kernel"]["source"]["line"] == 28);
+  CHECK(gelu[1]["why"] == "narrower");
+  CHECK(gelu[1]["kernel"]["capability"].is_null());
+  REQUIRE(by_layer.at("RMSNorm")["beaten"].size() == 2);
+  CHECK(by_layer.at("RMSNorm")["beaten"][1]["why"] == "replaced");
+  CHECK(by_layer.at("RMSNorm")["beaten"][1]["kernel"]["registered_mode"] == "training");
+  CHECK(by_layer.at("SiluAndMul")["beaten"].empty());
+  CHECK(by_layer.at("SiluAndMul")["kernel"]["source"]["line"] == 6);
+
+  // On an Ampere GPU the [90, 100] tables do not hold the capability: nothing to out-rank.
+  auto ampere = run_kernels({"resolve", file, "--device", "cuda", "--capability", "80"}, kernels::test::in_source_dir());
+  CHECK(ampere.out.find("beats") == std::string::npos);
 }

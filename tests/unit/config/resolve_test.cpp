@@ -214,3 +214,45 @@ TEST_CASE("resolve: [[layer]] devices outside KernelConfig's list (mps, cpu) res
   CHECK(layer(r, "Linear").kernel->kernel.repo_id == "org/metal");
   CHECK(layer(r, "Linear").kernel->mode == Mode::Fallback);
 }
+
+TEST_CASE("resolve explains: what the winner replaced, and what it out-ranked by mode or by a narrower range", "[config][resolve]") {
+  const std::string model = "[model]\nlayers = [\"RMSNorm\", \"MLP\", \"Gelu\"]\n";
+  auto c = load(model + entry("RMSNorm", "cuda", "fallback", "org/old:N") + entry("RMSNorm", "cuda", "training", "org/train:N") +
+                entry("Gelu", "cuda", "fallback", "org/any:G") + entry("Gelu", "cuda", "fallback", "org/hopper:G", "[90, 100]") +
+                entry("Gelu", "cuda", "training", "org/hopper-train:G", "[90, 100]") +
+                "[kernel_mapping]\nRMSNorm = \"org/new:N\"\n[kernel_mapping.MLP]\ncuda = \"org/mlp:M\"\n");
+  auto r = resolve_ok(c, {"cuda", 90, false, false});
+
+  // [kernel_mapping] replaces the whole Mode table of (RMSNorm, cuda, any range): both [[layer]]s.
+  const auto& norm = layer(r, "RMSNorm");
+  REQUIRE(norm.kernel);
+  CHECK(norm.kernel->kernel.repo_id == "org/new");
+  REQUIRE(norm.beaten.size() == 2);
+  for (const auto& b : norm.beaten) CHECK(b.why == Beaten::Replaced);
+  CHECK(norm.beaten[0].registration.kernel.repo_id == "org/old");
+  CHECK(norm.beaten[1].registration.kernel.repo_id == "org/train");
+  CHECK(norm.beaten[0].registration.pos.line < norm.beaten[1].registration.pos.line);
+
+  // [90, 100] holds 90 and is narrower than no range; inside it training comes before fallback for
+  // inference.
+  const auto& gelu = layer(r, "Gelu");
+  REQUIRE(gelu.kernel);
+  CHECK(gelu.kernel->kernel.repo_id == "org/hopper-train");
+  std::vector<std::pair<std::string, Beaten>> got;
+  for (const auto& b : gelu.beaten) got.emplace_back(b.registration.kernel.repo_id, b.why);
+  CHECK(got == std::vector<std::pair<std::string, Beaten>>{{"org/hopper", Beaten::ModeOrder},
+                                                            {"org/any", Beaten::Narrower}});
+  CHECK(std::string(beaten_name(Beaten::ModeOrder)) == "mode-order");
+
+  // A per-device value is positioned at its `cuda = ...` line, not the table header.
+  const auto& mlp = layer(r, "MLP");
+  REQUIRE(mlp.kernel);
+  CHECK(mlp.beaten.empty());
+  CHECK(mlp.kernel->pos.line > norm.kernel->pos.line + 1);
+  CHECK(mlp.kernel->pos.column == 8);
+
+  // Off the range, [90, 100] does not hold the capability: nothing was beaten by range.
+  auto ampere = resolve_ok(c, {"cuda", 80, false, false});
+  CHECK(layer(ampere, "Gelu").kernel->kernel.repo_id == "org/any");
+  CHECK(layer(ampere, "Gelu").beaten.empty());
+}
