@@ -1,6 +1,5 @@
 // kernels resolve FILE --device D ...: which kernel every layer of a
 // KernelConfig gets on one device, capability and mode (lib/config/resolve).
-#include <cstdint>
 #include <iostream>
 #include <map>
 #include <optional>
@@ -96,12 +95,11 @@ std::string beaten_line(const config::BeatenRegistration& b, const config::Regis
   switch (b.why) {
     case config::Beaten::Replaced:
       return "overrides " + where + ": a later registration for the same device and capability range replaces it";
-    case config::Beaten::Narrower: {
-      auto width = [](const std::optional<config::Capability>& c) { return c ? c->max - c->min : INT64_MAX; };
-      return "beats " + where + ": the range " + range(w.capability) + " is " +
-             (width(w.capability) < width(r.capability) ? "narrower than its " + range(r.capability)
-                                                        : "as narrow as its " + range(r.capability) + " and later");
-    }
+    case config::Beaten::Narrower:
+      return "beats " + where + ": the range " + range(w.capability) + " is narrower than its " + range(r.capability);
+    case config::Beaten::Later:
+      return "beats " + where + ": the range " + range(w.capability) + " is as narrow as its " + range(r.capability) +
+             " and registered later";
     case config::Beaten::ModeOrder:
       return "beats " + where + ": registered as " + config::mode_name(r.mode) + ", which comes after " +
              config::mode_name(w.mode) + " for " + config::mode_name(requested);

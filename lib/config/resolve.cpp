@@ -93,6 +93,7 @@ const char* beaten_name(Beaten b) {
   switch (b) {
     case Beaten::Replaced: return "replaced";
     case Beaten::Narrower: return "narrower";
+    case Beaten::Later: return "later";
     case Beaten::ModeOrder: return "mode-order";
   }
   return "replaced";
@@ -180,6 +181,7 @@ Result<Resolution> resolve(const Config& config, const ResolveRequest& request) 
     } else {
       const Slot* best = nullptr;
       std::vector<const Slot*> candidates;
+      auto width = [](const Slot& x) { return static_cast<std::uint64_t>(x.range.max - x.range.min); };
       for (const auto& s : dev->second.slots) {
         bool contains = has_capabilities
                             ? (request.capability ? s.range.min <= *request.capability && *request.capability <= s.range.max
@@ -187,7 +189,6 @@ Result<Resolution> resolve(const Config& config, const ResolveRequest& request) 
                             : true;
         if (!contains) continue;
         candidates.push_back(&s);
-        auto width = [](const Slot& x) { return static_cast<std::uint64_t>(x.range.max - x.range.min); };
         if (!best || width(s) < width(*best) || (width(s) == width(*best) && s.seq > best->seq)) best = &s;
       }
       if (!best) {
@@ -210,8 +211,9 @@ Result<Resolution> resolve(const Config& config, const ResolveRequest& request) 
             if (auto it = best->modes.find(*m); it != best->modes.end()) r.beaten.push_back({it->second, Beaten::ModeOrder});
           for (const Slot* s : candidates) {
             if (s == best) continue;
+            const Beaten why = width(*s) == width(*best) ? Beaten::Later : Beaten::Narrower;
             for (Mode m : order)
-              if (auto it = s->modes.find(m); it != s->modes.end()) r.beaten.push_back({it->second, Beaten::Narrower});
+              if (auto it = s->modes.find(m); it != s->modes.end()) r.beaten.push_back({it->second, why});
           }
         }
       }

@@ -37,10 +37,11 @@ struct Registration {
 // A registration the winner beat, and why it lost.
 enum class Beaten {
   Replaced,    // a later registration for the same device and capability range replaced its Mode table
-  Narrower,    // another capability range that holds the capability is narrower (or as narrow and later)
+  Narrower,    // another capability range that holds the capability is narrower
+  Later,       // another capability range that holds it is as narrow, and its Mode table was placed later
   ModeOrder,   // the same Mode table, but the winner's mode comes first for the requested mode
 };
-const char* beaten_name(Beaten b);  // "replaced", "narrower", "mode-order"
+const char* beaten_name(Beaten b);  // "replaced", "narrower", "later", "mode-order"
 
 struct BeatenRegistration {
   Registration registration;

@@ -256,3 +256,16 @@ TEST_CASE("resolve explains: what the winner replaced, and what it out-ranked by
   CHECK(layer(ampere, "Gelu").kernel->kernel.repo_id == "org/any");
   CHECK(layer(ampere, "Gelu").beaten.empty());
 }
+
+TEST_CASE("resolve explains: of two ranges as narrow that hold the capability, the later one wins", "[config][resolve]") {
+  auto c = load("[model]\nlayers = [\"Gelu\"]\n" + entry("Gelu", "cuda", "fallback", "org/first:G", "[80, 89]") +
+                entry("Gelu", "cuda", "fallback", "org/second:G", "[85, 94]"));
+  auto r = resolve_ok(c, {"cuda", 86, false, false});
+  const auto& gelu = layer(r, "Gelu");
+  REQUIRE(gelu.kernel);
+  CHECK(gelu.kernel->kernel.repo_id == "org/second");
+  REQUIRE(gelu.beaten.size() == 1);
+  CHECK(gelu.beaten[0].registration.kernel.repo_id == "org/first");
+  CHECK(gelu.beaten[0].why == Beaten::Later);
+  CHECK(std::string(beaten_name(Beaten::Later)) == "later");
+}
