@@ -47,7 +47,7 @@ struct Node {
 
 class Resolver {
  public:
-  Resolver(const hub::HubClient& client, const ResolveOptions& options) : client_(client), options_(options) {}
+  Resolver(const hub::RepoSource& client, const ResolveOptions& options) : client_(client), options_(options) {}
 
   Result<ResolvedKernel> resolve(const Dependency& dep, std::vector<std::string>& metadata_paths) const {
     ResolvedKernel out;
@@ -60,7 +60,7 @@ class Resolver {
 
     // The redirect decides the lock's repo for variant-hashes, so it must be
     // known (offline too); for kernels-data it is only worth a notice.
-    if (hashes || !client_.config().offline) {
+    if (hashes || !client_.offline()) {
       auto redirect = client_.kernel_status(repo, "main");
       if (!redirect.ok()) return redirect.error();
       if (*redirect && hashes) {
@@ -142,7 +142,7 @@ class Resolver {
   }
 
  private:
-  const hub::HubClient& client_;
+  const hub::RepoSource& client_;
   const ResolveOptions& options_;
 };
 
@@ -228,7 +228,7 @@ std::string dependency_text(const std::string& repo_id, const std::optional<std:
   return repo_id;
 }
 
-Result<std::vector<std::string>> kernel_depends_at(const hub::HubClient& client, const std::string& repo,
+Result<std::vector<std::string>> kernel_depends_at(const hub::RepoSource& client, const std::string& repo,
                                                    const std::string& commit) {
   auto listing = client.list_commit_tree(repo, commit);
   if (!listing.ok()) return listing.error();
@@ -249,7 +249,7 @@ Result<std::vector<std::string>> kernel_depends_at(const hub::HubClient& client,
   return out;
 }
 
-Result<Resolution> resolve_lock(const hub::HubClient& client, const std::vector<Dependency>& dependencies,
+Result<Resolution> resolve_lock(const hub::RepoSource& client, const std::vector<Dependency>& dependencies,
                                 const ResolveOptions& options) {
   const bool hashes = options.format == LockFormat::VariantHashes;
   Resolver resolver(client, options);

@@ -11,7 +11,8 @@
 //    `kernel-depends` of the locked variants' metadata.json is locked too,
 //    recursively, once per (repo, version or revision); a cycle is an error.
 // Kernels are resolved concurrently, a level of the dependency graph at a
-// time, by a bounded pool sharing one HubClient (and so its connections), and
+// time, by a bounded pool sharing one RepoSource (a HubClient shares its
+// connections; tests use a CacheSource over a hand-written cache), and
 // metadata.json files are fetched concurrently through the HF cache. Offline,
 // everything comes from the cache or the resolution fails naming what the
 // cache lacks. No terminal I/O: progress goes through a callback.
@@ -24,7 +25,7 @@
 #include <string>
 #include <vector>
 
-#include "hub/client.hpp"
+#include "hub/source.hpp"
 #include "lockfile/dependencies.hpp"
 #include "lockfile/lock.hpp"
 #include "util/result.hpp"
@@ -98,13 +99,13 @@ struct Resolution {
 // repo id, naming both; code "cycle" (kernels-data) for a kernel-depends
 // cycle: "Cyclic kernel dependency detected: REPO" and the cycle's path;
 // code "metadata" for a metadata.json that cannot be read.
-Result<Resolution> resolve_lock(const hub::HubClient& client, const std::vector<Dependency>& dependencies,
+Result<Resolution> resolve_lock(const hub::RepoSource& client, const std::vector<Dependency>& dependencies,
                                 const ResolveOptions& options = {});
 
 // The dependency_key of every kernel-depends of the variants at `commit`
 // (each build/<variant>/metadata.json), once each, in listing order. What
 // `kernels lock --locked` asks of an offline client.
-Result<std::vector<std::string>> kernel_depends_at(const hub::HubClient& client, const std::string& repo,
+Result<std::vector<std::string>> kernel_depends_at(const hub::RepoSource& client, const std::string& repo,
                                                    const std::string& commit);
 
 

@@ -9,7 +9,6 @@
 
 #include <openssl/evp.h>
 
-#include "config/toml.hpp"
 #include "hub/cache_writer.hpp"
 #include "hub/decode.hpp"
 #include "hub/repo_id.hpp"
@@ -40,8 +39,6 @@ Error bad_response(const ErrorContext& c, const std::string& why) {
                                    one_line(c.url, 500) + ": " + one_line(why, 600) +
                                    "; try again, and report it if it persists"};
 }
-
-std::string short_commit(const std::string& commit) { return is_commit_hash(commit) ? commit.substr(0, 12) : commit; }
 
 // `bytes` hash to `etag`: the git blob id (40 hex) or the sha256 (64 hex).
 bool bytes_match_etag(std::string_view bytes, const std::string& etag) {
@@ -77,15 +74,13 @@ std::unique_ptr<CacheWriter> open_writer(const HubConfig& config, const std::str
   return std::move(*w);
 }
 
-std::string count_files(std::size_t n) { return std::to_string(n) + (n == 1 ? " file" : " files"); }
-
 }  // namespace
 
 HubClient::HubClient(HubConfig config, RetryPolicy retry, HttpTimeouts timeouts)
     : config_(std::move(config)),
       retry_(retry),
       http_(config_.user_agent, timeouts),
-      cache_({config_.kernels_cache, config_.hub_cache}, config_.repo_type) {}
+      offline_(config_) {}
 
 std::string HubClient::api_url(const std::string& repo) const {
   return config_.endpoint + (config_.repo_type == RepoType::Kernel ? "/api/kernels/" : "/api/models/") + repo;
@@ -179,17 +174,7 @@ Result<std::string> HubClient::get_json_text(const std::string& url, ErrorContex
 }
 
 Result<Refs> HubClient::list_refs(const std::string& repo) const {
-  if (config_.offline) {
-    Refs refs;
-    refs.branches = cache_.branches(repo);
-    if (refs.branches.empty()) {
-      return Error{ErrorCode::offline, "Offline mode: no cached refs for " + repo + " in the cache (" + cache_.describe() +
-                                  "; looked for " + repo_folder_name(repo, config_.repo_type) +
-                                  "/refs/). `kernels lock` online records the refs it resolves (huggingface_hub's downloads "
-                                  "do too); or unset HF_HUB_OFFLINE / drop --offline"};
-    }
-    return refs;
-  }
+  if (config_.offline) return offline_.list_refs(repo);
   ErrorContext context{config_.endpoint, repo, "", "", "GET", "", false, 1};
   auto text = get_json_text(api_url(repo) + "/refs", context, kMaxRefsBytes);
   if (!text.ok()) return text.error();
@@ -199,15 +184,7 @@ Result<Refs> HubClient::list_refs(const std::string& repo) const {
 }
 
 Result<RepoInfo> HubClient::repo_info(const std::string& repo, const std::string& revision) const {
-  if (config_.offline) {
-    auto commit = cache_.resolve(repo, revision.empty() ? "main" : revision);
-    if (!commit.ok()) return commit.error();
-    RepoInfo info;
-    info.id = repo;
-    info.sha = *commit;
-    info.author = repo.substr(0, repo.find('/'));
-    return info;
-  }
+  if (config_.offline) return offline_.repo_info(repo, revision);
   ErrorContext context{config_.endpoint, repo, revision, "", "GET", "", false, 1};
   std::string url = api_url(repo) + (revision.empty() ? "" : "/revision/" + percent_encode(revision, ""));
   auto text = get_json_text(url, context, kMaxRepoInfoBytes);
@@ -219,7 +196,7 @@ Result<RepoInfo> HubClient::repo_info(const std::string& repo, const std::string
 
 Result<std::vector<TreeEntry>> HubClient::list_tree(const std::string& repo, const std::string& revision,
                                                     const std::string& path_in_repo, bool recursive) const {
-  if (config_.offline) return offline_tree(repo, revision, path_in_repo, recursive);
+  if (config_.offline) return offline_.list_tree(repo, revision, path_in_repo, recursive);
   ErrorContext context{config_.endpoint, repo, revision, path_in_repo, "GET", "", false, 1};
   std::string url = api_url(repo) + "/tree/" + percent_encode(revision.empty() ? "main" : revision, "") +
                     (path_in_repo.empty() ? "" : "/" + percent_encode(path_in_repo, "")) +
@@ -260,60 +237,9 @@ Result<std::vector<TreeEntry>> HubClient::list_tree(const std::string& repo, con
   return entries;
 }
 
-Result<std::vector<TreeEntry>> HubClient::offline_tree(const std::string& repo, const std::string& revision,
-                                                       const std::string& path_in_repo, bool recursive) const {
-  auto commit = cache_.resolve(repo, revision.empty() ? "main" : revision);
-  if (!commit.ok()) return commit.error();
-  auto files = cache_.snapshot_files(repo, *commit);
-  if (!files.ok()) return files.error();
-  std::string prefix = path_in_repo.empty() ? "" : path_in_repo + "/";
-  std::vector<TreeEntry> out;
-  std::set<std::string> dirs;
-  for (const auto& f : *files) {
-    if (f.path.rfind(prefix, 0) != 0) continue;
-    std::string rest = f.path.substr(prefix.size());
-    // Directories on the way to the file.
-    for (auto slash = rest.find('/'); slash != std::string::npos; slash = rest.find('/', slash + 1)) {
-      std::string dir = prefix + rest.substr(0, slash);
-      if (!recursive && rest.find('/') != slash) break;
-      if (dirs.insert(dir).second) {
-        TreeEntry d;
-        d.is_directory = true;
-        d.path = dir;
-        out.push_back(d);
-      }
-      if (!recursive) break;
-    }
-    if (!recursive && rest.find('/') != std::string::npos) continue;
-    TreeEntry e;
-    e.path = f.path;
-    e.size = f.size;
-    if (f.blob.size() == 64) {
-      e.lfs = LfsInfo{f.blob, f.size, 0};
-    } else {
-      e.oid = f.blob;
-    }
-    out.push_back(std::move(e));
-  }
-  if (!prefix.empty() && out.empty()) {
-    return Error{ErrorCode::offline, "Offline mode: folder " + path_in_repo + " is not in the cached snapshot of " + repo +
-                                " at " + *commit};
-  }
-  return out;
-}
-
 Result<FileMetadata> HubClient::file_metadata(const std::string& repo, const std::string& revision,
                                               const std::string& path) const {
-  if (config_.offline) {
-    auto commit = cache_.resolve(repo, revision);
-    if (!commit.ok()) return commit.error();
-    auto files = cache_.snapshot_files(repo, *commit);
-    if (!files.ok()) return files.error();
-    for (const auto& f : *files) {
-      if (f.path == path) return FileMetadata{*commit, f.blob, f.size, ""};
-    }
-    return Error{ErrorCode::offline, "Offline mode: " + path + " is not in the cached snapshot of " + repo + " at " + *commit};
-  }
+  if (config_.offline) return offline_.file_metadata(repo, revision, path);
   ErrorContext context{config_.endpoint, repo, revision, path, "HEAD", "", false, 1};
   auto fetched = fetch("HEAD", resolve_url(repo, revision, path), context, false, 0);
   if (!fetched.ok()) return fetched.error();
@@ -337,15 +263,7 @@ Result<FileMetadata> HubClient::file_metadata(const std::string& repo, const std
 
 Result<std::string> HubClient::download(const std::string& repo, const std::string& revision,
                                         const std::string& path, std::size_t max_bytes) const {
-  if (config_.offline) {
-    auto commit = cache_.resolve(repo, revision);
-    if (!commit.ok()) return commit.error();
-    for (const auto& dir : cache_.candidate_dirs(repo)) {
-      auto text = read_file(dir + "/snapshots/" + *commit + "/" + path, max_bytes);
-      if (text.ok()) return text;
-    }
-    return Error{ErrorCode::offline, "Offline mode: " + path + " is not in the cached snapshot of " + repo + " at " + *commit};
-  }
+  if (config_.offline) return offline_.download(repo, revision, path, max_bytes);
   ErrorContext context{config_.endpoint, repo, revision, path, "GET", "", false, 1};
   auto fetched = fetch("GET", resolve_url(repo, revision, path), context, true, max_bytes);
   if (!fetched.ok()) return fetched.error();
@@ -442,26 +360,11 @@ Result<HttpResponse> HubClient::stream_file(const std::string& repo, const std::
 }
 
 Result<std::vector<TreeEntry>> HubClient::list_commit_tree(const std::string& repo, const std::string& commit) const {
-  if (!is_commit_hash(commit)) {
-    return Error{ErrorCode::usage, "a complete listing of " + repo + " needs a 40-hex commit, not \"" + one_line(commit, 80) + "\""};
-  }
-  if (!config_.offline) {
-    auto entries = list_tree(repo, commit, "", true);
-    if (!entries.ok()) return entries;
-    if (auto writer = open_writer(config_, repo)) (void)writer->write_tree_listing(commit, *entries);
-    return entries;
-  }
-  auto listing = cache_.tree_listing(repo, commit, config_.limits.tree_entries);
-  if (listing.ok()) return listing;
-  auto files = cache_.snapshot_files(repo, commit);
-  std::string holds = files.ok() ? "the snapshot of " + repo + " at " + short_commit(commit) + " holds " + count_files(files->size())
-                                 : "the cache (" + cache_.describe() + ") holds no snapshot of " + repo + " at " + short_commit(commit);
-  std::string record = listing.error().code == ErrorCode::bad_cache
-                           ? ", and no usable complete listing of that commit is in the cache (" + one_line(listing.error().message, 600) + ")"
-                           : ", and no complete listing of that commit (trees/" + commit + ".json) is in the cache";
-  return Error{ErrorCode::offline, "Offline mode: " + holds + record +
-                              ", so which files and variants it has is unknown offline; run `kernels lock` or "
-                              "`kernels download --all-variants` once online"};
+  if (config_.offline || !is_commit_hash(commit)) return offline_.list_commit_tree(repo, commit);
+  auto entries = list_tree(repo, commit, "", true);
+  if (!entries.ok()) return entries;
+  if (auto writer = open_writer(config_, repo)) (void)writer->write_tree_listing(commit, *entries);
+  return entries;
 }
 
 Result<HubClient::FileAnswer> HubClient::get_file(const std::string& repo, const std::string& revision,
@@ -508,7 +411,7 @@ void HubClient::record_file(const std::string& repo, const std::string& revision
 }
 
 Result<std::optional<Redirect>> HubClient::kernel_status(const std::string& repo, const std::string& revision) const {
-  if (config_.offline) return offline_kernel_status(repo, revision);
+  if (config_.offline) return offline_.kernel_status(repo, revision);
   const std::string rev = revision.empty() ? "main" : revision;
   std::string missing_at;
   auto answer = get_file(repo, rev, "kernel-status.toml", 1 << 20, &missing_at);
@@ -531,23 +434,6 @@ Result<std::optional<Redirect>> HubClient::kernel_status(const std::string& repo
   return parse_kernel_status(answer->body, repo);
 }
 
-Result<std::optional<Redirect>> HubClient::offline_kernel_status(const std::string& repo,
-                                                                 const std::string& revision) const {
-  const std::string rev = revision.empty() ? "main" : revision;
-  std::optional<std::string> commit = is_commit_hash(rev) ? std::optional<std::string>(rev) : cache_.ref(repo, rev);
-  if (commit) {
-    if (auto file = cache_.snapshot_file(repo, *commit, "kernel-status.toml")) {
-      auto text = read_file(*file, 1 << 20);
-      if (!text.ok()) return Error{ErrorCode::offline, "Offline mode: cannot read the cached kernel-status.toml of " + repo + ": " + text.error().message};
-      return parse_kernel_status(*text, repo);
-    }
-    if (cache_.known_missing(repo, *commit, "kernel-status.toml")) return std::optional<Redirect>{};
-  }
-  return Error{ErrorCode::offline, "cannot tell offline whether " + repo + " redirects: its kernel-status.toml at " +
-                              one_line(short_commit(rev), 200) + " was never checked into the cache (" + cache_.describe() +
-                              "); run `kernels lock` once online"};
-}
-
 Status HubClient::record_ref(const std::string& repo, const std::string& ref, const std::string& commit) const {
   if (config_.offline || config_.kernels_cache.empty() || is_commit_hash(ref)) return ok_status();
   auto writer = CacheWriter::open(config_.kernels_cache, repo, config_.repo_type);
@@ -557,17 +443,10 @@ Status HubClient::record_ref(const std::string& repo, const std::string& ref, co
 
 Result<std::string> HubClient::cached_file(const std::string& repo, const std::string& commit, const std::string& path,
                                            std::size_t max_bytes) const {
-  if (!is_commit_hash(commit)) {
-    return Error{ErrorCode::usage, "a cached file of " + repo + " needs a 40-hex commit, not \"" + one_line(commit, 80) + "\""};
-  }
-  if (auto st = check_repo_path(path); !st.ok()) return st.error();
-  if (auto file = cache_.snapshot_file(repo, commit, path)) return read_file(*file, max_bytes);
-  if (config_.offline) {
-    return Error{ErrorCode::offline, "Offline mode: " + path + " of " + repo + " at " + short_commit(commit) +
-                                " is not in the cache (" + cache_.describe() + "; looked for " +
-                                repo_folder_name(repo, config_.repo_type) + "/snapshots/" + commit + "/" + path +
-                                "); run `kernels lock` once online"};
-  }
+  // A commit's file is answered from the cache when it is there, online too
+  // (as huggingface_hub does for a commit revision).
+  auto cached = offline_.cached_file(repo, commit, path, max_bytes);
+  if (config_.offline || cached.ok() || cached.error().code != ErrorCode::offline) return cached;
   auto answer = get_file(repo, commit, path, max_bytes, nullptr);
   if (!answer.ok()) return answer.error();
   if (is_blob_name(answer->etag) && !bytes_match_etag(answer->body, answer->etag)) {
@@ -577,37 +456,6 @@ Result<std::string> HubClient::cached_file(const std::string& repo, const std::s
   }
   if (answer->commit == commit) record_file(repo, commit, path, *answer);
   return std::move(answer->body);
-}
-
-// kernel-status.toml is written by the repository's owner, not by us: it goes
-// through the project's depth-bounded TOML reader, and what it names is
-// checked before it becomes a repo id in a URL or in kernels.lock.
-Result<std::optional<Redirect>> parse_kernel_status(const std::string& text, const std::string& repo) {
-  std::string where = "kernel-status.toml of " + repo;
-  auto parsed = toml::parse(text);
-  if (auto* err = std::get_if<toml::SyntaxError>(&parsed)) {
-    return Error{ErrorCode::bad_status, where + " is not valid TOML: line " + std::to_string(err->pos.line) + ", column " +
-                                   std::to_string(err->pos.column) + ": " + one_line(err->message, 300)};
-  }
-  const toml::Value& data = std::get<toml::Value>(parsed);
-  const toml::Value* kind = data.find("kind");
-  if (kind == nullptr) return Error{ErrorCode::bad_status, where + " has no \"kind\""};
-  if (!kind->is_string() || kind->text != "redirect") return Error{ErrorCode::bad_status, where + ": kind must be \"redirect\""};
-  const toml::Value* destination = data.find("destination");
-  if (destination == nullptr || !destination->is_string() || destination->text.empty()) {
-    return Error{ErrorCode::bad_status, where + ": a redirect needs a non-empty destination = \"org/name\""};
-  }
-  if (auto why = repo_id_problem(destination->text)) {
-    return Error{ErrorCode::bad_status, where + ": the destination is not a Hub repo id: " + describe(*why)};
-  }
-  Redirect r;
-  r.destination = destination->text;
-  if (const toml::Value* revision = data.find("revision")) {
-    if (!revision->is_string()) return Error{ErrorCode::bad_status, where + ": revision must be a string"};
-    if (auto why = revision_problem(revision->text)) return Error{ErrorCode::bad_status, where + ": the revision " + *why};
-    r.revision = revision->text;
-  }
-  return std::optional<Redirect>{r};
 }
 
 Result<std::vector<std::string>> list_build_variants(const HubClient& client, const std::string& repo,

@@ -11,8 +11,9 @@
 // deadline); other failures are not. Redirects: relative and same-host ones
 // are followed with the Authorization header, one to another host (LFS
 // storage) is followed without it. Offline (config.offline), every call is
-// answered from the HF cache or fails with code "offline", saying what is
-// missing; no request is sent.
+// answered by a CacheSource over the HF cache or fails with code "offline",
+// saying what is missing; no request is sent. JSON answers are decoded in
+// hub/decode.*; lock logic sees this class only as a RepoSource.
 #pragma once
 
 #include <chrono>
@@ -22,27 +23,30 @@
 #include <string>
 #include <vector>
 
+#include "hub/cache_source.hpp"
 #include "hub/config.hpp"
 #include "hub/errors.hpp"
 #include "hub/hf_cache.hpp"
 #include "hub/http.hpp"
 #include "hub/retry.hpp"
+#include "hub/source.hpp"
 #include "hub/types.hpp"
 #include "util/result.hpp"
 
 namespace kernels::hub {
 
-class HubClient {
+class HubClient final : public RepoSource {
  public:
   explicit HubClient(HubConfig config, RetryPolicy retry = {}, HttpTimeouts timeouts = {});
 
   const HubConfig& config() const { return config_; }
+  bool offline() const override { return config_.offline; }
 
   // GET /api/{type}s/{repo}/refs.
-  Result<Refs> list_refs(const std::string& repo) const;
+  Result<Refs> list_refs(const std::string& repo) const override;
 
   // GET /api/{type}s/{repo}[/revision/{rev}]; an empty revision asks for the default branch.
-  Result<RepoInfo> repo_info(const std::string& repo, const std::string& revision = "") const;
+  Result<RepoInfo> repo_info(const std::string& repo, const std::string& revision = "") const override;
 
   // GET /api/{type}s/{repo}/tree/{rev}[/{path}]?recursive=..&expand=false,
   // following Link: rel="next" pages. Entries in the Hub's order.
@@ -79,7 +83,7 @@ class HubClient {
   // pointer size); without a usable one, code "offline" saying what the
   // snapshot holds and that the listing is unknown. Unlike list_tree offline,
   // never answers from what a snapshot happens to hold.
-  Result<std::vector<TreeEntry>> list_commit_tree(const std::string& repo, const std::string& commit) const;
+  Result<std::vector<TreeEntry>> list_commit_tree(const std::string& repo, const std::string& commit) const override;
 
   // kernel-status.toml at `revision`: a redirect, or nullopt when the file
   // (or, as in the kernels library, the repository) does not exist. Single
@@ -92,14 +96,14 @@ class HubClient {
   // the commit; the cached file is parsed, a .no_exist marker means no
   // redirect; anything else (the repo not cached at all included) is code
   // "offline": whether it redirects cannot be known.
-  Result<std::optional<Redirect>> kernel_status(const std::string& repo, const std::string& revision = "main") const;
+  Result<std::optional<Redirect>> kernel_status(const std::string& repo, const std::string& revision = "main") const override;
 
   // Writes refs/<ref> = `commit` into the cache kernels writes (no trailing
   // newline, atomic, untouched when equal), so that an offline run finds
   // the revision. Ok without writing when offline, when no cache is
   // configured, or when `ref` is the commit itself; errors say why the
   // write failed (callers may ignore them).
-  Status record_ref(const std::string& repo, const std::string& ref, const std::string& commit) const;
+  Status record_ref(const std::string& repo, const std::string& ref, const std::string& commit) const override;
 
   // A small file at `commit` (40 hex): from snapshots/<commit>/<path> when
   // cached, online or offline, without a request (as huggingface_hub does
@@ -108,7 +112,7 @@ class HubClient {
   // is ignored); offline, code "offline" naming the file. At most
   // `max_bytes`. Safe to call from several threads, for the same file too.
   Result<std::string> cached_file(const std::string& repo, const std::string& commit, const std::string& path,
-                                  std::size_t max_bytes) const;
+                                  std::size_t max_bytes) const override;
 
   // Requests sent so far (retries and redirect hops included).
   std::uint64_t request_count() const { return http_.request_count(); }
@@ -119,7 +123,7 @@ class HubClient {
   std::string api_url(const std::string& repo) const;
   std::string resolve_url(const std::string& repo, const std::string& revision, const std::string& path) const;
 
-  const HfCache& cache() const { return cache_; }
+  const HfCache& cache() const { return offline_.cache(); }
 
  private:
   struct Fetched {
@@ -150,15 +154,10 @@ class HubClient {
   // when `revision` is a name) when its bytes match its etag. Best effort.
   void record_file(const std::string& repo, const std::string& revision, const std::string& path,
                    const FileAnswer& answer) const;
-  Result<std::optional<Redirect>> offline_kernel_status(const std::string& repo, const std::string& revision) const;
-
-  Result<std::vector<TreeEntry>> offline_tree(const std::string& repo, const std::string& revision,
-                                              const std::string& path_in_repo, bool recursive) const;
-
   HubConfig config_;
   RetryPolicy retry_;
   HttpClient http_;
-  HfCache cache_;
+  CacheSource offline_;  // every answer while config_.offline, and cached files online
 };
 
 // The build variants a tree listing (recursive or of build/ alone) shows: the
@@ -170,8 +169,5 @@ std::vector<std::string> build_variants_of(const std::vector<TreeEntry>& listing
 // when the repository has no build/ folder.
 Result<std::vector<std::string>> list_build_variants(const HubClient& client, const std::string& repo,
                                                      const std::string& commit);
-
-// Parses kernel-status.toml. Errors (code "bad-status") say what is wrong.
-Result<std::optional<Redirect>> parse_kernel_status(const std::string& text, const std::string& repo);
 
 }  // namespace kernels::hub

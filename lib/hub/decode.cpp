@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "config/toml.hpp"
 #include "hub/hf_cache.hpp"
 #include "hub/repo_id.hpp"
 #include "util/json_depth.hpp"
@@ -150,6 +151,37 @@ std::string next_link(std::string_view link) {
     pos = end + 1;
   }
   return {};
+}
+
+// kernel-status.toml is written by the repository's owner, not by us: it goes
+// through the project's depth-bounded TOML reader, and what it names is
+// checked before it becomes a repo id in a URL or in kernels.lock.
+Result<std::optional<Redirect>> parse_kernel_status(const std::string& text, const std::string& repo) {
+  std::string where = "kernel-status.toml of " + repo;
+  auto parsed = toml::parse(text);
+  if (auto* err = std::get_if<toml::SyntaxError>(&parsed)) {
+    return Error{ErrorCode::bad_status, where + " is not valid TOML: line " + std::to_string(err->pos.line) + ", column " +
+                                   std::to_string(err->pos.column) + ": " + one_line(err->message, 300)};
+  }
+  const toml::Value& data = std::get<toml::Value>(parsed);
+  const toml::Value* kind = data.find("kind");
+  if (kind == nullptr) return Error{ErrorCode::bad_status, where + " has no \"kind\""};
+  if (!kind->is_string() || kind->text != "redirect") return Error{ErrorCode::bad_status, where + ": kind must be \"redirect\""};
+  const toml::Value* destination = data.find("destination");
+  if (destination == nullptr || !destination->is_string() || destination->text.empty()) {
+    return Error{ErrorCode::bad_status, where + ": a redirect needs a non-empty destination = \"org/name\""};
+  }
+  if (auto why = repo_id_problem(destination->text)) {
+    return Error{ErrorCode::bad_status, where + ": the destination is not a Hub repo id: " + describe(*why)};
+  }
+  Redirect r;
+  r.destination = destination->text;
+  if (const toml::Value* revision = data.find("revision")) {
+    if (!revision->is_string()) return Error{ErrorCode::bad_status, where + ": revision must be a string"};
+    if (auto why = revision_problem(revision->text)) return Error{ErrorCode::bad_status, where + ": the revision " + *why};
+    r.revision = revision->text;
+  }
+  return std::optional<Redirect>{r};
 }
 
 }  // namespace kernels::hub

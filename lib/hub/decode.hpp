@@ -7,6 +7,7 @@
 // levels"); HubClient adds the request it was the answer to.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,5 +29,10 @@ Result<std::vector<TreeEntry>> decode_tree_page(std::string_view body);
 
 // The URL of rel="next" in a Link header, or "" when there is none.
 std::string next_link(std::string_view link_header);
+
+// kernel-status.toml, written by the repository's owner: a redirect, read
+// with the depth-bounded TOML reader, its destination checked as a repo id
+// and its revision as a git ref. Errors (code "bad-status") say what is wrong.
+Result<std::optional<Redirect>> parse_kernel_status(const std::string& text, const std::string& repo);
 
 }  // namespace kernels::hub

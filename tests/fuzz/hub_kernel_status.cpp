@@ -3,7 +3,7 @@
 // follows a redirect. Any bytes give a redirect, none, or a "bad-status" error.
 #include <string>
 
-#include "hub/client.hpp"
+#include "hub/decode.hpp"
 #include "tests/fuzz/fuzz_support.hpp"
 
 using kernels::ErrorCode;

@@ -148,23 +148,60 @@ class HfCacheFixture {
   // Writes the blobs and the snapshot links of one variant; returns its directory.
   std::string add_variant(const std::string& repo, const std::string& sha, const std::string& variant,
                           const std::vector<FixtureFile>& files, const std::string& prefix = "kernels") const {
-    std::string dir = repo_dir(repo, prefix);
-    std::string variant_dir = dir + "/snapshots/" + sha + "/build/" + variant;
+    for (const auto& f : files) add_file(repo, sha, {"build/" + variant + "/" + f.path, f.content, f.lfs}, prefix);
+    std::string variant_dir = repo_dir(repo, prefix) + "/snapshots/" + sha + "/build/" + variant;
     std::filesystem::create_directories(variant_dir);
-    for (const auto& f : files) {
-      std::string name = fixture_blob_name(f);
-      fixture_put(dir + "/blobs/" + name, f.content);
-      std::string link = variant_dir + "/" + f.path;
-      std::filesystem::create_directories(std::filesystem::path(link).parent_path());
-      std::string rel = "snapshots/" + sha + "/build/" + variant + "/" + f.path;
-      std::string up;
-      for (char c : rel)
-        if (c == '/') up += "../";
-      std::error_code ec;
-      std::filesystem::remove(link, ec);
-      std::filesystem::create_symlink(up + "blobs/" + name, link);
-    }
     return variant_dir;
+  }
+
+  // One file of a snapshot (`f.path` from the repository's root): its blob
+  // and the relative link snapshots/<sha>/<path> -> ../(..)/blobs/<name>.
+  void add_file(const std::string& repo, const std::string& sha, const FixtureFile& f,
+                const std::string& prefix = "kernels") const {
+    std::string dir = repo_dir(repo, prefix);
+    std::string name = fixture_blob_name(f);
+    fixture_put(dir + "/blobs/" + name, f.content);
+    std::string link = dir + "/snapshots/" + sha + "/" + f.path;
+    std::filesystem::create_directories(std::filesystem::path(link).parent_path());
+    std::string up;
+    for (char c : "snapshots/" + sha + "/" + f.path)
+      if (c == '/') up += "../";
+    std::error_code ec;
+    std::filesystem::remove(link, ec);
+    std::filesystem::create_symlink(up + "blobs/" + name, link);
+  }
+
+  // refs/<ref> holding `sha`, without a newline, as huggingface_hub writes it.
+  void add_ref(const std::string& repo, const std::string& ref, const std::string& sha) const {
+    fixture_put(repo_dir(repo) + "/refs/" + ref, sha);
+  }
+
+  // .no_exist/<sha>/<path>: the Hub said there is no such file at `sha`.
+  void mark_missing(const std::string& repo, const std::string& sha, const std::string& path) const {
+    fixture_put(repo_dir(repo) + "/.no_exist/" + sha + "/" + path, "");
+  }
+
+  // The git-lfs pointer file that stands for `content` in the git tree.
+  static std::string lfs_pointer(const std::string& content) {
+    return "version https://git-lfs.github.com/spec/v1\noid sha256:" + hub_emulator::sha256_hex(content) + "\nsize " +
+           std::to_string(content.size()) + "\n";
+  }
+
+  // trees/<sha>.json, the complete listing huggingface_hub caches
+  // ({"format_version": 1, "files": {path: {size, blob_id[, lfs_sha256, lfs_size]}}}),
+  // for files given from the repository's root.
+  void add_tree_listing(const std::string& repo, const std::string& sha, std::vector<FixtureFile> files) const {
+    std::sort(files.begin(), files.end(), [](const FixtureFile& a, const FixtureFile& b) { return a.path < b.path; });
+    std::string out = "{\"format_version\": 1, \"files\": {";
+    for (std::size_t i = 0; i < files.size(); ++i) {
+      const auto& f = files[i];
+      std::string size = std::to_string(f.content.size());
+      out += std::string(i ? ", " : "") + "\"" + f.path + "\": {\"size\": " + size + ", \"blob_id\": \"" +
+             hub_emulator::git_blob_oid(f.lfs ? lfs_pointer(f.content) : f.content) + "\"";
+      if (f.lfs) out += ", \"lfs_sha256\": \"" + hub_emulator::sha256_hex(f.content) + "\", \"lfs_size\": " + size;
+      out += "}";
+    }
+    fixture_put(repo_dir(repo) + "/trees/" + sha + ".json", out + "}}");
   }
 
   // The blob file a fixture file's link points at.

@@ -4,6 +4,7 @@
 #include <fstream>
 
 #include "hub/client.hpp"
+#include "hub/decode.hpp"
 #include "tests/unit/hub/hub_test_support.hpp"
 #include "util/file.hpp"
 
