@@ -105,8 +105,8 @@ void print_machine(const Machine& m) {
 void print_row(const BenchRow& r, double copy_gbps, double roof_gbps) {
   const Terminal& t = terminal();
   std::string ulps = r.comparison.max_ulps == kNanUlps ? "NaN" : std::to_string(r.comparison.max_ulps);
-  std::string ver = std::string(r.verified ? "ok " : "FAIL ") + ulps + "/" + std::to_string(r.tolerance_ulps) +
-                    "ulp " + fmt("%.1f%%", 100.0 * r.comparison.share_differing());
+  std::string ver = std::string(r.verified ? "ok " : "FAIL ") + ulps + "/" + std::to_string(r.tolerance_ulps) + "ulp " +
+                    fmt("%.1f%%", 100.0 * r.comparison.share_differing());
   std::cout << pad(std::string(op_name(r.op)), 16) << pad(std::string(dtype_name(r.dtype)), 6)
             << pad(to_string(r.shape), 12)
             << paint(t.color_stdout, r.verified ? Style::Green : Style::BoldRed, pad(ver, 18))
@@ -115,14 +115,11 @@ void print_row(const BenchRow& r, double copy_gbps, double roof_gbps) {
             << pad(r.graph_us ? fmt("%.2f", *r.graph_us) : "-", 10, true) << pad(fmt("%.0f", r.gbps()), 8, true)
             << pad(copy_gbps > 0 ? fmt("%.1f", 100.0 * r.gbps() / copy_gbps) : "-", 7, true)
             << pad(roof_gbps > 0 ? fmt("%.1f", 100.0 * r.gbps() / roof_gbps) : "-", 7, true)
-            << pad(fmt("%.2f", r.reference.median * 1000), 12, true) << pad(fmt("%.2fx", r.speedup()), 9, true)
-            << "\n";
+            << pad(fmt("%.2f", r.reference.median * 1000), 12, true) << pad(fmt("%.2fx", r.speedup()), 9, true) << "\n";
   std::cout.flush();
 }
 
-int usage(const std::string& msg) {
-  return report_error("bench", Error{ErrorCode::usage, msg});
-}
+int usage(const std::string& msg) { return report_error("bench", Error{ErrorCode::usage, msg}); }
 
 int run(const Options& o) {
   BenchPlan plan;

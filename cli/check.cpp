@@ -134,20 +134,14 @@ int run(const Options& o, const Filter& filter) {
       else ++notes;
     }
     switch (o.format) {
-      case DiagnosticFormat::Human:
-        print_human(std::cout, fd, term.color_stdout, term.verbosity < 0);
-        break;
-      case DiagnosticFormat::Github:
-        print_github(std::cout, fd);
-        break;
+      case DiagnosticFormat::Human: print_human(std::cout, fd, term.color_stdout, term.verbosity < 0); break;
+      case DiagnosticFormat::Github: print_github(std::cout, fd); break;
       case DiagnosticFormat::Json:
         for (auto& j : diagnostics_json(fd)) all.push_back(std::move(j));
         break;
     }
   }
-  auto plural = [](std::size_t n, const char* word) {
-    return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
-  };
+  auto plural = [](std::size_t n, const char* word) { return std::to_string(n) + " " + word + (n == 1 ? "" : "s"); };
   if (o.format == DiagnosticFormat::Json) {
     auto doc = json_document<nlohmann::json>();
     doc["diagnostics"] = std::move(all);

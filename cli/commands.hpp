@@ -23,17 +23,10 @@ void register_verify_signature(CLI::App& app, int* exit_code);
 void register_verify_bundle(CLI::App& app, int* exit_code);
 
 inline constexpr Register kCommands[] = {
-    register_check,
-    register_resolve,
-    register_lock,
-    register_download,
-    register_verify,
-    register_verify_signature,
-    register_verify_bundle,
-    register_variants,
-    register_versions,
-    register_info,
-    register_bench,
+    register_check,         register_resolve,  register_lock,
+    register_download,      register_verify,   register_verify_signature,
+    register_verify_bundle, register_variants, register_versions,
+    register_info,          register_bench,
 };
 
 }  // namespace kernels::cli

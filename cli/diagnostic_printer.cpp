@@ -136,7 +136,9 @@ void print_human(std::ostream& out, const FileDiagnostics& f, bool color, bool q
 
 void print_github(std::ostream& out, const FileDiagnostics& f) {
   for (const Diagnostic& d : f.diagnostics) {
-    const char* command = d.severity == Severity::Error ? "error" : d.severity == Severity::Warning ? "warning" : "notice";
+    const char* command = d.severity == Severity::Error     ? "error"
+                          : d.severity == Severity::Warning ? "warning"
+                                                            : "notice";
     out << "::" << command << " file=" << escape_github_property(f.file);
     if (d.line) out << ",line=" << d.line << ",col=" << d.column;
     std::string message = "[" + d.code + "] " + d.message;

@@ -157,12 +157,9 @@ nlohmann::ordered_json download_json(const lockfile::DownloadReport& report, con
                        {"errors", std::move(errors)}});
   }
   doc["kernels"] = std::move(kernels);
-  doc["summary"] = {{"kernels", report.entries.size()},
-                    {"failed", failed},
-                    {"files_fetched", report.files_fetched()},
-                    {"files_skipped", report.files_skipped()},
-                    {"bytes_fetched", report.bytes_fetched()},
-                    {"seconds", std::round(seconds * 1000) / 1000}};
+  doc["summary"] = {{"kernels", report.entries.size()},        {"failed", failed},
+                    {"files_fetched", report.files_fetched()}, {"files_skipped", report.files_skipped()},
+                    {"bytes_fetched", report.bytes_fetched()}, {"seconds", std::round(seconds * 1000) / 1000}};
   return doc;
 }
 
@@ -195,13 +192,14 @@ int run_download(const Options& o) {
   std::mutex print_mutex;
   lockfile::DownloadOptions options;
   options.jobs = o.jobs;
-  options.choose = [&](const std::string& repo, const std::string& commit, const std::vector<std::string>& names)
-      -> Result<std::vector<std::string>> {
+  options.choose = [&](const std::string& repo, const std::string& commit,
+                       const std::vector<std::string>& names) -> Result<std::vector<std::string>> {
     if (o.all_variants) return names;
     return choose_download_variants(**client, repo, commit, names, *system);
   };
   options.on_entry = [&](const lockfile::LockedKernel& k) {
-    if (term.verbosity >= 0 && o.format != "json") std::cerr << "Downloading `" << k.repo_id << "` with SHA: " << k.sha << "\n";
+    if (term.verbosity >= 0 && o.format != "json")
+      std::cerr << "Downloading `" << k.repo_id << "` with SHA: " << k.sha << "\n";
   };
   options.on_progress = [&](const lockfile::DownloadProgress& p) { bar.update(p); };
 
@@ -228,9 +226,10 @@ int run_download(const Options& o) {
     double mb_s = seconds > 0 ? static_cast<double>(report->bytes_fetched()) / 1e6 / seconds : 0;
     std::ostringstream summary;
     summary << report->entries.size() << (report->entries.size() == 1 ? " kernel" : " kernels") << ": "
-            << report->files_fetched() << " files fetched (" << human_bytes(static_cast<double>(report->bytes_fetched()))
-            << "), " << report->files_skipped() << " already present, " << std::fixed << std::setprecision(2) << seconds
-            << " s, " << std::setprecision(1) << mb_s << " MB/s";
+            << report->files_fetched() << " files fetched ("
+            << human_bytes(static_cast<double>(report->bytes_fetched())) << "), " << report->files_skipped()
+            << " already present, " << std::fixed << std::setprecision(2) << seconds << " s, " << std::setprecision(1)
+            << mb_s << " MB/s";
     std::cerr << paint(term.color_stderr, Style::Bold, failed == 0 ? "Downloaded" : "Incomplete") << " "
               << summary.str() << " into " << (*client)->config().kernels_cache << "\n";
   }
@@ -249,7 +248,8 @@ void register_download(CLI::App& app, int* exit_code) {
   auto o = std::make_shared<Options>();
   cmd->add_option("project_dir", o->project_dir, "Directory holding kernels.lock (default: .)")
       ->option_text("PROJECT_DIR");
-  cmd->add_flag("--all-variants", o->all_variants, "Install every build variant, not only the one this machine prefers");
+  cmd->add_flag("--all-variants", o->all_variants,
+                "Install every build variant, not only the one this machine prefers");
   cmd->add_option("--jobs,-j", o->jobs, "Files downloaded at once (default 8)")
       ->check(CLI::Range(std::size_t{1}, std::size_t{64}))
       ->option_text("N");

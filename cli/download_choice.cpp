@@ -33,9 +33,9 @@ Result<std::vector<std::string>> choose_download_variants(const hub::HubClient& 
   std::string machine = system.cpu + "-" + system.os + ", backend " + system.backend.name() + ", Torch " +
                         (system.torch ? variants::to_string(*system.torch) : std::string("unknown"));
   return Error{ErrorCode::no_variant, "Cannot find a build variant for this system (" + machine + ") among " +
-                                 std::to_string(names.size()) + ":" + trace +
-                                 "\n(kernels variants " + repo + " --revision " + commit +
-                                 " explains; --all-variants downloads every variant)"};
+                                          std::to_string(names.size()) + ":" + trace + "\n(kernels variants " + repo +
+                                          " --revision " + commit +
+                                          " explains; --all-variants downloads every variant)"};
 }
 
 }  // namespace kernels::cli

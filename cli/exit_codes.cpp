@@ -30,8 +30,7 @@ int exit_status(ErrorCode code) {
     case ErrorCode::timestamp:
     case ErrorCode::rekor_body:
     case ErrorCode::time:
-    case ErrorCode::kernel_call:
-      return kExitProblems;
+    case ErrorCode::kernel_call: return kExitProblems;
     case ErrorCode::io:
     case ErrorCode::usage:
     case ErrorCode::format:
@@ -70,8 +69,7 @@ int exit_status(ErrorCode code) {
     case ErrorCode::no_device:
     case ErrorCode::no_cuda_build:
     case ErrorCode::memory:
-    case ErrorCode::shape:
-      return kExitUsage;
+    case ErrorCode::shape: return kExitUsage;
   }
   return kExitUsage;  // not a declared code: a cast from a wrong number
 }

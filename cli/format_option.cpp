@@ -7,7 +7,9 @@ void add_format_option(CLI::App* cmd, std::string& format, bool json_alias, cons
                   ->check(CLI::IsMember({"human", "json"}))
                   ->option_text("human|json");
   if (json_alias)
-    cmd->add_flag_callback("--json", [&format] { format = "json"; }, "Same as --format json")->excludes(opt);
+    cmd->add_flag_callback(
+           "--json", [&format] { format = "json"; }, "Same as --format json")
+        ->excludes(opt);
 }
 
 }  // namespace kernels::cli

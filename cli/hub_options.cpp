@@ -59,8 +59,9 @@ Result<std::unique_ptr<hub::HubClient>> make_hub_client(const HubOptions& option
         url = url.substr(0, url.find('?')) + "?...";
       }
       std::lock_guard lock(log_mutex);
-      std::cerr << paint(color, Style::Dim, "hub: " + log.method + " " + url + " -> " + status + " (" +
-                                                std::to_string(log.elapsed.count()) + " ms)")
+      std::cerr << paint(color, Style::Dim,
+                         "hub: " + log.method + " " + url + " -> " + status + " (" +
+                             std::to_string(log.elapsed.count()) + " ms)")
                 << "\n";
     });
   }

@@ -27,8 +27,6 @@ struct InfoArgs {
   HubOptions hub;
 };
 
-
-
 std::string human_size(std::uint64_t bytes) {
   const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
   double v = static_cast<double>(bytes);
@@ -100,8 +98,10 @@ int run_info(const InfoArgs& args) {
     out["commit"] = info->sha;
     out["versions"] = ojson::array();
     for (const auto& [n, ref] : versions) out["versions"].push_back(n);
-    out["redirect"] = redirect_unknown ? ojson("unknown") : *redirect ? ojson{{"destination", (*redirect)->destination}, {"revision", (*redirect)->revision}}
-                                : ojson(nullptr);
+    out["redirect"] = redirect_unknown ? ojson("unknown")
+                      : *redirect
+                          ? ojson{{"destination", (*redirect)->destination}, {"revision", (*redirect)->revision}}
+                          : ojson(nullptr);
     out["variants"] = variants;
     out["files"] = ojson::array();
     for (const auto* f : files) {
@@ -126,15 +126,15 @@ int run_info(const InfoArgs& args) {
   std::cout << label("Versions:") << "   " << (version_list.empty() ? "-" : version_list) << "\n";
   std::cout << label("Redirect:") << "   "
             << (redirect_unknown ? std::string("unknown (offline, not in the cache)")
-                : *redirect  ? (*redirect)->destination + " (revision " + (*redirect)->revision + ")"
-                             : std::string("-"))
+                : *redirect      ? (*redirect)->destination + " (revision " + (*redirect)->revision + ")"
+                                 : std::string("-"))
             << "\n";
   std::cout << label("Variants:") << "   " << (variant_list.empty() ? "-" : variant_list) << "\n";
   std::cout << label("Files:") << "      " << files.size() << " (" << human_size(total) << ")\n";
   for (const auto* f : files) {
     std::string size = std::to_string(f->size);
-    std::cout << "  " << std::string(size.size() < 12 ? 12 - size.size() : 0, ' ') << size << "  " << one_line(f->path, 4096)
-              << (f->lfs ? paint(color, Style::Dim, "  (LFS)") : "") << "\n";
+    std::cout << "  " << std::string(size.size() < 12 ? 12 - size.size() : 0, ' ') << size << "  "
+              << one_line(f->path, 4096) << (f->lfs ? paint(color, Style::Dim, "  (LFS)") : "") << "\n";
   }
   return kExitOk;
 }
@@ -150,7 +150,8 @@ void register_info(CLI::App& app, int* exit_code) {
                   ->option_text("N")
                   ->check(CLI::NonNegativeNumber);
   rev->excludes(ver);
-  add_format_option(cmd, args->format, true, "{repo_id, revision, commit, versions, redirect, variants, files, total_size}");
+  add_format_option(cmd, args->format, true,
+                    "{repo_id, revision, commit, versions, redirect, variants, files, total_size}");
   add_hub_options(cmd, args->hub);
   cmd->footer(std::string("Without --revision or --version, shows the highest version (or main when there is none).\n"
                           "Sizes are the files' real sizes (LFS files: their content, not the pointer).\n\n"

@@ -125,7 +125,6 @@ void note_line(const std::string& text) { report_note("lock", text); }
 
 std::string short_sha(const std::string& sha) { return sha.substr(0, 12); }
 
-
 // The dependencies and where the lock goes, from pyproject.toml or --config.
 struct Input {
   std::vector<lockfile::Dependency> dependencies;
@@ -182,8 +181,8 @@ std::optional<Input> read_input(const Options& o, int& status) {
     return std::nullopt;
   }
   in.dependencies = std::move(*deps);
-  in.lock_path = !o.output.empty() ? o.output
-                                   : (std::filesystem::path(o.config_file).parent_path() / "kernels.lock").string();
+  in.lock_path =
+      !o.output.empty() ? o.output : (std::filesystem::path(o.config_file).parent_path() / "kernels.lock").string();
   return in;
 }
 
@@ -223,19 +222,22 @@ Result<FormatChoice> choose_format(const Options& o, const Existing& existing, c
   if (!o.lock_format.empty()) {
     auto f = lockfile::parse_format_name(o.lock_format);
     if (!f) {
-      return Error{ErrorCode::usage, "--lock-format takes variant-hashes or kernels-data, not \"" + o.lock_format + "\""};
+      return Error{ErrorCode::usage,
+                   "--lock-format takes variant-hashes or kernels-data, not \"" + o.lock_format + "\""};
     }
     c.format = *f;
     c.reason = "--lock-format " + o.lock_format;
     return c;
   }
   if (existing.unreadable && o.migrate) {
-    return Error{ErrorCode::usage, "--migrate converts a lock, and " + lock_path + " cannot be read: " + *existing.unreadable};
+    return Error{ErrorCode::usage,
+                 "--migrate converts a lock, and " + lock_path + " cannot be read: " + *existing.unreadable};
   }
   if (o.migrate) {
     if (!existing.exists || !existing.format_known)
-      return Error{ErrorCode::usage, "--migrate converts an existing lock, and " + lock_path +
-                                (existing.exists ? " holds no entries; give --lock-format" : " does not exist")};
+      return Error{ErrorCode::usage,
+                   "--migrate converts an existing lock, and " + lock_path +
+                       (existing.exists ? " holds no entries; give --lock-format" : " does not exist")};
     c.format = existing.lock.format == LockFormat::KernelsData ? LockFormat::VariantHashes : LockFormat::KernelsData;
     c.reason = "--migrate from " + std::string(format_name(existing.lock.format));
     return c;
@@ -250,8 +252,8 @@ Result<FormatChoice> choose_format(const Options& o, const Existing& existing, c
   std::string prefix = existing.unreadable ? lock_path + " cannot be read, so its format is unknown; " : "";
   if (auto py = lockfile::probe_python_kernels()) {
     c.format = py->reads;
-    c.reason = prefix + "what the Python kernels package" + (py->version.empty() ? "" : " " + py->version) + " found by " +
-               py->python + " (" + py->path + ") reads";
+    c.reason = prefix + "what the Python kernels package" + (py->version.empty() ? "" : " " + py->version) +
+               " found by " + py->python + " (" + py->path + ") reads";
     return c;
   }
   c.reason = prefix + (existing.unreadable ? "" : "no lock yet and ") +
@@ -363,8 +365,8 @@ std::vector<Explained> explain(const lockfile::LockDiff& diff, const lockfile::R
           auto info = client.repo_info(c.repo_id, c.new_sha);
           if (info.ok() && !info->last_modified.empty()) when = "; the new commit is from " + info->last_modified;
         }
-        e.reason = "upstream moved " + (d.version ? "branch " + d.ref() : "revision " + d.ref()) + " of " +
-                   c.repo_id + when;
+        e.reason =
+            "upstream moved " + (d.version ? "branch " + d.ref() : "revision " + d.ref()) + " of " + c.repo_id + when;
         break;
       }
     }
@@ -407,7 +409,9 @@ std::vector<std::string> change_lines(const Explained& e) {
   std::vector<std::string> lines;
   switch (c.change) {
     case lockfile::Change::Added: lines.push_back("+ " + what + ": new, at commit " + c.new_sha); break;
-    case lockfile::Change::Removed: lines.push_back("- " + what + ": " + e.reason + " (was at commit " + c.old_sha + ")"); return lines;
+    case lockfile::Change::Removed:
+      lines.push_back("- " + what + ": " + e.reason + " (was at commit " + c.old_sha + ")");
+      return lines;
     default:
       lines.push_back(c.old_sha == c.new_sha ? "~ " + what + ": same commit " + c.new_sha
                                              : "~ " + what + ": commit " + c.old_sha + " -> " + c.new_sha);
@@ -529,7 +533,8 @@ int run_lock(const Options& o) {
     note_line("lock format " + std::string(format_name(choice->format)) + ": " + choice->reason);
   if (!o.update.empty()) {
     if (!existing->exists) {
-      error_lines("--update keeps the other entries of " + input->lock_path + ", which does not exist; run `kernels lock`");
+      error_lines("--update keeps the other entries of " + input->lock_path +
+                  ", which does not exist; run `kernels lock`");
       return kExitUsage;
     }
     if (auto s = check_update_names(o, *input, *existing); !s.ok()) {
@@ -629,8 +634,7 @@ int run_lock(const Options& o) {
       std::cout << "  same entries, formatted differently from what kernels lock writes\n";
     if (upstream && !project)
       std::cout << "The project did not change: upstream moved. Run `kernels lock` to follow it.\n";
-    else
-      std::cout << "Run `kernels lock` to update it.\n";
+    else std::cout << "Run `kernels lock` to update it.\n";
     return kExitProblems;
   }
 

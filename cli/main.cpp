@@ -18,7 +18,9 @@
 #include "util/edit_distance.hpp"
 #include "util/file.hpp"
 
-namespace kernels::cli { void register_completions(CLI::App& app, int* exit_code); }  // hidden; cli/completions.cpp
+namespace kernels::cli {
+void register_completions(CLI::App& app, int* exit_code);
+}  // namespace kernels::cli
 
 namespace {
 
@@ -84,8 +86,7 @@ int main(int argc, char** argv) {
   } catch (const CLI::ExtrasError& e) {
     // A first word that is no command: most likely a mistyped one.
     std::vector<std::string> extras = app.remaining();
-    if (app.get_subcommands().empty() && !extras.empty() && !extras.front().empty() &&
-        extras.front().front() != '-') {
+    if (app.get_subcommands().empty() && !extras.empty() && !extras.front().empty() && extras.front().front() != '-') {
       std::vector<std::string> names;
       for (const CLI::App* sub : app.get_subcommands({})) names.push_back(sub->get_name());
       std::string message = "'" + extras.front() + "' is not a kernels command";

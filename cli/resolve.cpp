@@ -72,8 +72,10 @@ nlohmann::json kernel_json(const config::Registration& r, const std::string& fil
   j["trust_remote_code"] = k.trust_remote_code;
   j["local"] = k.local;
   j["registered_mode"] = config::mode_name(r.mode);
-  j["capability"] = r.capability ? nlohmann::json::array({r.capability->min, r.capability->max}) : nlohmann::json(nullptr);
-  j["source"] = {{"section", config::origin_name(r.origin)}, {"file", file}, {"line", r.pos.line}, {"column", r.pos.column}};
+  j["capability"] =
+      r.capability ? nlohmann::json::array({r.capability->min, r.capability->max}) : nlohmann::json(nullptr);
+  j["source"] = {
+      {"section", config::origin_name(r.origin)}, {"file", file}, {"line", r.pos.line}, {"column", r.pos.column}};
   if (r.origin == config::Origin::Fusion) {
     nlohmann::json members = nlohmann::json::array();
     for (const auto& m : r.members) members.push_back({{"layer", m.layer}, {"path", m.path}});
@@ -87,7 +89,8 @@ std::string beaten_line(const config::BeatenRegistration& b, const config::Regis
                         const std::string& file) {
   const auto& r = b.registration;
   auto range = [](const std::optional<config::Capability>& c) {
-    return c ? "[" + std::to_string(c->min) + ", " + std::to_string(c->max) + "]" : std::string("range (any capability)");
+    return c ? "[" + std::to_string(c->min) + ", " + std::to_string(c->max) + "]"
+             : std::string("range (any capability)");
   };
   std::string where = section_label(r.origin) + " at " + file + ":" + std::to_string(r.pos.line) + ":" +
                       std::to_string(r.pos.column) + " (" + r.kernel.repo_id + ":" + r.kernel.layer_name + ", " +
@@ -169,8 +172,9 @@ int run(const Options& o) {
     for (const auto& l : resolved->layers) {
       if (l.kernel) {
         const auto& r = *l.kernel;
-        std::cout << paint(c, Style::Bold, l.layer) << " -> " << paint(c, Style::Green, r.kernel.repo_id + ":" + r.kernel.layer_name)
-                  << " (" << pin(r.kernel) << (r.kernel.trust_remote_code ? ", trust_remote_code" : "") << ")\n";
+        std::cout << paint(c, Style::Bold, l.layer) << " -> "
+                  << paint(c, Style::Green, r.kernel.repo_id + ":" + r.kernel.layer_name) << " (" << pin(r.kernel)
+                  << (r.kernel.trust_remote_code ? ", trust_remote_code" : "") << ")\n";
         std::cout << "    " << section_label(r.origin) << " at " << o.file << ":" << r.pos.line << ":" << r.pos.column
                   << ", registered as " << config::mode_name(r.mode);
         if (r.capability) std::cout << " for capability [" << r.capability->min << ", " << r.capability->max << "]";
@@ -199,7 +203,8 @@ int run(const Options& o) {
 // --capability "9.0" or "8.6" -> "90", "86"; "90" as it is. Anything else: a
 // message naming the accepted forms (CLI11 prints it; exit 2).
 std::string normalize_capability(std::string& text) {
-  const std::string bad = "'" + text + "' is not a compute capability; give MAJOR.MINOR (9.0, 8.6, 12.0) or "
+  const std::string bad = "'" + text +
+                          "' is not a compute capability; give MAJOR.MINOR (9.0, 8.6, 12.0) or "
                           "MAJOR*10+MINOR (90, 86, 120)";
   auto digits = [](const std::string& s) {
     return !s.empty() && s.size() <= 4 && s.find_first_not_of("0123456789") == std::string::npos;

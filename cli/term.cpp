@@ -20,11 +20,8 @@ Terminal make_terminal(ColorMode mode, int verbosity) {
   t.stdout_is_tty = ::isatty(STDOUT_FILENO) == 1;
   t.stderr_is_tty = ::isatty(STDERR_FILENO) == 1;
   switch (mode) {
-    case ColorMode::Always:
-      t.color_stdout = t.color_stderr = true;
-      break;
-    case ColorMode::Never:
-      break;
+    case ColorMode::Always: t.color_stdout = t.color_stderr = true; break;
+    case ColorMode::Never: break;
     case ColorMode::Auto: {
       const char* no_color = std::getenv("NO_COLOR");
       const char* term = std::getenv("TERM");

@@ -79,7 +79,7 @@ class TerminalFilter : public std::streambuf {
 
  private:
   enum class Drain { Lines, Flush, All };
-  void drain(Drain how);                     // mutex_ held
+  void drain(Drain how);                    // mutex_ held
   void emit_lines(std::string_view lines);  // complete lines: redacted, then emit()
   void emit(std::string_view text);
   std::streambuf* destination_;

@@ -44,8 +44,8 @@ std::optional<Hint> newer_version_hint(const hub::HubClient& client, const std::
   for (auto it = versions.upper_bound(after); it != versions.end(); ++it) {
     auto names = hub::list_build_variants(client, repo, it->second.target_commit);
     if (!names.ok()) continue;
-    auto judged = variants::judge_variants(candidates_with_archs(client, repo, it->second.target_commit, *names, system),
-                                           system);
+    auto judged =
+        variants::judge_variants(candidates_with_archs(client, repo, it->second.target_commit, *names, system), system);
     if (const auto* p = variants::preferred(judged)) return Hint{it->first, p->name};
   }
   return std::nullopt;
@@ -53,7 +53,8 @@ std::optional<Hint> newer_version_hint(const hub::HubClient& client, const std::
 
 int run_variants(const Args& args) {
   if (args.format != "human" && args.format != "json") {
-    return report_error("variants", Error{ErrorCode::usage, "--format takes human or json, not \"" + args.format + "\""});
+    return report_error("variants",
+                        Error{ErrorCode::usage, "--format takes human or json, not \"" + args.format + "\""});
   }
   auto made = make_repo_client(args.repo, args.hub);
   if (!made.ok()) {
@@ -104,7 +105,8 @@ int run_variants(const Args& args) {
   auto judged = variants::judge_variants(candidates_with_archs(client, args.repo, info->sha, *names, *system), *system);
   const auto* best = variants::preferred(judged);
   std::optional<Hint> hint;
-  if (best == nullptr && current_version >= 0) hint = newer_version_hint(client, args.repo, versions, current_version, *system);
+  if (best == nullptr && current_version >= 0)
+    hint = newer_version_hint(client, args.repo, versions, current_version, *system);
 
   if (args.format == "json") {
     using ojson = nlohmann::ordered_json;
@@ -166,16 +168,15 @@ int run_variants(const Args& args) {
 }  // namespace
 
 void register_variants(CLI::App& app, int* exit_code) {
-  CLI::App* cmd =
-      app.add_subcommand("variants", "Which build variants of a kernel this machine can load, and why not");
+  CLI::App* cmd = app.add_subcommand("variants", "Which build variants of a kernel this machine can load, and why not");
   auto args = std::make_shared<Args>();
   cmd->add_option("repo", args->repo, "Repository id, ORG/NAME")->required();
   auto* rev = cmd->add_option("--revision", args->revision, "A branch, tag or commit")->option_text("REV");
   auto* ver = cmd->add_option("--version", args->version, "Version N (the branch vN)")
                   ->option_text("N")
                   ->check(CLI::NonNegativeNumber);
-  auto* lock = cmd->add_option("--lock", args->lock, "The commit locked for ORG/NAME in this kernels.lock")
-                   ->option_text("FILE");
+  auto* lock =
+      cmd->add_option("--lock", args->lock, "The commit locked for ORG/NAME in this kernels.lock")->option_text("FILE");
   rev->excludes(ver);
   lock->excludes(rev);
   lock->excludes(ver);

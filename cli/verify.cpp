@@ -1,8 +1,8 @@
 // `kernels verify [PROJECT_DIR] [--all-variants] [--format human|json]
 // [--jobs N] [--signatures | --no-signatures] [--filter-unsigned]
-// [--filter-no-digest] [--trusted-root FILE] [--identity URI --issuer URL]`: offline, re-hash the cached copies of the kernels that
-// kernels.lock pins and compare them with the lock and with each variant's
-// metadata.json digest (lockfile/verify).
+// [--filter-no-digest] [--trusted-root FILE] [--identity URI --issuer URL]`: offline, re-hash the cached copies of the
+// kernels that kernels.lock pins and compare them with the lock and with each variant's metadata.json digest
+// (lockfile/verify).
 #include <chrono>
 #include <filesystem>
 #include <iostream>
@@ -152,10 +152,8 @@ int run_verify(const Options& o) {
   if (o.filter_unsigned || o.filter_no_digest) {
     std::vector<lockfile::VariantReport> kept;
     for (auto& v : report->variants) {
-      if (left_out(v, o))
-        ++filtered;
-      else
-        kept.push_back(std::move(v));
+      if (left_out(v, o)) ++filtered;
+      else kept.push_back(std::move(v));
     }
     report->variants = std::move(kept);
   }
@@ -187,7 +185,8 @@ int run_verify(const Options& o) {
 }  // namespace
 
 void register_verify(CLI::App& app, int* exit_code) {
-  CLI::App* cmd = app.add_subcommand("verify", "Check cached kernels against kernels.lock and their metadata digests, offline");
+  CLI::App* cmd =
+      app.add_subcommand("verify", "Check cached kernels against kernels.lock and their metadata digests, offline");
   auto o = std::make_shared<Options>();
   cmd->add_option("project_dir", o->project_dir, "Directory holding kernels.lock (default: .)")
       ->option_text("PROJECT_DIR");
@@ -198,8 +197,8 @@ void register_verify(CLI::App& app, int* exit_code) {
   cmd->add_option("--jobs,-j", o->jobs, "Files hashed at once (default: the number of cores)")
       ->check(CLI::Range(std::size_t{1}, std::size_t{256}))
       ->option_text("N");
-  auto* sig = cmd->add_flag("--signatures", o->require_signatures,
-                            "Require a valid signature: an unsigned variant fails");
+  auto* sig =
+      cmd->add_flag("--signatures", o->require_signatures, "Require a valid signature: an unsigned variant fails");
   cmd->add_flag("--no-signatures", o->no_signatures, "Skip the signature step")->excludes(sig);
   auto* unsigned_filter = cmd->add_flag(
       "--filter-unsigned", o->filter_unsigned,

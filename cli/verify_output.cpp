@@ -54,7 +54,9 @@ const char* violation_kind(DigestViolation::Kind k) {
   return "?";
 }
 
-nlohmann::ordered_json or_null(const std::string& s) { return s.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(s); }
+nlohmann::ordered_json or_null(const std::string& s) {
+  return s.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(s);
+}
 
 nlohmann::ordered_json violation_json(const DigestViolation& d) {
   nlohmann::ordered_json vj{{"kind", violation_kind(d.kind)}, {"path", or_null(d.path)}};
@@ -91,8 +93,7 @@ std::vector<std::string> human_lines(const VariantReport& v, bool verbose) {
            (v.signature.detail.empty() ? "" : ": " + v.signature.detail));
   switch (v.digest_status) {
     case DigestStatus::Ok:
-      if (verbose)
-        reason(std::string("digest: ") + lockfile::digest_algorithm_name(*v.digest_algorithm) + ", matches");
+      if (verbose) reason(std::string("digest: ") + lockfile::digest_algorithm_name(*v.digest_algorithm) + ", matches");
       break;
     case DigestStatus::Mismatch:
       for (const auto& d : v.digest_violations) reason("digest: " + d.text());
@@ -100,16 +101,10 @@ std::vector<std::string> human_lines(const VariantReport& v, bool verbose) {
     case DigestStatus::NoMetadata:
       reason("digest: no metadata.json, so no digest to check (the lock hash was checked)");
       break;
-    case DigestStatus::NoDigest:
-      reason("digest: metadata.json has no digest (the lock hash was checked)");
-      break;
-    case DigestStatus::InvalidMetadata:
-      reason("digest: invalid metadata.json: " + v.digest_message);
-      break;
+    case DigestStatus::NoDigest: reason("digest: metadata.json has no digest (the lock hash was checked)"); break;
+    case DigestStatus::InvalidMetadata: reason("digest: invalid metadata.json: " + v.digest_message); break;
     case DigestStatus::Error:
-    case DigestStatus::NotChecked:
-      reason("digest: " + v.digest_message);
-      break;
+    case DigestStatus::NotChecked: reason("digest: " + v.digest_message); break;
   }
   return out;
 }
@@ -167,14 +162,15 @@ nlohmann::ordered_json verify_json(const lockfile::VerifyReport& report, const V
     item["lock"] = J{{"expected", or_null(v.expected_hash)},
                      {"actual", v.actual_hash ? J(*v.actual_hash) : J(nullptr)},
                      {"problems", problems}};
-    item["signature"] = J{{"status", lockfile::signature_status_name(v.signature.status)},
-                          {"detail", or_null(v.signature.detail)}};
+    item["signature"] =
+        J{{"status", lockfile::signature_status_name(v.signature.status)}, {"detail", or_null(v.signature.detail)}};
     J violations = J::array();
     for (const auto& d : v.digest_violations) violations.push_back(violation_json(d));
-    item["digest"] = J{{"status", lockfile::digest_status_name(v.digest_status)},
-                       {"algorithm", v.digest_algorithm ? J(lockfile::digest_algorithm_name(*v.digest_algorithm)) : J(nullptr)},
-                       {"violations", violations},
-                       {"message", or_null(v.digest_message)}};
+    item["digest"] =
+        J{{"status", lockfile::digest_status_name(v.digest_status)},
+          {"algorithm", v.digest_algorithm ? J(lockfile::digest_algorithm_name(*v.digest_algorithm)) : J(nullptr)},
+          {"violations", violations},
+          {"message", or_null(v.digest_message)}};
     item["files"] = v.files;
     item["bytes"] = v.bytes;
     variants.push_back(std::move(item));
@@ -234,7 +230,9 @@ std::vector<std::string> signature_check_lines(const std::string& variant, const
     case K::SignatureBundleInvalid: with_reason("cannot verify kernel integrity, invalid signature bundle"); break;
     case K::MetadataInvalid: with_reason("cannot verify kernel integrity, invalid metadata"); break;
     case K::MetadataMissing:
-    case K::DigestMissing: out.push_back(bad + "cannot verify kernel integrity, metadata does not have a digest"); break;
+    case K::DigestMissing:
+      out.push_back(bad + "cannot verify kernel integrity, metadata does not have a digest");
+      break;
     case K::DigestVerificationFailure:
       out.push_back(bad + "kernel integrity check failed");
       for (const auto& d : v.violations) out.push_back(one_line(d.text(), 4096));
@@ -259,12 +257,9 @@ nlohmann::ordered_json verify_signature_json(const std::vector<SignatureCheck>& 
   std::size_t success = 0, failed = 0, filtered = 0;
   J variants = J::array();
   for (const auto& c : checks) {
-    if (c.filtered)
-      ++filtered;
-    else if (c.result.kind == K::Success)
-      ++success;
-    else
-      ++failed;
+    if (c.filtered) ++filtered;
+    else if (c.result.kind == K::Success) ++success;
+    else ++failed;
     J item;
     item["variant"] = c.variant;
     item["path"] = or_null(c.path);

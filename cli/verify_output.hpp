@@ -42,7 +42,7 @@ nlohmann::ordered_json verify_json(const lockfile::VerifyReport& report, const V
 
 // --trusted-root FILE, --identity URI --issuer URL (each needing the other).
 struct SignatureOptions {
-  std::string trusted_root;  // "": the snapshot shipped in the binary
+  std::string trusted_root;      // "": the snapshot shipped in the binary
   std::string identity, issuer;  // empty: the kernels library's policy
 };
 void add_signature_options(CLI::App* cmd, SignatureOptions& options);

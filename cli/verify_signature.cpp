@@ -104,8 +104,8 @@ int run_verify_signature(const Options& o) {
   const bool as_json = o.json || o.format == "json";
   auto version = parse_decimal<int>(o.version);
   if (!version || *version < 1) {
-    error_lines("VERSION must be a whole number >= 1 (version N is the branch vN), not \"" +
-                one_line(o.version, 80) + "\"");
+    error_lines("VERSION must be a whole number >= 1 (version N is the branch vN), not \"" + one_line(o.version, 80) +
+                "\"");
     return kExitUsage;
   }
   auto made = make_repo_client(o.repo, o.hub);
@@ -147,8 +147,8 @@ int run_verify_signature(const Options& o) {
   lock.kernels.push_back(entry);
   lockfile::DownloadOptions options;
   options.jobs = o.jobs;
-  options.choose = [&](const std::string& repo, const std::string& at, const std::vector<std::string>& names)
-      -> Result<std::vector<std::string>> {
+  options.choose = [&](const std::string& repo, const std::string& at,
+                       const std::vector<std::string>& names) -> Result<std::vector<std::string>> {
     if (o.all_variants) return names;
     return choose_download_variants(client, repo, at, names, *system);
   };
@@ -200,9 +200,9 @@ int run_verify_signature(const Options& o) {
     if (!c.filtered && c.result.kind != lockfile::VariantVerification::Kind::Success) failed = true;
 
   if (as_json) {
-    std::cout << verify_signature_json(checks, context)
-                     .dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace)
-              << "\n";
+    std::cout
+        << verify_signature_json(checks, context).dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace)
+        << "\n";
   } else {
     for (const auto& e : context.errors) error_lines(e);
     for (const auto& c : checks) {

@@ -24,8 +24,7 @@ constexpr const char* kExample =
     "\"kernels-community/activation\" = { revision = \"main\" }  # a branch, tag or commit";
 
 const std::string kNoTable = "no [tool.kernels.dependencies] table";
-const std::string kNoTableHint =
-    std::string("kernels lock locks the kernels listed there, for example:\n") + kExample;
+const std::string kNoTableHint = std::string("kernels lock locks the kernels listed there, for example:\n") + kExample;
 
 std::string type_name(const Value& v) {
   switch (v.type) {
@@ -59,8 +58,7 @@ bool looks_like_specifier(const std::string& s) {
 
 // The reason a `version` value is unusable, or nullopt.
 std::optional<std::string> version_problem(const Value& v) {
-  if (v.type != toml::Type::Integer)
-    return "is " + type_name(v) + "; a version is a whole number N, for branch vN";
+  if (v.type != toml::Type::Integer) return "is " + type_name(v) + "; a version is a whole number N, for branch vN";
   if (v.integer < 0) return std::string("is negative; a version is a whole number N >= 0, for branch vN");
   return std::nullopt;
 }
@@ -82,7 +80,8 @@ class Checker {
   explicit Checker(std::vector<Diagnostic>& out) : out_(out) {}
 
   void add(const char* code, toml::Pos pos, std::string message, std::string hint = "") {
-    out_.push_back(Diagnostic{code, config::Severity::Error, pos.line, pos.column, std::move(message), std::move(hint)});
+    out_.push_back(
+        Diagnostic{code, config::Severity::Error, pos.line, pos.column, std::move(message), std::move(hint)});
   }
 
   // The [tool.kernels.dependencies] table, or nullptr after saying why not.
@@ -196,8 +195,8 @@ class Checker {
     if (!version && !revision) {
       if (ok)
         add("missing-version", table.pos,
-            key + ": Either a revision or a version must be specified; write " + key + " = { version = N } or " +
-                key + " = { revision = \"...\" }");
+            key + ": Either a revision or a version must be specified; write " + key + " = { version = N } or " + key +
+                " = { revision = \"...\" }");
       return false;
     }
     if (version) {
@@ -262,9 +261,7 @@ Error as_error(const std::vector<Diagnostic>& diagnostics, const std::string& so
 
 }  // namespace
 
-std::string Dependency::ref() const {
-  return version ? "v" + std::to_string(*version) : revision.value_or("");
-}
+std::string Dependency::ref() const { return version ? "v" + std::to_string(*version) : revision.value_or(""); }
 
 DependencyCheck check_dependencies(std::string_view toml_text, const std::string& source_name) {
   return check(toml_text, source_name);
@@ -280,8 +277,10 @@ Result<Pyproject> read_pyproject(const std::string& project_dir) {
   std::string path = (std::filesystem::path(project_dir) / "pyproject.toml").string();
   std::error_code ec;
   if (!std::filesystem::exists(path, ec))
-    return Error{ErrorCode::io, "no pyproject.toml in " + project_dir + "; kernels lock reads the kernels to lock from "
-                       "its [tool.kernels.dependencies] table, for example:\n" + std::string(kExample)};
+    return Error{ErrorCode::io, "no pyproject.toml in " + project_dir +
+                                    "; kernels lock reads the kernels to lock from "
+                                    "its [tool.kernels.dependencies] table, for example:\n" +
+                                    std::string(kExample)};
   auto text = read_file(path);
   if (!text.ok()) return text.error();
   Pyproject out{path, std::move(*text), {}};

@@ -25,7 +25,7 @@ struct Dependency {
   std::string repo_id;
   std::optional<std::uint64_t> version;  // exactly one of version and revision is set
   std::optional<std::string> revision;
-  std::string where;                     // "path/pyproject.toml:LINE" of the entry
+  std::string where;  // "path/pyproject.toml:LINE" of the entry
 
   // What to resolve on the Hub: "v<version>" or the revision as written.
   std::string ref() const;
@@ -70,8 +70,7 @@ Result<Pyproject> read_pyproject(const std::string& project_dir);
 // code "parse" for a TOML syntax error ("NAME:LINE:COLUMN: not valid TOML: ..."),
 // code "dependency" for a missing table or bad entries: every bad entry is
 // reported, one line each ("NAME:LINE: ..."). `source_name` (the path) starts them.
-Result<std::vector<Dependency>> parse_dependencies(std::string_view toml_text,
-                                                   const std::string& source_name);
+Result<std::vector<Dependency>> parse_dependencies(std::string_view toml_text, const std::string& source_name);
 
 // Reads PROJECT_DIR/pyproject.toml and parses it. A missing file: code "io",
 // with a message saying what kernels lock expects there.

@@ -56,8 +56,7 @@ std::vector<VariantChange> diff_variants(const LockedKernel& before, const Locke
   for (const auto& v : after.variants) {
     auto it = old_by_name.find(v.name);
     const VariantLock* old = it == old_by_name.end() ? nullptr : it->second;
-    if (!old)
-      changes.push_back({Change::Added, v.name, std::nullopt, v});
+    if (!old) changes.push_back({Change::Added, v.name, std::nullopt, v});
     else if (old->hash != v.hash || old->hash_type != v.hash_type)
       changes.push_back({Change::Modified, v.name, *old, v});
   }
@@ -86,8 +85,8 @@ LockDiff diff_locks(const Lock* before, const Lock& after) {
   }
   // kernels-data entries are dependencies (a repo may be locked at two
   // versions); otherwise, and across formats, an entry is its repo.
-  bool by_dependency = before->format == LockFormat::KernelsData && after.format == LockFormat::KernelsData &&
-                       !diff.old_missing;
+  bool by_dependency =
+      before->format == LockFormat::KernelsData && after.format == LockFormat::KernelsData && !diff.old_missing;
   diff.format_changed = !diff.old_missing && before->format != after.format;
   auto repo = [by_dependency](const LockedKernel& k) { return by_dependency ? dependency_key(k) : k.repo_id; };
   auto old_by_repo = first_by_key(before->kernels, repo);
@@ -99,9 +98,15 @@ LockDiff diff_locks(const Lock* before, const Lock& after) {
       diff.kernels.push_back({Change::Added, k.repo_id, "", k.sha, {}, false, label(k)});
       continue;
     }
-    KernelChange change{Change::Modified, k.repo_id, old->sha, k.sha,
-                        diff.format_changed ? std::vector<VariantChange>{} : diff_variants(*old, k), false, label(k)};
-    change.variants_reordered = change.variants.empty() && !diff.format_changed &&
+    KernelChange change{Change::Modified,
+                        k.repo_id,
+                        old->sha,
+                        k.sha,
+                        diff.format_changed ? std::vector<VariantChange>{} : diff_variants(*old, k),
+                        false,
+                        label(k)};
+    change.variants_reordered =
+        change.variants.empty() && !diff.format_changed &&
         common_order_differs(old->variants, k.variants, [](const VariantLock& v) { return v.name; });
     if (old->sha != k.sha || !change.variants.empty() || change.variants_reordered)
       diff.kernels.push_back(std::move(change));
@@ -113,8 +118,8 @@ LockDiff diff_locks(const Lock* before, const Lock& after) {
       diff.kernels.push_back({Change::Removed, k.repo_id, k.sha, "", {}, false, label(k)});
   }
   // kernels-data is sorted when written: its order is never a change.
-  diff.kernels_reordered = !by_dependency && !diff.format_changed &&
-                           common_order_differs(before->kernels, after.kernels, repo);
+  diff.kernels_reordered =
+      !by_dependency && !diff.format_changed && common_order_differs(before->kernels, after.kernels, repo);
   return diff;
 }
 
@@ -125,19 +130,15 @@ std::vector<std::string> render_diff(const LockDiff& diff) {
   for (const auto& k : diff.kernels) {
     const std::string& what = k.label.empty() ? k.repo_id : k.label;
     switch (k.change) {
-      case Change::Added:
-        lines.push_back("+ " + what + ": new, at commit " + k.new_sha);
-        break;
+      case Change::Added: lines.push_back("+ " + what + ": new, at commit " + k.new_sha); break;
       case Change::Removed:
         lines.push_back("- " + what + ": no longer a dependency (was at commit " + k.old_sha + ")");
         break;
       case Change::Modified:
-        if (k.old_sha != k.new_sha)
-          lines.push_back("~ " + what + ": commit " + k.old_sha + " -> " + k.new_sha);
+        if (k.old_sha != k.new_sha) lines.push_back("~ " + what + ": commit " + k.old_sha + " -> " + k.new_sha);
         else if (k.variants.empty() && !k.variants_reordered)
           lines.push_back("~ " + what + ": same commit " + k.new_sha);
-        else
-          lines.push_back("~ " + what + ": same commit " + k.new_sha + ", variants differ");
+        else lines.push_back("~ " + what + ": same commit " + k.new_sha + ", variants differ");
         for (const auto& v : k.variants) {
           switch (v.change) {
             case Change::Added: lines.push_back("    + " + v.name + ": " + hash_text(*v.after)); break;

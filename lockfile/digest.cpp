@@ -45,7 +45,7 @@ Result<std::vector<const TreeItem*>> digest_files(const std::string& variant_dir
     if (!digest_covers(variant_dir, item.relpath)) continue;
     if (item.kind == TreeItem::Kind::Dangling)
       return Error{ErrorCode::digest, "dangling symlink " + item.relpath + " -> " + item.link +
-                                 ": the digest of the variant cannot be computed"};
+                                          ": the digest of the variant cannot be computed"};
     if (item.kind == TreeItem::Kind::File || item.kind == TreeItem::Kind::FileLink) out.push_back(&item);
   }
   return out;
@@ -73,8 +73,7 @@ std::string DigestViolation::text() const {
     case Kind::AlgorithmMismatch: return "Algorithm mismatch: expected: " + expected + ", got: " + actual;
     case Kind::MissingFile: return "Missing file: " + path;
     case Kind::UnknownFile: return "Unknown file: " + path;
-    case Kind::HashMismatch:
-      return "File hash mismatch for " + path + ": expected: " + expected + ", got: " + actual;
+    case Kind::HashMismatch: return "File hash mismatch for " + path + ": expected: " + expected + ", got: " + actual;
   }
   return {};
 }
@@ -87,10 +86,8 @@ std::vector<DigestViolation> compare_digests(const Digest& expected, const Diges
                    digest_algorithm_label(actual.algorithm)});
   for (const auto& [path, hash] : expected.files) {
     auto it = actual.files.find(path);
-    if (it == actual.files.end())
-      out.push_back({Kind::MissingFile, path, "", ""});
-    else if (it->second != hash)
-      out.push_back({Kind::HashMismatch, path, hash, it->second});
+    if (it == actual.files.end()) out.push_back({Kind::MissingFile, path, "", ""});
+    else if (it->second != hash) out.push_back({Kind::HashMismatch, path, hash, it->second});
   }
   for (const auto& [path, hash] : actual.files)
     if (!expected.files.count(path)) out.push_back({Kind::UnknownFile, path, "", ""});

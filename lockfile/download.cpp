@@ -52,8 +52,8 @@ long long content_range_start(const std::string& value) {
   if (value.rfind("bytes ", 0) != 0) return -1;
   std::string rest = value.substr(6);
   auto dash = rest.find('-');
-  if (dash == 0 || dash == std::string::npos || rest.substr(0, dash).find_first_not_of("0123456789") != std::string::npos ||
-      dash > 18) {
+  if (dash == 0 || dash == std::string::npos ||
+      rest.substr(0, dash).find_first_not_of("0123456789") != std::string::npos || dash > 18) {
     return -1;
   }
   return std::stoll(rest.substr(0, dash));
@@ -75,9 +75,9 @@ struct BlobTask {
 
 struct PlannedFile {
   const hub::TreeEntry* entry;
-  std::string relpath;   // inside build/<variant>/
-  bool linked = false;   // already in the snapshot
-  long task = -1;        // index into the tasks, or -1 when the blob is present
+  std::string relpath;  // inside build/<variant>/
+  bool linked = false;  // already in the snapshot
+  long task = -1;       // index into the tasks, or -1 when the blob is present
 };
 
 struct PlannedVariant {
@@ -214,8 +214,8 @@ void fetch_blob(const hub::HubClient& client, const PlannedEntry& entry, BlobTas
       if (blob.size() != task.size) {
         // The answer ended early without a transport error; try again from where it stopped.
         if (++tries_without_progress > 5) {
-          return fail("the transfer keeps ending at " + std::to_string(blob.size()) + " of " + std::to_string(task.size) +
-                      " bytes (kept for a later run to resume)");
+          return fail("the transfer keeps ending at " + std::to_string(blob.size()) + " of " +
+                      std::to_string(task.size) + " bytes (kept for a later run to resume)");
         }
         continue;
       }
@@ -224,7 +224,8 @@ void fetch_blob(const hub::HubClient& client, const PlannedEntry& entry, BlobTas
     bool progressed = blob.size() > offset;
     if (result.error().code != ErrorCode::network || (!progressed && ++tries_without_progress > 5)) {
       // Kept as .incomplete: a later run resumes it (its bytes are re-hashed first).
-      return fail(result.error().message + (blob.size() > 0 ? " (" + std::to_string(blob.size()) + " bytes kept to resume)" : ""),
+      return fail(result.error().message +
+                      (blob.size() > 0 ? " (" + std::to_string(blob.size()) + " bytes kept to resume)" : ""),
                   result.error().code);
     }
     if (progressed) {
@@ -243,7 +244,7 @@ void fetch_blob(const hub::HubClient& client, const PlannedEntry& entry, BlobTas
   if (got != task.etag) {
     blob.discard();
     return fail(std::string("the downloaded bytes do not match the Hub's listing (") +
-                (task.lfs ? "sha256 " : "git blob ") + got + ", expected " + task.etag + "); nothing was kept",
+                    (task.lfs ? "sha256 " : "git blob ") + got + ", expected " + task.etag + "); nothing was kept",
                 ErrorCode::hash_mismatch);
   }
   auto committed = blob.commit();
@@ -261,7 +262,8 @@ void plan_entry(const hub::HubClient& client, const std::string& root, PlannedEn
   const LockedKernel& k = *plan.kernel;
   std::string where = k.repo_id + "@" + short_sha(k.sha);
   auto fail = [&](ErrorCode code, const std::string& why) { report.errors.push_back(Error{code, where + ": " + why}); };
-  if (!hub::is_commit_hash(k.sha)) return fail(ErrorCode::format, "the lock's sha \"" + k.sha.substr(0, 80) + "\" is not a 40-hex commit");
+  if (!hub::is_commit_hash(k.sha))
+    return fail(ErrorCode::format, "the lock's sha \"" + k.sha.substr(0, 80) + "\" is not a 40-hex commit");
   auto listing = client.list_tree(k.repo_id, k.sha, "", true);
   if (!listing.ok()) return fail(listing.error().code, listing.error().message);
   plan.listing = std::move(*listing);
@@ -304,7 +306,7 @@ void plan_entry(const hub::HubClient& client, const std::string& root, PlannedEn
       }
       if (!hub::is_blob_name(etag) || (e.lfs.has_value() != (etag.size() == 64))) {
         fail(ErrorCode::bad_response, e.path + ": the listing's hash \"" + etag.substr(0, 80) + "\" is not a " +
-                                (e.lfs ? "sha256" : "git blob id"));
+                                          (e.lfs ? "sha256" : "git blob id"));
         pv.failed = true;
         continue;
       }
@@ -329,13 +331,14 @@ void plan_entry(const hub::HubClient& client, const std::string& root, PlannedEn
         continue;
       }
       if (vl->hash_type != kGitLfsConcat) {
-        fail(ErrorCode::format, "variant " + name + ": hash_type \"" + vl->hash_type + "\" is not supported (only git_lfs_concat)");
+        fail(ErrorCode::format,
+             "variant " + name + ": hash_type \"" + vl->hash_type + "\" is not supported (only git_lfs_concat)");
         continue;
       }
       if (vl->hash != *listed) {
-        fail(ErrorCode::hash_mismatch, "variant " + name + ": the Hub's file listing hashes to " + *listed +
-                                  " but kernels.lock says " + vl->hash +
-                                  "; nothing of this variant was downloaded (re-run `kernels lock` if the lock is stale)");
+        fail(ErrorCode::hash_mismatch,
+             "variant " + name + ": the Hub's file listing hashes to " + *listed + " but kernels.lock says " +
+                 vl->hash + "; nothing of this variant was downloaded (re-run `kernels lock` if the lock is stale)");
         continue;
       }
       pv.expected = vl->hash;
@@ -389,7 +392,8 @@ std::uint64_t DownloadReport::bytes_fetched() const {
 
 Result<DownloadReport> download_lock(const hub::HubClient& client, const std::string& cache_root, const Lock& lock,
                                      const DownloadOptions& options) {
-  if (cache_root.empty()) return Error{ErrorCode::io, "no cache directory (set KERNELS_CACHE, HF_HUB_CACHE or HF_HOME)"};
+  if (cache_root.empty())
+    return Error{ErrorCode::io, "no cache directory (set KERNELS_CACHE, HF_HUB_CACHE or HF_HOME)"};
   DownloadReport report;
   std::vector<PlannedEntry> plans(lock.kernels.size());
   std::vector<BlobTask> tasks;
@@ -443,14 +447,16 @@ Result<DownloadReport> download_lock(const hub::HubClient& client, const std::st
       }
       std::string where = plan.kernel->repo_id + "@" + short_sha(plan.kernel->sha);
       if (failed) {
-        er.errors.push_back(Error{ErrorCode::download, where + ": variant " + pv.name + " not installed: a file failed"});
+        er.errors.push_back(
+            Error{ErrorCode::download, where + ": variant " + pv.name + " not installed: a file failed"});
         continue;
       }
       auto got = git_lfs_concat_hash(verified);
       if (!got.ok() || *got != pv.expected) {
-        er.errors.push_back(Error{ErrorCode::hash_mismatch, where + ": variant " + pv.name + ": the downloaded files hash to " +
-                                                       (got.ok() ? *got : got.error().message) + ", expected " +
-                                                       pv.expected + "; nothing of this variant was linked"});
+        er.errors.push_back(
+            Error{ErrorCode::hash_mismatch, where + ": variant " + pv.name + ": the downloaded files hash to " +
+                                                (got.ok() ? *got : got.error().message) + ", expected " + pv.expected +
+                                                "; nothing of this variant was linked"});
         continue;
       }
       bool link_failed = false;

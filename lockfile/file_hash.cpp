@@ -63,7 +63,9 @@ class MultiHash {
   std::vector<State> states_;
 };
 
-Error io_error(const std::string& path, const std::string& why) { return Error{ErrorCode::io, "cannot read " + path + ": " + why}; }
+Error io_error(const std::string& path, const std::string& why) {
+  return Error{ErrorCode::io, "cannot read " + path + ": " + why};
+}
 
 constexpr std::size_t kReadSize = 1u << 20;
 

@@ -85,8 +85,7 @@ Result<std::string> git_lfs_concat_hash(std::vector<HashedFile> files) {
     return hash_error("cannot initialise SHA-256 (OpenSSL)");
   for (const auto& f : files) {
     auto raw = unhex(f.hex);
-    if (!raw)
-      return hash_error("the hash of " + f.relpath + " is not hexadecimal: \"" + f.hex + "\"");
+    if (!raw) return hash_error("the hash of " + f.relpath + " is not hexadecimal: \"" + f.hex + "\"");
     EVP_DigestUpdate(ctx.get(), f.relpath.data(), f.relpath.size());
     EVP_DigestUpdate(ctx.get(), raw->data(), raw->size());
   }
@@ -98,7 +97,7 @@ Result<std::string> git_lfs_concat_hash(std::vector<HashedFile> files) {
 
 Result<std::vector<VariantLock>> git_lfs_concat_variants(const std::vector<hub::TreeEntry>& listing) {
   std::vector<std::pair<std::string, std::vector<HashedFile>>> variants;  // first-appearance order
-  std::unordered_map<std::string, std::size_t> index;                    // name -> position in variants
+  std::unordered_map<std::string, std::size_t> index;                     // name -> position in variants
   for (const auto& entry : listing) {
     if (entry.is_directory) continue;
     const std::string& path = entry.path;
@@ -116,8 +115,8 @@ Result<std::vector<VariantLock>> git_lfs_concat_variants(const std::vector<hub::
 
     const std::string& hex = entry.content_hash();
     if (!unhex(hex))
-      return hash_error(path + ": " + (entry.lfs ? "LFS sha256" : "git blob id") +
-                        " is not hexadecimal: \"" + hex + "\"");
+      return hash_error(path + ": " + (entry.lfs ? "LFS sha256" : "git blob id") + " is not hexadecimal: \"" + hex +
+                        "\"");
 
     auto [it, added] = index.try_emplace(std::string(parts[1]), variants.size());
     if (added) variants.emplace_back(it->first, std::vector<HashedFile>{});

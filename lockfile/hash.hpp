@@ -32,11 +32,10 @@ struct HashedFile {
 Result<std::string> git_lfs_concat_hash(std::vector<HashedFile> files);
 
 // The variants of one commit, from its recursive tree listing (hub::TreeEntry
-// as the Hub client or the HF cache gives it) in listing order: a variant appears where its first hashed file appears (never
-// sorted), hash_type "git_lfs_concat". Directories are ignored; a variant
-// whose files are all excluded does not appear. Error (code "hash") naming
-// the path for a file under build/torch* without a usable hash. An LFS file
-// counts by its sha256 alone: the HF cache does not know the pointer's git id.
+// as the Hub client or the HF cache gives it) in listing order: a variant appears where its first hashed file appears
+// (never sorted), hash_type "git_lfs_concat". Directories are ignored; a variant whose files are all excluded does not
+// appear. Error (code "hash") naming the path for a file under build/torch* without a usable hash. An LFS file counts
+// by its sha256 alone: the HF cache does not know the pointer's git id.
 Result<std::vector<VariantLock>> git_lfs_concat_variants(const std::vector<hub::TreeEntry>& listing);
 
 }  // namespace kernels::lockfile

@@ -41,8 +41,7 @@ class Scanner {
 
  private:
   void skip_ws() {
-    while (i_ < text_.size() && (text_[i_] == ' ' || text_[i_] == '\t' || text_[i_] == '\r' || text_[i_] == '\n'))
-      ++i_;
+    while (i_ < text_.size() && (text_[i_] == ' ' || text_[i_] == '\t' || text_[i_] == '\r' || text_[i_] == '\n')) ++i_;
   }
 
   // Inside a container: skips a ',' and answers whether another item follows;

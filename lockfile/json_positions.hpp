@@ -11,10 +11,10 @@
 namespace kernels::lockfile::detail {
 
 struct JsonPosition {
-  JsonPosition() = default;  // declared: clang 14 needs it for the vector of pairs of this incomplete type
-  std::size_t offset = 0;      // byte offset of the value's first character
-  std::size_t key_offset = 0;  // for an object member: byte offset of its key's opening quote
-  std::vector<JsonPosition> elements;                         // an array's elements
+  JsonPosition() = default;            // declared: clang 14 needs it for the vector of pairs of this incomplete type
+  std::size_t offset = 0;              // byte offset of the value's first character
+  std::size_t key_offset = 0;          // for an object member: byte offset of its key's opening quote
+  std::vector<JsonPosition> elements;  // an array's elements
   std::vector<std::pair<std::string, JsonPosition>> members;  // an object's members, keys decoded
 
   const JsonPosition* element(std::size_t index) const;

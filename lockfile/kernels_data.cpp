@@ -25,8 +25,8 @@ class EntryReader {
   Result<LockedKernel> read(const Json& entry, const JsonPosition& at, std::size_t index) {
     what_ = "entry " + std::to_string(index + 1);
     if (!entry.is_object())
-      return fail(at.offset, std::string("is ") + json_type_name(entry) +
-                                 ", expected an object with \"dependency\" and \"lock\"");
+      return fail(at.offset,
+                  std::string("is ") + json_type_name(entry) + ", expected an object with \"dependency\" and \"lock\"");
     // Name the entry as early as possible, so that every message says which it is.
     auto dep_it = entry.find("dependency");
     if (dep_it != entry.end() && dep_it->is_object()) {
@@ -66,8 +66,7 @@ class EntryReader {
       bool is_known = false;
       for (auto k : known) is_known = is_known || key == k;
       if (!is_known)
-        return fail(position(at.member(key), at).key_offset,
-                    object_is + "has an unknown key \"" + key + "\" " + hint);
+        return fail(position(at.member(key), at).key_offset, object_is + "has an unknown key \"" + key + "\" " + hint);
     }
     // nlohmann keeps one member per key; the scan saw them all.
     std::vector<std::string_view> seen;
@@ -110,9 +109,8 @@ class EntryReader {
       kernel.version = version->get<std::uint64_t>();
     } else {
       if (!revision->is_string())
-        return fail(position(at.member("revision"), at).offset,
-                    std::string("\"dependency\": \"revision\" is ") + json_type_name(*revision) +
-                        ", expected a string");
+        return fail(position(at.member("revision"), at).offset, std::string("\"dependency\": \"revision\" is ") +
+                                                                    json_type_name(*revision) + ", expected a string");
       kernel.revision = revision->get<std::string>();
     }
     return ok_status();
@@ -120,7 +118,8 @@ class EntryReader {
 
   Result<std::string> read_commit(const Json& lock, const JsonPosition& at) const {
     if (!lock.is_object())
-      return fail(at.offset, std::string("\"lock\" is ") + json_type_name(lock) + ", expected an object with \"commit\"");
+      return fail(at.offset,
+                  std::string("\"lock\" is ") + json_type_name(lock) + ", expected an object with \"commit\"");
     if (auto s = check_keys(lock, at, "\"lock\" ", {"commit"}, "(a lock has \"commit\")"); !s.ok()) return s.error();
     auto commit = lock.find("commit");
     if (commit == lock.end()) return fail(at.offset, "\"lock\" has no \"commit\"");

@@ -31,7 +31,7 @@ bool is_canonical_oid(std::string_view commit);
 // shape, into a Lock of format KernelsData, entries in file order. `at` holds
 // the positions of `text` (located at least 4 deep). Errors: code "format",
 // "SOURCE:LINE:COL: entry N (repo-id) ...".
-Result<Lock> read_kernels_data(const nlohmann::ordered_json& document, const JsonPosition& at,
-                               std::string_view text, const std::string& source);
+Result<Lock> read_kernels_data(const nlohmann::ordered_json& document, const JsonPosition& at, std::string_view text,
+                               const std::string& source);
 
 }  // namespace kernels::lockfile::detail

@@ -34,8 +34,8 @@ inline constexpr std::string_view kGitLfsConcat = "git_lfs_concat";
 
 // One build variant of a locked kernel, e.g. "torch-cpu" -> "sha256-<64 hex>".
 struct VariantLock {
-  std::string name;                                 // directory under build/
-  std::string hash;                                 // "sha256-" + 64 lowercase hex
+  std::string name;  // directory under build/
+  std::string hash;  // "sha256-" + 64 lowercase hex
   std::string hash_type = std::string(kGitLfsConcat);
 
   friend bool operator==(const VariantLock&, const VariantLock&) = default;

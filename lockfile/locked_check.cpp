@@ -42,7 +42,8 @@ LockedCheck check_kernels_data(const Lock& lock, const std::vector<Dependency>& 
                               declared_text(d) + " is declared, but the lock has " + d.repo_id + " at " + locked});
       continue;
     }
-    out.problems.push_back({LockedProblem::Kind::Added, d.repo_id, declared_text(d) + " is declared but not in the lock"});
+    out.problems.push_back(
+        {LockedProblem::Kind::Added, d.repo_id, declared_text(d) + " is declared but not in the lock"});
   }
 
   // What the declared entries reach through kernel-depends, where the cache knows.
@@ -67,11 +68,13 @@ LockedCheck check_kernels_data(const Lock& lock, const std::vector<Dependency>& 
     if (accounted.count(key) || reached.count(key)) continue;
     std::string what = dependency_text(k.repo_id, k.version, k.revision);
     if (complete) {
-      out.problems.push_back({LockedProblem::Kind::Removed, k.repo_id,
-                              what + " is in the lock, but neither declared nor a kernel-depends of a declared kernel"});
+      out.problems.push_back(
+          {LockedProblem::Kind::Removed, k.repo_id,
+           what + " is in the lock, but neither declared nor a kernel-depends of a declared kernel"});
     } else {
-      out.notes.push_back(what + " is not declared; taken as a kernel-depends of another entry (the cache lacks the "
-                                 "metadata.json to check it offline; `kernels lock --check` does)");
+      out.notes.push_back(what +
+                          " is not declared; taken as a kernel-depends of another entry (the cache lacks the "
+                          "metadata.json to check it offline; `kernels lock --check` does)");
     }
   }
   return out;
@@ -93,7 +96,8 @@ LockedCheck check_variant_hashes(const Lock& lock, const std::vector<Dependency>
       continue;
     }
     std::string text = declared_text(d) + " is declared but not in the lock";
-    if (!destination) text += " (if it redirects to a locked repo, the cache does not know; `kernels lock --check` does)";
+    if (!destination)
+      text += " (if it redirects to a locked repo, the cache does not know; `kernels lock --check` does)";
     out.problems.push_back({LockedProblem::Kind::Added, d.repo_id, text});
   }
   for (const auto& k : lock.kernels) {

@@ -55,7 +55,8 @@ class Reader {
     auto type = j.find("type");
     if (type == j.end()) return fail(at, "\"backend\" has no \"type\"");
     if (!type->is_string())
-      return fail(member(at, "type"), std::string("\"backend\".\"type\" is ") + type_name(*type) + ", expected a string");
+      return fail(member(at, "type"),
+                  std::string("\"backend\".\"type\" is ") + type_name(*type) + ", expected a string");
     out.type = type->get<std::string>();
     if (!is_known_backend(out.type))
       return fail(member(at, "type"), "unknown backend type \"" + out.type +
@@ -63,13 +64,14 @@ class Reader {
     if (auto archs = j.find("archs"); archs != j.end()) {
       const JsonPosition* archs_at = member(at, "archs");
       if (!archs->is_array())
-        return fail(archs_at, std::string("\"backend\".\"archs\" is ") + type_name(*archs) + ", expected a list of strings");
+        return fail(archs_at,
+                    std::string("\"backend\".\"archs\" is ") + type_name(*archs) + ", expected a list of strings");
       out.archs.emplace();
       for (std::size_t i = 0; i < archs->size(); ++i) {
         if (!(*archs)[i].is_string())
-          return fail(archs_at ? archs_at->element(i) : nullptr,
-                      "\"backend\".\"archs\" item " + std::to_string(i + 1) + " is " + type_name((*archs)[i]) +
-                          ", expected a string");
+          return fail(archs_at ? archs_at->element(i) : nullptr, "\"backend\".\"archs\" item " + std::to_string(i + 1) +
+                                                                     " is " + type_name((*archs)[i]) +
+                                                                     ", expected a string");
         out.archs->push_back((*archs)[i].get<std::string>());
       }
     }
@@ -99,7 +101,8 @@ class Reader {
           return fail(v_at, what + ": \"version\" is " + std::string(type_name(value)) +
                                 ", expected a whole number (a version such as 1)");
         } else {
-          return fail_at_key(v_at, what + " has an unknown key \"" + key + "\" (expected repo-id and version or revision)");
+          return fail_at_key(v_at,
+                             what + " has an unknown key \"" + key + "\" (expected repo-id and version or revision)");
         }
       }
       if (dep.repo_id.empty()) return fail(d_at, what + " has no \"repo-id\"");
@@ -120,8 +123,8 @@ class Reader {
       return fail(alg_at, std::string("\"digest\".\"algorithm\" is ") + type_name(*algorithm) + ", expected a string");
     auto parsed = parse_digest_algorithm(algorithm->get<std::string>());
     if (!parsed)
-      return fail(alg_at, "unknown digest algorithm \"" + algorithm->get<std::string>() +
-                              "\" (expected sha256 or sha512)");
+      return fail(alg_at,
+                  "unknown digest algorithm \"" + algorithm->get<std::string>() + "\" (expected sha256 or sha512)");
     out.algorithm = *parsed;
     auto files = j.find("files");
     if (files == j.end()) return fail(at, "\"digest\" has no \"files\"");
@@ -171,10 +174,12 @@ Result<Metadata> parse_metadata(std::string raw, const std::string& source_name)
                        "not valid JSON: " + (colon == std::string::npos ? what : what.substr(colon + 2)));
   } catch (const Json::exception& e) {  // out_of_range: a number such as 1e999
     std::string what = e.what();
-    return parse_error(0, "not valid JSON: " + what.substr(what.find("] ") == std::string::npos ? 0 : what.find("] ") + 2));
+    return parse_error(
+        0, "not valid JSON: " + what.substr(what.find("] ") == std::string::npos ? 0 : what.find("] ") + 2));
   }
   JsonPosition at = detail::locate_json(text, kMaxMetadataDepth + 1);
-  if (auto dup = duplicate_key(at)) return parse_error(dup->first, "the key \"" + dup->second + "\" appears twice in one object");
+  if (auto dup = duplicate_key(at))
+    return parse_error(dup->first, "the key \"" + dup->second + "\" appears twice in one object");
 
   Reader reader(text, source_name);
   if (!doc.is_object()) return reader.fail(&at, std::string("holds ") + type_name(doc) + ", expected an object");

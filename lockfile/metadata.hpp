@@ -28,8 +28,8 @@ inline constexpr int kMaxMetadataDepth = 32;
 bool is_known_backend(std::string_view type);
 
 struct MetadataBackend {
-  std::string type;                                // one of is_known_backend
-  std::optional<std::vector<std::string>> archs;   // absent when not given
+  std::string type;                               // one of is_known_backend
+  std::optional<std::vector<std::string>> archs;  // absent when not given
 };
 
 // {"repo-id": "org/name", "version": N} or {"repo-id": ..., "revision": "..."}.

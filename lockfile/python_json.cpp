@@ -19,10 +19,19 @@ std::optional<std::uint32_t> decode(std::string_view text, std::size_t& i) {
   int len;
   std::uint32_t cp;
   std::uint32_t min;
-  if ((b0 & 0xE0) == 0xC0) { len = 2; cp = b0 & 0x1F; min = 0x80; }
-  else if ((b0 & 0xF0) == 0xE0) { len = 3; cp = b0 & 0x0F; min = 0x800; }
-  else if ((b0 & 0xF8) == 0xF0) { len = 4; cp = b0 & 0x07; min = 0x10000; }
-  else return std::nullopt;
+  if ((b0 & 0xE0) == 0xC0) {
+    len = 2;
+    cp = b0 & 0x1F;
+    min = 0x80;
+  } else if ((b0 & 0xF0) == 0xE0) {
+    len = 3;
+    cp = b0 & 0x0F;
+    min = 0x800;
+  } else if ((b0 & 0xF8) == 0xF0) {
+    len = 4;
+    cp = b0 & 0x07;
+    min = 0x10000;
+  } else return std::nullopt;
   if (i + static_cast<std::size_t>(len) > text.size()) return std::nullopt;
   for (int k = 1; k < len; ++k) {
     unsigned char b = byte(i + static_cast<std::size_t>(k));
@@ -52,7 +61,7 @@ Result<std::string> python_json_string(std::string_view text) {
     auto cp = decode(text, i);
     if (!cp)
       return Error{ErrorCode::utf8, "not valid UTF-8 at byte " + std::to_string(at) + " of \"" +
-                               std::string(text.substr(0, at)) + "...\""};
+                                        std::string(text.substr(0, at)) + "...\""};
     switch (*cp) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;

@@ -42,8 +42,9 @@ class EntryReader {
     if (!repo_id.ok()) return repo_id.error();
     what_ += " (" + *repo_id + ")";
     if (entry.contains("files") && !entry.contains("variants"))
-      return fail(at.offset, "uses the old per-file lock format of hf-kernels (a \"files\" list instead of "
-                             "\"variants\"); run `kernels lock` to write the current format");
+      return fail(at.offset,
+                  "uses the old per-file lock format of hf-kernels (a \"files\" list instead of "
+                  "\"variants\"); run `kernels lock` to write the current format");
     auto sha = string_member(entry, at, "sha");
     if (!sha.ok()) return sha.error();
     if (!entry.contains("variants")) return fail(at.offset, "has no \"variants\"");
@@ -81,18 +82,17 @@ class EntryReader {
   Result<VariantLock> read_variant(const std::string& name, const Json& value, const JsonPosition& at) const {
     std::string variant_is = "variant \"" + name + "\"";
     if (!value.is_object())
-      return fail(at.offset, variant_is + " is " + type_name(value) +
-                                 ", expected an object with \"hash\" and \"hash_type\"");
+      return fail(at.offset,
+                  variant_is + " is " + type_name(value) + ", expected an object with \"hash\" and \"hash_type\"");
     VariantLock variant{name, "", std::string(kGitLfsConcat)};
     bool have_hash = false;
     for (const auto& [key, member] : value.items()) {
       const JsonPosition& member_at = position(at.member(key), at);
       if (key != "hash" && key != "hash_type")
-        return fail(member_at.key_offset, variant_is + " has an unknown key \"" + key +
-                                              "\" (a variant has \"hash\" and \"hash_type\")");
+        return fail(member_at.key_offset,
+                    variant_is + " has an unknown key \"" + key + "\" (a variant has \"hash\" and \"hash_type\")");
       if (!member.is_string())
-        return fail(member_at.offset,
-                    variant_is + ": \"" + key + "\" is " + type_name(member) + ", expected a string");
+        return fail(member_at.offset, variant_is + ": \"" + key + "\" is " + type_name(member) + ", expected a string");
       (key == "hash" ? variant.hash : variant.hash_type) = member.get<std::string>();
       have_hash = have_hash || key == "hash";
     }
@@ -140,27 +140,29 @@ std::string entry_name(const Json& entry, Shape shape) {
 // The JSON document of a lock file, or the error parse_lock reports for it.
 Result<Json> parse_document(std::string_view text, const std::string& source_name) {
   if (text.substr(0, 3) == "\xEF\xBB\xBF")
-    return Error{ErrorCode::parse, source_name + ":1:1: the file starts with a UTF-8 byte order mark, "
-                                        "which Python's json module refuses; remove it"};
+    return Error{ErrorCode::parse, source_name +
+                                       ":1:1: the file starts with a UTF-8 byte order mark, "
+                                       "which Python's json module refuses; remove it"};
   if (text.find_first_not_of(" \t\r\n") == std::string_view::npos)
     return Error{ErrorCode::parse, source_name + ":1:1: the file is empty, expected a JSON array"};
   if (auto deep = json_too_deep(text, kMaxLockDepth)) {
     return Error{ErrorCode::parse, source_name + ":" + line_column(text, *deep) + ": nested deeper than " +
-                              std::to_string(kMaxLockDepth) + " levels; a kernels.lock is at most 5 deep"};
+                                       std::to_string(kMaxLockDepth) + " levels; a kernels.lock is at most 5 deep"};
   }
   try {
     return Json::parse(text.begin(), text.end());
   } catch (const Json::parse_error& e) {
     // e.byte is 1-based and points at the character where parsing failed.
     std::size_t offset = e.byte > 0 ? e.byte - 1 : 0;
-    return Error{ErrorCode::parse, source_name + ":" + line_column(text, offset) + ": not valid JSON: " +
-                              parse_explanation(e.what())};
+    return Error{ErrorCode::parse,
+                 source_name + ":" + line_column(text, offset) + ": not valid JSON: " + parse_explanation(e.what())};
   } catch (const Json::exception& e) {
     // out_of_range: a number past a double (1e999), which nlohmann refuses
     // outside parse_error and without an offset.
     std::string what = e.what();
     auto bracket = what.find("] ");
-    return Error{ErrorCode::parse, source_name + ": not valid JSON: " + (bracket == std::string::npos ? what : what.substr(bracket + 2))};
+    return Error{ErrorCode::parse,
+                 source_name + ": not valid JSON: " + (bracket == std::string::npos ? what : what.substr(bracket + 2))};
   }
 }
 
@@ -175,7 +177,7 @@ Result<Lock> parse_lock(std::string_view text, const std::string& source_name) {
   JsonPosition at = detail::locate_json(text, 4);
   if (!document.is_array())
     return Error{ErrorCode::format, source_name + ":" + line_column(text, at.offset) + ": the file holds " +
-                               type_name(document) + ", expected a JSON array of locked kernels"};
+                                        type_name(document) + ", expected a JSON array of locked kernels"};
   if (document.empty()) return Lock{};
 
   // The first entry decides the format; one of the other shape is an error.
@@ -185,9 +187,10 @@ Result<Lock> parse_lock(std::string_view text, const std::string& source_name) {
     if (shape == Shape::Unknown || shape == format) continue;
     const JsonPosition* entry_at = at.element(i);
     return Error{ErrorCode::format, source_name + ":" + line_column(text, entry_at ? entry_at->offset : at.offset) +
-                               ": entry " + std::to_string(i + 1) + entry_name(document[i], shape) + " is a " +
-                               shape_description(shape) + " entry, but entry 1" + entry_name(document[0], format) +
-                               " is " + shape_description(format) + "; a kernels.lock holds entries of one format"};
+                                        ": entry " + std::to_string(i + 1) + entry_name(document[i], shape) + " is a " +
+                                        shape_description(shape) + " entry, but entry 1" +
+                                        entry_name(document[0], format) + " is " + shape_description(format) +
+                                        "; a kernels.lock holds entries of one format"};
   }
   if (format == Shape::KernelsData) return detail::read_kernels_data(document, at, text, source_name);
 

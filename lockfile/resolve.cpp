@@ -99,7 +99,7 @@ class Resolver {
     }
     if (!hub::is_commit_hash(commit)) {
       return Error{ErrorCode::bad_response, "the Hub named '" + commit + "' as the commit of " + dep.ref() +
-                                       ", which is not a 40-hex commit id"};
+                                                ", which is not a 40-hex commit id"};
     }
 
     auto listing = client_.list_commit_tree(repo, commit);
@@ -132,11 +132,11 @@ class Resolver {
       // Names from a file on the Hub: checked before any request uses them.
       if (auto bad = hub::validate_repo_id(d.repo_id); !bad.ok())
         return Error{ErrorCode::metadata, repo + ":" + path + ": kernel-depends names \"" + d.repo_id.substr(0, 200) +
-                                     "\": " + bad.error().message};
+                                              "\": " + bad.error().message};
       if (d.revision)
         if (auto bad = hub::revision_problem(*d.revision))
           return Error{ErrorCode::metadata, repo + ":" + path + ": kernel-depends " + d.repo_id + " has revision \"" +
-                                       d.revision->substr(0, 200) + "\": " + *bad};
+                                                d.revision->substr(0, 200) + "\": " + *bad};
     }
     return std::move(metadata->kernel_depends);
   }
@@ -284,19 +284,22 @@ Result<Resolution> resolve_lock(const hub::RepoSource& client, const std::vector
     std::vector<Node*> level;
     for (const auto& key : frontier) level.push_back(&nodes[key]);
     std::vector<std::optional<Error>> errors;
-    run_pool(level.size(), options.jobs, [&](std::size_t i) -> std::optional<Error> {
-      Node& node = *level[i];
-      auto r = resolver.resolve(node.resolved.dependency, node.metadata_paths);
-      if (!r.ok()) return r.error();
-      std::string required_by = node.resolved.required_by;
-      node.resolved = std::move(*r);
-      node.resolved.required_by = required_by;
-      if (options.on_resolved) {
-        std::lock_guard lock(report_mutex);
-        options.on_resolved(node.resolved);
-      }
-      return std::nullopt;
-    }, errors);
+    run_pool(
+        level.size(), options.jobs,
+        [&](std::size_t i) -> std::optional<Error> {
+          Node& node = *level[i];
+          auto r = resolver.resolve(node.resolved.dependency, node.metadata_paths);
+          if (!r.ok()) return r.error();
+          std::string required_by = node.resolved.required_by;
+          node.resolved = std::move(*r);
+          node.resolved.required_by = required_by;
+          if (options.on_resolved) {
+            std::lock_guard lock(report_mutex);
+            options.on_resolved(node.resolved);
+          }
+          return std::nullopt;
+        },
+        errors);
     for (std::size_t i = 0; i < level.size(); ++i)
       if (errors[i]) fail_line(level[i]->resolved.dependency, *errors[i]);
     if (!failures.empty()) return Error{*first_code, failures};
@@ -311,13 +314,16 @@ Result<Resolution> resolve_lock(const hub::RepoSource& client, const std::vector
     std::vector<Fetch> fetches;
     for (Node* node : level)
       for (const auto& path : node->metadata_paths) fetches.push_back({node, path, {}});
-    run_pool(fetches.size(), options.jobs, [&](std::size_t i) -> std::optional<Error> {
-      const Node& node = *fetches[i].node;
-      auto d = resolver.depends(node.resolved.kernel.repo_id, node.resolved.kernel.sha, fetches[i].path);
-      if (!d.ok()) return d.error();
-      fetches[i].depends = std::move(*d);
-      return std::nullopt;
-    }, errors);
+    run_pool(
+        fetches.size(), options.jobs,
+        [&](std::size_t i) -> std::optional<Error> {
+          const Node& node = *fetches[i].node;
+          auto d = resolver.depends(node.resolved.kernel.repo_id, node.resolved.kernel.sha, fetches[i].path);
+          if (!d.ok()) return d.error();
+          fetches[i].depends = std::move(*d);
+          return std::nullopt;
+        },
+        errors);
     for (std::size_t i = 0; i < fetches.size(); ++i)
       if (errors[i]) fail_line(fetches[i].node->resolved.dependency, *errors[i]);
     if (!failures.empty()) return Error{*first_code, failures};
@@ -333,15 +339,15 @@ Result<Resolution> resolve_lock(const hub::RepoSource& client, const std::vector
         if (nodes.count(key)) continue;
         if (nodes.size() >= options.max_kernels) {
           return Error{ErrorCode::limit, "more than " + std::to_string(options.max_kernels) +
-                                    " kernels in the kernel-depends graph; refusing to lock it"};
+                                             " kernels in the kernel-depends graph; refusing to lock it"};
         }
         Node child;
-        child.resolved.dependency = Dependency{dep.repo_id, dep.version, dep.revision,
-                                               "kernel-depends of " + parent.resolved.kernel.repo_id + " (" +
-                                                   f.path + ")"};
-        child.resolved.required_by = dependency_text(parent.resolved.dependency.repo_id,
-                                                     parent.resolved.dependency.version,
-                                                     parent.resolved.dependency.revision);
+        child.resolved.dependency =
+            Dependency{dep.repo_id, dep.version, dep.revision,
+                       "kernel-depends of " + parent.resolved.kernel.repo_id + " (" + f.path + ")"};
+        child.resolved.required_by =
+            dependency_text(parent.resolved.dependency.repo_id, parent.resolved.dependency.version,
+                            parent.resolved.dependency.revision);
         nodes.emplace(key, std::move(child));
         order.push_back(key);
         next.push_back(key);
@@ -359,8 +365,8 @@ Result<Resolution> resolve_lock(const hub::RepoSource& client, const std::vector
         if (!path.empty()) path += " -> ";
         path += dependency_text(d.repo_id, d.version, d.revision);
       }
-      return Error{ErrorCode::cycle, "Cyclic kernel dependency detected: " + nodes[cycle.front()].resolved.dependency.repo_id +
-                                "\n" + path};
+      return Error{ErrorCode::cycle, "Cyclic kernel dependency detected: " +
+                                         nodes[cycle.front()].resolved.dependency.repo_id + "\n" + path};
     }
   }
 
@@ -389,15 +395,15 @@ Result<Resolution> resolve_lock(const hub::RepoSource& client, const std::vector
     ResolvedKernel& k = nodes[key].resolved;
     const Dependency& d = k.dependency;
     if (!k.redirected_from.empty()) {
-      out.notices.push_back({Notice::Kind::Redirect, d.where + ": " + k.redirected_from + " redirects to " +
-                                                         k.kernel.repo_id + " (its kernel-status.toml); the lock records " +
-                                                         k.kernel.repo_id});
+      out.notices.push_back(
+          {Notice::Kind::Redirect, d.where + ": " + k.redirected_from + " redirects to " + k.kernel.repo_id +
+                                       " (its kernel-status.toml); the lock records " + k.kernel.repo_id});
     }
     if (!k.redirect_ignored.empty()) {
-      out.notices.push_back({Notice::Kind::Redirect,
-                             d.where + ": " + d.repo_id + " redirects to " + k.redirect_ignored +
-                                 " (its kernel-status.toml); the kernels-data format locks " + d.repo_id +
-                                 " itself, as upstream does: depend on " + k.redirect_ignored + " to move"});
+      out.notices.push_back(
+          {Notice::Kind::Redirect, d.where + ": " + d.repo_id + " redirects to " + k.redirect_ignored +
+                                       " (its kernel-status.toml); the kernels-data format locks " + d.repo_id +
+                                       " itself, as upstream does: depend on " + k.redirect_ignored + " to move"});
     }
     if (k.newer_version && d.version) {
       out.notices.push_back({Notice::Kind::NewerVersion, "You are using version " + std::to_string(*d.version) +

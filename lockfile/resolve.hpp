@@ -47,16 +47,16 @@ std::string dependency_text(const std::string& repo_id, const std::optional<std:
 
 // One locked kernel, with what was followed on the way.
 struct ResolvedKernel {
-  Dependency dependency;             // as declared, or as a kernel-depends names it
-  std::string redirected_from;       // variant-hashes: the repo id asked for, when a redirect was followed
-  std::string redirect_ignored;      // kernels-data: the destination of a redirect that was not followed
-  std::optional<int> newer_version;  // the highest version N on the Hub, when above the one asked for
+  Dependency dependency;                    // as declared, or as a kernel-depends names it
+  std::string redirected_from;              // variant-hashes: the repo id asked for, when a redirect was followed
+  std::string redirect_ignored;             // kernels-data: the destination of a redirect that was not followed
+  std::optional<int> newer_version;         // the highest version N on the Hub, when above the one asked for
   std::map<int, std::string> branch_heads;  // v<N> branch -> head commit, when the refs were listed
-  bool pinned = false;               // the commit came from options.pinned, not from the Hub
-  std::size_t variant_count = 0;     // build variants at the commit
-  std::vector<std::string> depends_on;  // kernels-data: dependency_key of each kernel-depends, in order
-  std::string required_by;           // "" for a declared dependency, else the dependency_text that named it
-  LockedKernel kernel;               // the entry (repo_id is the destination of a followed redirect)
+  bool pinned = false;                      // the commit came from options.pinned, not from the Hub
+  std::size_t variant_count = 0;            // build variants at the commit
+  std::vector<std::string> depends_on;      // kernels-data: dependency_key of each kernel-depends, in order
+  std::string required_by;                  // "" for a declared dependency, else the dependency_text that named it
+  LockedKernel kernel;                      // the entry (repo_id is the destination of a followed redirect)
 };
 
 struct ResolveOptions {
@@ -107,6 +107,5 @@ Result<Resolution> resolve_lock(const hub::RepoSource& client, const std::vector
 // `kernels lock --locked` asks of an offline client.
 Result<std::vector<std::string>> kernel_depends_at(const hub::RepoSource& client, const std::string& repo,
                                                    const std::string& commit);
-
 
 }  // namespace kernels::lockfile

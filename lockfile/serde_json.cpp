@@ -7,7 +7,7 @@ namespace kernels::lockfile {
 Result<std::string> serde_json_string(std::string_view text) {
   if (auto bad = find_invalid_utf8(text))
     return Error{ErrorCode::utf8, "not valid UTF-8 at byte " + std::to_string(*bad) + " of \"" +
-                             std::string(text.substr(0, *bad)) + "...\""};
+                                      std::string(text.substr(0, *bad)) + "...\""};
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out;
   out.reserve(text.size() + 2);

@@ -22,7 +22,8 @@ SignatureResult SigstoreSignatureVerifier::verify(const SignatureInput& input) c
     for (const auto& san : verified->subject_alternative_names) who += (who.empty() ? "" : ", ") + san;
     if (!verified->issuer.empty()) who += " (issuer " + verified->issuer + ")";
   }
-  if (!verified->log_url.empty()) who += "; Rekor entry " + std::to_string(verified->log_index) + " at " + verified->log_url;
+  if (!verified->log_url.empty())
+    who += "; Rekor entry " + std::to_string(verified->log_index) + " at " + verified->log_url;
   return {S::Verified, who};
 }
 

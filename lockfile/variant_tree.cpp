@@ -62,7 +62,8 @@ Result<std::vector<TreeItem>> walk_variant_tree(const std::string& dir) {
     }
     items.push_back(std::move(item));
     if (items.size() > kMaxVariantItems)
-      return Error{ErrorCode::io, dir + " holds more than " + std::to_string(kMaxVariantItems) + " files; refusing to walk it"};
+      return Error{ErrorCode::io,
+                   dir + " holds more than " + std::to_string(kMaxVariantItems) + " files; refusing to walk it"};
   }
   if (ec) return Error{ErrorCode::io, "cannot list " + dir + ": " + ec.message()};
   std::sort(items.begin(), items.end(), [](const TreeItem& a, const TreeItem& b) { return a.relpath < b.relpath; });

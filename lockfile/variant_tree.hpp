@@ -15,16 +15,16 @@ namespace kernels::lockfile {
 
 struct TreeItem {
   enum class Kind {
-    File,         // a regular file, not a link
-    FileLink,     // a symlink whose target (followed) is a regular file
-    DirLink,      // a symlink to a directory (not followed)
-    Dangling,     // a symlink whose target does not exist (or loops)
-    Special,      // a FIFO, socket, device, or a symlink to one
+    File,      // a regular file, not a link
+    FileLink,  // a symlink whose target (followed) is a regular file
+    DirLink,   // a symlink to a directory (not followed)
+    Dangling,  // a symlink whose target does not exist (or loops)
+    Special,   // a FIFO, socket, device, or a symlink to one
   };
   Kind kind = Kind::File;
-  std::string relpath;  // '/'-separated, relative to the variant directory
-  std::string path;     // the full path, for opening
-  std::string link;     // for links: the link's own target text
+  std::string relpath;     // '/'-separated, relative to the variant directory
+  std::string path;        // the full path, for opening
+  std::string link;        // for links: the link's own target text
   std::uint64_t size = 0;  // for File and FileLink: the (target's) size
 };
 

@@ -57,7 +57,7 @@ struct Work {
   VariantReport report;
   std::vector<TreeItem> tree;
   std::optional<Digest> expected_digest;
-  std::vector<unsigned> kinds;                           // per tree item: the hashes to compute
+  std::vector<unsigned> kinds;                            // per tree item: the hashes to compute
   std::vector<std::optional<Result<FileHashes>>> hashes;  // per tree item, once computed
 };
 
@@ -124,7 +124,8 @@ void prepare(Work& w, const VerifyOptions& options) {
 
   for (std::size_t i = 0; i < w.tree.size(); ++i) {
     const TreeItem& item = w.tree[i];
-    if (lock_covers(item.relpath) && item.kind == TreeItem::Kind::FileLink) w.kinds[i] |= blob_hash_kind(blob_name(item));
+    if (lock_covers(item.relpath) && item.kind == TreeItem::Kind::FileLink)
+      w.kinds[i] |= blob_hash_kind(blob_name(item));
     if (w.expected_digest && digest_covers(r.dir, item.relpath) &&
         (item.kind == TreeItem::Kind::File || item.kind == TreeItem::Kind::FileLink))
       w.kinds[i] |= digest_kind(w.expected_digest->algorithm);
@@ -155,9 +156,7 @@ void check_lock_hash(Work& w) {
       case TreeItem::Kind::Dangling:
         problem(item, "a dangling link to " + item.link + ": its blob is missing");
         continue;
-      case TreeItem::Kind::Special:
-        problem(item, "not a regular file");
-        continue;
+      case TreeItem::Kind::Special: problem(item, "not a regular file"); continue;
       case TreeItem::Kind::FileLink: break;
     }
     std::string name = blob_name(item);
@@ -173,9 +172,9 @@ void check_lock_hash(Work& w) {
     }
     std::string got = to_hex(pick(hashed->value(), kind));
     if (got != name) {
-      r.lock_problems.push_back(
-          {item.relpath, std::string("content does not match its blob: the bytes hash to ") + got + " (" +
-                             (kind == kGitBlobSha1 ? "git blob SHA-1" : "SHA-256") + "), the link names " + name});
+      r.lock_problems.push_back({item.relpath, std::string("content does not match its blob: the bytes hash to ") +
+                                                   got + " (" + (kind == kGitBlobSha1 ? "git blob SHA-1" : "SHA-256") +
+                                                   "), the link names " + name});
     }
     files.push_back({item.relpath, got});
   }
@@ -189,8 +188,8 @@ void check_lock_hash(Work& w) {
   // A kernels-data lock has no variant hashes: the files are still checked
   // against their blob names, and metadata.json against its digest.
   if (!r.expected_hash.empty() && *actual != r.expected_hash)
-    r.lock_problems.push_back({"", "variant hash mismatch: kernels.lock has " + r.expected_hash +
-                                       ", the files hash to " + *actual});
+    r.lock_problems.push_back(
+        {"", "variant hash mismatch: kernels.lock has " + r.expected_hash + ", the files hash to " + *actual});
 }
 
 void check_digest(Work& w) {
@@ -223,8 +222,7 @@ void settle(VariantReport& r, const VerifyOptions& options) {
                 (options.require_signature && r.signature.status == SignatureResult::Status::BundleMissing) ||
                 r.digest_status == DigestStatus::Mismatch || r.digest_status == DigestStatus::InvalidMetadata ||
                 r.digest_status == DigestStatus::Error;
-  if (failed)
-    r.status = VStatus::Mismatch;
+  if (failed) r.status = VStatus::Mismatch;
   else if (r.digest_status == DigestStatus::NoMetadata || r.digest_status == DigestStatus::NoDigest)
     r.status = VStatus::NoDigest;
 }
@@ -232,7 +230,7 @@ void settle(VariantReport& r, const VerifyOptions& options) {
 // build/<name> directories of `sha` in every cache folder of `repo`: the
 // first folder holding a name wins.
 struct CachedVariants {
-  std::vector<std::string> snapshots;            // snapshot directories that exist
+  std::vector<std::string> snapshots;                         // snapshot directories that exist
   std::vector<std::pair<std::string, std::string>> variants;  // name -> directory, in discovery order
   const std::string* find(const std::string& name) const {
     for (const auto& [n, dir] : variants)
@@ -375,8 +373,8 @@ Result<VerifyReport> verify_lock(const Lock& lock, const hub::HfCache& cache, co
       if (dir) {
         r.dir = *dir;
         if (locked && locked->hash_type != kGitLfsConcat)
-          r.lock_problems.push_back({"", "kernels.lock gives hash type \"" + locked->hash_type +
-                                             "\"; only git_lfs_concat can be checked"});
+          r.lock_problems.push_back(
+              {"", "kernels.lock gives hash type \"" + locked->hash_type + "\"; only git_lfs_concat can be checked"});
       } else {
         r.missing = where;
       }
@@ -409,9 +407,8 @@ Result<VerifyReport> verify_lock(const Lock& lock, const hub::HfCache& cache, co
   for (auto& w : work)
     for (std::size_t i = 0; i < w.kinds.size(); ++i)
       if (w.kinds[i] != 0 && !w.hashes[i]) jobs.push_back({&w, i});
-  std::stable_sort(jobs.begin(), jobs.end(), [](const Job& a, const Job& b) {
-    return a.work->tree[a.item].size > b.work->tree[b.item].size;
-  });
+  std::stable_sort(jobs.begin(), jobs.end(),
+                   [](const Job& a, const Job& b) { return a.work->tree[a.item].size > b.work->tree[b.item].size; });
   parallel_for(jobs.size(), options.jobs, [&](std::size_t j) {
     Work& w = *jobs[j].work;
     w.hashes[jobs[j].item] = hash_file(w.tree[jobs[j].item].path, w.kinds[jobs[j].item]);

@@ -29,10 +29,10 @@
 namespace kernels::lockfile {
 
 struct VerifyOptions {
-  bool all_variants = false;                           // every variant of the lock, not only the cached ones
-  std::size_t jobs = 1;                                // files hashed at once
+  bool all_variants = false;                              // every variant of the lock, not only the cached ones
+  std::size_t jobs = 1;                                   // files hashed at once
   const SignatureVerifier* signature_verifier = nullptr;  // nullptr: the signature step reports NotChecked
-  bool require_signature = false;                      // a missing bundle fails the variant
+  bool require_signature = false;                         // a missing bundle fails the variant
 };
 
 // A problem the lock check found, about one file (`path` relative to the
@@ -79,8 +79,8 @@ struct VariantReport {
   std::vector<DigestViolation> digest_violations;
   std::string digest_message;
 
-  std::size_t files = 0;      // files read
-  std::uint64_t bytes = 0;    // bytes read
+  std::size_t files = 0;    // files read
+  std::uint64_t bytes = 0;  // bytes read
 };
 
 // "ok", "no-digest", "mismatch", "missing", "unlocked".

@@ -73,8 +73,7 @@ VariantVerification verify_variant_dir(const std::string& dir, const SignatureVe
     case S::BundleInvalid: return result(Kind::SignatureBundleInvalid, signature.detail);
     case S::MetadataMissing: return result(Kind::MetadataMissing);
     case S::Failed: return result(Kind::SignatureVerificationFailure, signature.detail);
-    case S::NotChecked:
-      return result(Kind::SignatureVerificationFailure, "no signature verifier is configured");
+    case S::NotChecked: return result(Kind::SignatureVerificationFailure, "no signature verifier is configured");
     case S::Verified: break;
   }
   const std::string signer = signature.detail;

@@ -62,7 +62,6 @@ const char* verification_kind_name(VariantVerification::Kind kind);
 // digest. A metadata.json or bundle that exists but cannot be read (not a
 // regular file, larger than kMaxMetadataBytes) is MetadataInvalid or
 // SignatureBundleInvalid with the reason.
-VariantVerification verify_variant_dir(const std::string& dir, const SignatureVerifier& verifier,
-                                       std::size_t jobs = 1);
+VariantVerification verify_variant_dir(const std::string& dir, const SignatureVerifier& verifier, std::size_t jobs = 1);
 
 }  // namespace kernels::lockfile

@@ -35,8 +35,8 @@ Result<std::string> serialize_kernels_data(const Lock& lock) {
     if (k.version && k.revision) return Error{ErrorCode::format, named(i) + " has both a version and a revision"};
     if (!k.version && !k.revision) return Error{ErrorCode::format, named(i) + " has neither a version nor a revision"};
     if (!detail::is_canonical_oid(k.sha))
-      return Error{ErrorCode::format, named(i) + " has the commit \"" + k.sha +
-                                 "\", expected 40 or 64 lowercase hexadecimal digits"};
+      return Error{ErrorCode::format,
+                   named(i) + " has the commit \"" + k.sha + "\", expected 40 or 64 lowercase hexadecimal digits"};
   }
   if (lock.kernels.empty()) return std::string("[]");
   // BTreeMap order; equal neighbours are one dependency locked twice.
@@ -48,16 +48,18 @@ Result<std::string> serialize_kernels_data(const Lock& lock) {
     const LockedKernel& a = lock.kernels[order[j - 1]];
     const LockedKernel& b = lock.kernels[order[j]];
     if (!dependency_less(a, b))
-      return Error{ErrorCode::duplicate, "cannot write a kernels-data lock: " + b.repo_id + " " + describe_dependency(b) +
-                                    " is locked twice (entries " + std::to_string(order[j - 1] + 1) + " and " +
-                                    std::to_string(order[j] + 1) + ")"};
+      return Error{ErrorCode::duplicate, "cannot write a kernels-data lock: " + b.repo_id + " " +
+                                             describe_dependency(b) + " is locked twice (entries " +
+                                             std::to_string(order[j - 1] + 1) + " and " + std::to_string(order[j] + 1) +
+                                             ")"};
   }
   std::string out = "[";
   for (std::size_t j = 0; j < order.size(); ++j) {
     const LockedKernel& k = lock.kernels[order[j]];
     auto repo_id = serde_json_string(k.repo_id);
     if (!repo_id.ok()) return repo_id.error();
-    out += j == 0 ? "\n  {\n    \"dependency\": {\n      \"repo-id\": " : ",\n  {\n    \"dependency\": {\n      \"repo-id\": ";
+    out += j == 0 ? "\n  {\n    \"dependency\": {\n      \"repo-id\": "
+                  : ",\n  {\n    \"dependency\": {\n      \"repo-id\": ";
     out += *repo_id;
     if (k.version) {
       out += ",\n      \"version\": ";

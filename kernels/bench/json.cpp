@@ -13,9 +13,9 @@ double r2(double v) { return std::round(v * 100.0) / 100.0; }
 }  // namespace
 
 nlohmann::json timing_json(const Stats& s) {
-  return nlohmann::json{{"mean_ms", ms6(s.mean)},     {"std_ms", ms6(s.std)},       {"min_ms", ms6(s.min)},
-                        {"max_ms", ms6(s.max)},       {"q1_ms", ms6(s.q1)},         {"q3_ms", ms6(s.q3)},
-                        {"iqr_ms", ms6(s.iqr)},       {"outliers", s.outliers},     {"iterations", s.n},
+  return nlohmann::json{{"mean_ms", ms6(s.mean)},     {"std_ms", ms6(s.std)},   {"min_ms", ms6(s.min)},
+                        {"max_ms", ms6(s.max)},       {"q1_ms", ms6(s.q1)},     {"q3_ms", ms6(s.q3)},
+                        {"iqr_ms", ms6(s.iqr)},       {"outliers", s.outliers}, {"iterations", s.n},
                         {"median_ms", ms6(s.median)}, {"p90_ms", ms6(s.p90)}};
 }
 

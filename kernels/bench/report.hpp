@@ -19,7 +19,7 @@ namespace kernels::gpu {
 
 struct VariantCheck {
   std::string name;
-  bool valid = false;   // the name parses
+  bool valid = false;  // the name parses
   bool can_run = false;
   std::string reason;
 };
@@ -30,25 +30,25 @@ struct Machine {
   int cc_major = 0, cc_minor = 0;
   uint64_t l2_bytes = 0;
   uint64_t memory_bytes = 0;
-  double peak_gbps = 0;         // memory clock x bus width x 2 (0 when the driver does not say)
+  double peak_gbps = 0;  // memory clock x bus width x 2 (0 when the driver does not say)
   variants::Version driver_cuda;
   variants::Version runtime_cuda;
   std::vector<std::string> loadable_variants;  // cuXY tags
-  std::string os, cpu;                        // "Linux 6.1.0 ...", "x86_64"
+  std::string os, cpu;                         // "Linux 6.1.0 ...", "x86_64"
   std::optional<VariantCheck> variant;
   // Calibration, measured in the same run.
-  double copy_gbps = 0;          // cudaMemcpyAsync device-to-device, bytes read + written per second / 1e9
-  uint64_t copy_bytes = 0;       // size of the copied buffer
+  double copy_gbps = 0;     // cudaMemcpyAsync device-to-device, bytes read + written per second / 1e9
+  uint64_t copy_bytes = 0;  // size of the copied buffer
   struct CopyKernel {
-    std::string name;            // "copy kernel, 4x16 B a thread, one pass"
-    double gbps = 0;             // on the same buffers, measured the same way
+    std::string name;  // "copy kernel, 4x16 B a thread, one pass"
+    double gbps = 0;   // on the same buffers, measured the same way
   };
   std::vector<CopyKernel> copy_kernels;
   // The roof: the best of cudaMemcpyAsync and the copy kernels, and which one reached it.
   double roof_gbps() const;
   std::string roof_source() const;
-  double launch_event_us = 0;    // one empty kernel between two events (median)
-  double launch_graph_us = 0;    // per empty kernel inside a CUDA graph
+  double launch_event_us = 0;  // one empty kernel between two events (median)
+  double launch_graph_us = 0;  // per empty kernel inside a CUDA graph
 };
 
 // Shapes moving at most this many bytes per call are also timed inside a CUDA graph.
@@ -58,15 +58,15 @@ struct BenchRow {
   Op op = Op::SiluAndMul;
   DType dtype = DType::BF16;
   Shape shape;
-  uint64_t bytes = 0;          // fewest bytes moved per call
+  uint64_t bytes = 0;  // fewest bytes moved per call
   bool verified = false;
-  Comparison comparison;       // worst difference vs the CPU reference
+  Comparison comparison;  // worst difference vs the CPU reference
   uint32_t tolerance_ulps = 0;
-  Stats kernel;                // ms per call, CUDA events, cold L2
+  Stats kernel;                    // ms per call, CUDA events, cold L2
   std::optional<double> graph_us;  // µs per launch inside a CUDA graph (shapes up to kGraphMaxBytes)
-  Stats reference;             // the unfused reference, measured the same way
-  int reference_launches = 0;  // kernels the unfused reference launches per call
-  int rotating_sets = 1;       // buffer sets rotated to keep L2 cold
+  Stats reference;                 // the unfused reference, measured the same way
+  int reference_launches = 0;      // kernels the unfused reference launches per call
+  int rotating_sets = 1;           // buffer sets rotated to keep L2 cold
   // Achieved bandwidth from the per-launch time in a CUDA graph where it was
   // measured (no launch overhead in it), else from the event median.
   double gbps() const {

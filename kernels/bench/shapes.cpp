@@ -8,7 +8,8 @@ std::string to_string(const Shape& s) { return std::to_string(s.tokens) + "x" + 
 
 Result<Shape> parse_shape(std::string_view text) {
   auto bad = [&](const std::string& why) {
-    return Error{ErrorCode::shape, "invalid shape '" + std::string(text) + "': " + why + " (expected TxD, e.g. 4096x14336)"};
+    return Error{ErrorCode::shape,
+                 "invalid shape '" + std::string(text) + "': " + why + " (expected TxD, e.g. 4096x14336)"};
   };
   size_t x = text.find_first_of("xX");
   if (x == std::string_view::npos) return bad("no 'x' between tokens and width");

@@ -42,8 +42,8 @@ std::string bytes_label(double b) {
   return buf;
 }
 
-const char* kColors[] = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b",
-                         "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"};
+const char* kColors[] = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
+                         "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"};
 
 }  // namespace
 
@@ -90,18 +90,19 @@ std::string report_svg(const BenchReport& rep) {
   for (double g = 0; g <= ymax; g += step) {
     o << "<line x1=\"" << left << "\" y1=\"" << num(Y(g)) << "\" x2=\"" << left + pw << "\" y2=\"" << num(Y(g))
       << "\" stroke=\"#ddd\"/>\n";
-    o << "<text x=\"" << left - 6 << "\" y=\"" << num(Y(g) + 4) << "\" text-anchor=\"end\">" << num(g).substr(0, num(g).size() - 2)
-      << "</text>\n";
+    o << "<text x=\"" << left - 6 << "\" y=\"" << num(Y(g) + 4) << "\" text-anchor=\"end\">"
+      << num(g).substr(0, num(g).size() - 2) << "</text>\n";
   }
   o << "<rect x=\"" << left << "\" y=\"" << top << "\" width=\"" << pw << "\" height=\"" << ph
     << "\" fill=\"none\" stroke=\"black\"/>\n";
-  o << "<text x=\"" << left + pw / 2 << "\" y=\"" << H - 18 << "\" text-anchor=\"middle\">bytes moved per call</text>\n";
+  o << "<text x=\"" << left + pw / 2 << "\" y=\"" << H - 18
+    << "\" text-anchor=\"middle\">bytes moved per call</text>\n";
   o << "<text transform=\"translate(22," << top + ph / 2 << ") rotate(-90)\" text-anchor=\"middle\">GB/s</text>\n";
   // The roofs: cudaMemcpyAsync, and the best copy kernel when it differs.
   auto roof_line = [&](double gbps, const std::string& label, const char* dash, double dy) {
     double y = Y(gbps);
-    o << "<line class=\"roof\" x1=\"" << left << "\" y1=\"" << num(y) << "\" x2=\"" << left + pw << "\" y2=\""
-      << num(y) << "\" stroke=\"black\" stroke-width=\"2\" stroke-dasharray=\"" << dash << "\"/>\n";
+    o << "<line class=\"roof\" x1=\"" << left << "\" y1=\"" << num(y) << "\" x2=\"" << left + pw << "\" y2=\"" << num(y)
+      << "\" stroke=\"black\" stroke-width=\"2\" stroke-dasharray=\"" << dash << "\"/>\n";
     o << "<text x=\"" << left + 6 << "\" y=\"" << num(y + dy) << "\">" << esc(label) << " " << num(gbps)
       << " GB/s</text>\n";
   };

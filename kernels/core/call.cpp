@@ -20,8 +20,7 @@ Status validate(const KernelCall& c) {
   int64_t x_cols = kind == OpKind::Gated ? 2 * c.width : c.width;
   if (c.x_row_stride != -1 && c.x_row_stride != x_cols)
     return fail(c, "input is not contiguous: its rows are " + std::to_string(c.x_row_stride) +
-                       " elements apart, expected " + std::to_string(x_cols) +
-                       "; make a contiguous copy first");
+                       " elements apart, expected " + std::to_string(x_cols) + "; make a contiguous copy first");
   if (c.out_row_stride != -1 && c.out_row_stride != c.width)
     return fail(c, "output is not contiguous: its rows are " + std::to_string(c.out_row_stride) +
                        " elements apart, expected " + std::to_string(c.width));
@@ -36,8 +35,7 @@ Status validate(const KernelCall& c) {
   } else if (c.out == nullptr) {
     return fail(c, "output pointer is null");
   }
-  if (c.op == Op::FatreluAndMul && !std::isfinite(c.threshold))
-    return fail(c, "threshold must be a finite number");
+  if (c.op == Op::FatreluAndMul && !std::isfinite(c.threshold)) return fail(c, "threshold must be a finite number");
   return ok_status();
 }
 

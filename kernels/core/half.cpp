@@ -32,8 +32,8 @@ uint16_t float_to_fp16_bits(float f) {
   uint16_t sign = static_cast<uint16_t>((u >> 16) & 0x8000u);
   uint32_t abs = u & 0x7fffffffu;
   if (abs > 0x7f800000u) return static_cast<uint16_t>(sign | 0x7e00u | ((abs >> 13) & 0x3ffu));  // NaN
-  if (abs == 0x7f800000u) return static_cast<uint16_t>(sign | 0x7c00u);                        // inf
-  int exp = static_cast<int>(abs >> 23) - 127;  // unbiased
+  if (abs == 0x7f800000u) return static_cast<uint16_t>(sign | 0x7c00u);                          // inf
+  int exp = static_cast<int>(abs >> 23) - 127;                                                   // unbiased
   uint32_t mant = abs & 0x7fffffu;
   if (exp > 15) return static_cast<uint16_t>(sign | 0x7c00u);  // overflow
   if (exp >= -14) {
@@ -44,9 +44,9 @@ uint16_t float_to_fp16_bits(float f) {
     return static_cast<uint16_t>(sign | half);
   }
   // Subnormal fp16 (or zero): value = m * 2^-24 with m < 1024.
-  if (exp < -25) return sign;  // below half the smallest subnormal: rounds to zero
-  uint32_t full = mant | 0x800000u;                 // 24-bit significand, value full * 2^(exp-23)
-  int shift = -exp - 1;                             // 2^(exp-23) / 2^-24 = 2^(exp+1): right shift by -(exp+1)
+  if (exp < -25) return sign;        // below half the smallest subnormal: rounds to zero
+  uint32_t full = mant | 0x800000u;  // 24-bit significand, value full * 2^(exp-23)
+  int shift = -exp - 1;              // 2^(exp-23) / 2^-24 = 2^(exp+1): right shift by -(exp+1)
   uint32_t m = full >> shift;
   uint32_t rest = full & ((1u << shift) - 1u);
   uint32_t halfway = 1u << (shift - 1);

@@ -52,8 +52,14 @@ BufferSizes buffer_sizes(Op op, uint64_t tokens, uint64_t width) {
   BufferSizes b;
   uint64_t n = tokens * width;
   switch (op_kind(op)) {
-    case OpKind::Gated: b.in = 2 * n; b.out = n; break;
-    case OpKind::Elementwise: b.in = n; b.out = n; break;
+    case OpKind::Gated:
+      b.in = 2 * n;
+      b.out = n;
+      break;
+    case OpKind::Elementwise:
+      b.in = n;
+      b.out = n;
+      break;
     case OpKind::Norm:
       b.in = n;
       b.weight = width;

@@ -28,9 +28,9 @@ enum class Op {
 
 enum class OpKind { Gated, Elementwise, Norm };
 
-inline constexpr Op kAllOps[] = {Op::SiluAndMul, Op::MulAndSilu,   Op::GeluAndMul, Op::GeluTanhAndMul,
-                                 Op::FatreluAndMul, Op::FastGELU, Op::NewGELU,    Op::QuickGELU,
-                                 Op::RMSNorm,    Op::FusedAddRMSNorm};
+inline constexpr Op kAllOps[] = {Op::SiluAndMul,    Op::MulAndSilu,     Op::GeluAndMul, Op::GeluTanhAndMul,
+                                 Op::FatreluAndMul, Op::FastGELU,       Op::NewGELU,    Op::QuickGELU,
+                                 Op::RMSNorm,       Op::FusedAddRMSNorm};
 
 std::string_view op_name(Op op);
 std::optional<Op> parse_op(std::string_view name);  // exact Hub name, case-insensitive

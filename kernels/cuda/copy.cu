@@ -39,14 +39,14 @@ __device__ __forceinline__ void copy_vectors(const uint4* __restrict__ src, uint
 }
 
 template <int U, bool STREAMING>
-__global__ void __launch_bounds__(kCopyThreads) copy_one_pass(const uint4* __restrict__ src, uint4* __restrict__ dst,
-                                                              int64_t n) {
+__global__ void __launch_bounds__(kCopyThreads)
+    copy_one_pass(const uint4* __restrict__ src, uint4* __restrict__ dst, int64_t n) {
   copy_vectors<U, STREAMING>(src, dst, int64_t(blockIdx.x) * U * kCopyThreads + threadIdx.x, n);
 }
 
 template <int U, bool STREAMING>
-__global__ void __launch_bounds__(kCopyThreads) copy_persistent(const uint4* __restrict__ src,
-                                                                uint4* __restrict__ dst, int64_t n) {
+__global__ void __launch_bounds__(kCopyThreads)
+    copy_persistent(const uint4* __restrict__ src, uint4* __restrict__ dst, int64_t n) {
   const int64_t step = int64_t(gridDim.x) * U * kCopyThreads;
   for (int64_t first = int64_t(blockIdx.x) * U * kCopyThreads + threadIdx.x; first < n; first += step)
     copy_vectors<U, STREAMING>(src, dst, first, n);
@@ -100,8 +100,7 @@ Status launch_copy_kernel(int i, const void* src, void* dst, uint64_t bytes, voi
   }
   blocks = std::clamp<int64_t>(blocks, 1, dev::kMaxGridX);
   cudaStream_t s = static_cast<cudaStream_t>(stream);
-  v.kernel<<<unsigned(blocks), dev::kCopyThreads, 0, s>>>(static_cast<const uint4*>(src), static_cast<uint4*>(dst),
-                                                          n);
+  v.kernel<<<unsigned(blocks), dev::kCopyThreads, 0, s>>>(static_cast<const uint4*>(src), static_cast<uint4*>(dst), n);
   return dev::cuda_status(cudaGetLastError(), "copy kernel launch");
 }
 

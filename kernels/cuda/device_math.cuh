@@ -16,23 +16,36 @@
 
 namespace kernels::gpu::dev {
 
-template <class T> struct IO;
-template <> struct IO<float> {
+template <class T>
+struct IO;
+template <>
+struct IO<float> {
   static __device__ __forceinline__ float load(float v) { return v; }
   static __device__ __forceinline__ float store(float v) { return v; }
 };
-template <> struct IO<__half> {
+template <>
+struct IO<__half> {
   static __device__ __forceinline__ float load(__half v) { return __half2float(v); }
   static __device__ __forceinline__ __half store(float v) { return __float2half_rn(v); }
 };
-template <> struct IO<__nv_bfloat16> {
+template <>
+struct IO<__nv_bfloat16> {
   static __device__ __forceinline__ float load(__nv_bfloat16 v) { return __bfloat162float(v); }
   static __device__ __forceinline__ __nv_bfloat16 store(float v) { return __float2bfloat16_rn(v); }
 };
 
-template <class T> __device__ __forceinline__ float ld(T v) { return IO<T>::load(v); }
-template <class T> __device__ __forceinline__ T st(float v) { return IO<T>::store(v); }
-template <class T> __device__ __forceinline__ float rnd(float v) { return IO<T>::load(IO<T>::store(v)); }
+template <class T>
+__device__ __forceinline__ float ld(T v) {
+  return IO<T>::load(v);
+}
+template <class T>
+__device__ __forceinline__ T st(float v) {
+  return IO<T>::store(v);
+}
+template <class T>
+__device__ __forceinline__ float rnd(float v) {
+  return IO<T>::load(IO<T>::store(v));
+}
 
 // Activations for fp16/bf16 I/O: the GPU's fast exp (ex2.approx) and
 // division (relative error below 2^-21), and a branch-free erfc. Their fp32
@@ -122,10 +135,8 @@ __device__ __forceinline__ float act(float x, float threshold) {
 // the activation is rounded to T before the multiply.
 template <Op OP, class T>
 __device__ __forceinline__ T gated(T first, T second, float threshold) {
-  if constexpr (OP == Op::MulAndSilu)
-    return st<T>(ld(first) * rnd<T>(act<OP, T>(ld(second), threshold)));
-  else
-    return st<T>(rnd<T>(act<OP, T>(ld(first), threshold)) * ld(second));
+  if constexpr (OP == Op::MulAndSilu) return st<T>(ld(first) * rnd<T>(act<OP, T>(ld(second), threshold)));
+  else return st<T>(rnd<T>(act<OP, T>(ld(first), threshold)) * ld(second));
 }
 
 // Two outputs of a gated op in 16-bit T at once: the activations rounded to T
@@ -133,13 +144,16 @@ __device__ __forceinline__ T gated(T first, T second, float threshold) {
 // product of two 16-bit values is exact in fp32, so its one rounding gives
 // the bits of gated<OP, T>, with two fewer conversions and one multiply for
 // two elements.
-template <class T> struct Pair;
-template <> struct Pair<__half> {
+template <class T>
+struct Pair;
+template <>
+struct Pair<__half> {
   using type = __half2;
   static __device__ __forceinline__ type of(__half a, __half b) { return __halves2half2(a, b); }
   static __device__ __forceinline__ type rounded(float a, float b) { return __floats2half2_rn(a, b); }
 };
-template <> struct Pair<__nv_bfloat16> {
+template <>
+struct Pair<__nv_bfloat16> {
   using type = __nv_bfloat162;
   static __device__ __forceinline__ type of(__nv_bfloat16 a, __nv_bfloat16 b) { return __halves2bfloat162(a, b); }
   static __device__ __forceinline__ type rounded(float a, float b) { return __floats2bfloat162_rn(a, b); }

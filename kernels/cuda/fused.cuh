@@ -26,11 +26,19 @@ constexpr int kMaxGridY = 65535;
 constexpr int64_t kMaxGridX = 2147483647;
 
 // B bytes of T: 16 (one 128-bit access) or 8.
-template <int B> struct Raw;
-template <> struct Raw<16> { using type = uint4; };
-template <> struct Raw<8> { using type = uint2; };
+template <int B>
+struct Raw;
+template <>
+struct Raw<16> {
+  using type = uint4;
+};
+template <>
+struct Raw<8> {
+  using type = uint2;
+};
 
-template <class T, int B = 16> struct Vec {
+template <class T, int B = 16>
+struct Vec {
   static constexpr int N = B / int(sizeof(T));
   union {
     typename Raw<B>::type raw;
@@ -83,8 +91,7 @@ __device__ __forceinline__ void wait_for_previous_kernel(bool dependent = true) 
 // registers but measured 3.4-4.1% slower from 4096x14336 up). Rows beyond
 // grid.y's limit take further launches (for_row_chunks).
 template <Op OP, class T, int B>
-__global__ void gated_vec(const T* __restrict__ x, T* __restrict__ out, int64_t dv, float threshold,
-                          bool dependent) {
+__global__ void gated_vec(const T* __restrict__ x, T* __restrict__ out, int64_t dv, float threshold, bool dependent) {
   wait_for_previous_kernel(dependent);
   constexpr int N = Vec<T, B>::N;
   const int64_t c = int64_t(blockIdx.x) * blockDim.x + threadIdx.x;
@@ -129,8 +136,7 @@ __global__ void gated_vec(const T* __restrict__ x, T* __restrict__ out, int64_t 
 constexpr int kScalarBlock = 256;
 
 template <Op OP, class T, int K, int S>
-__global__ void gated_scalar(const T* __restrict__ x, T* __restrict__ out, int64_t d, float threshold,
-                             bool dependent) {
+__global__ void gated_scalar(const T* __restrict__ x, T* __restrict__ out, int64_t d, float threshold, bool dependent) {
   wait_for_previous_kernel(dependent);
   const int stride = S ? S : int(blockDim.x);
   const int64_t j0 = int64_t(blockIdx.x) * stride * K + threadIdx.x;
@@ -165,8 +171,8 @@ __global__ void gated_scalar(const T* __restrict__ x, T* __restrict__ out, int64
 // at most one element of the scalar tail. One launch covers any buffer: 2^31 - 1
 // blocks of 128 threads are 4 TiB of vectors.
 template <Op OP, class T>
-__global__ void elementwise_vec(const T* __restrict__ x, T* __restrict__ out, int64_t nv, int64_t n,
-                                float threshold, bool dependent) {
+__global__ void elementwise_vec(const T* __restrict__ x, T* __restrict__ out, int64_t nv, int64_t n, float threshold,
+                                bool dependent) {
   wait_for_previous_kernel(dependent);
   constexpr int N = Vec<T>::N;
   const int64_t g = int64_t(blockIdx.x) * blockDim.x + threadIdx.x;
@@ -246,7 +252,7 @@ __device__ __forceinline__ void finish_row(Vec<T>* cx, const Vec<T>* cr, const V
 // flight: 83% of copy at 4096x4096 in bf16 against 92% for this.)
 template <class T, bool FUSED, int VPT>
 __global__ void __launch_bounds__(512) rmsnorm_vec(T* __restrict__ x, T* __restrict__ out, T* __restrict__ residual,
-                            const T* __restrict__ w, int64_t tokens, int hv, float eps) {
+                                                   const T* __restrict__ w, int64_t tokens, int hv, float eps) {
   wait_for_previous_kernel();
   constexpr int N = Vec<T>::N;
   __shared__ float shared[32];
@@ -290,7 +296,7 @@ __device__ __forceinline__ void wait_copies() {
 
 template <class T, int VPT, int S>
 __global__ void __launch_bounds__(512) rmsnorm_staged(T* __restrict__ x, T* __restrict__ residual,
-                                                     const T* __restrict__ w, int64_t tokens, int hv, float eps) {
+                                                      const T* __restrict__ w, int64_t tokens, int hv, float eps) {
   constexpr int N = Vec<T>::N;
   constexpr int P = 2;  // x and residual staged per row
   extern __shared__ uint4 stages[];
@@ -536,13 +542,12 @@ void run_elementwise(const KernelCall& c, cudaStream_t s) {
     const int64_t threads = (nv + 255) / 256 < 4 ? 128 : 256;
     const int64_t blocks = std::max<int64_t>((nv + threads - 1) / threads, 1);
     const bool dep = dependent_launch(blocks);
-    launch_kernel(elementwise_vec<OP, T>, dim3(unsigned(blocks)), dim3(unsigned(threads)), 0, s, dep, x, out, nv,
-                  n, c.threshold, dep);
+    launch_kernel(elementwise_vec<OP, T>, dim3(unsigned(blocks)), dim3(unsigned(threads)), 0, s, dep, x, out, nv, n,
+                  c.threshold, dep);
   } else {
     int64_t blocks = std::min<int64_t>((n + 255) / 256, int64_t{1} << 20);
     const bool dep = dependent_launch(blocks);
-    launch_kernel(elementwise_scalar<OP, T>, dim3(unsigned(blocks)), dim3(256), 0, s, dep, x, out, n,
-                  c.threshold, dep);
+    launch_kernel(elementwise_scalar<OP, T>, dim3(unsigned(blocks)), dim3(256), 0, s, dep, x, out, n, c.threshold, dep);
   }
 }
 
@@ -570,8 +575,8 @@ bool try_staged(T* x, T* res, const T* w, const KernelCall& c, int hv, unsigned 
     auto [it, added] = blocks_per_sm.try_emplace(std::make_tuple(d.device, threads, smem), 0);
     if (added) {
       size_t& allowed = smem_allowed[d.device];
-      if (smem > allowed && cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, int(smem)) ==
-                                cudaSuccess)
+      if (smem > allowed &&
+          cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, int(smem)) == cudaSuccess)
         allowed = smem;
       if (smem > allowed ||
           cudaOccupancyMaxActiveBlocksPerMultiprocessor(&it->second, kernel, int(threads), smem) != cudaSuccess) {
@@ -596,8 +601,7 @@ void run_norm_vec(T* x, T* out, T* res, const T* w, const KernelCall& c, int hv,
   if constexpr (FUSED)
     if (try_staged<T, VPT>(x, res, w, c, hv, threads, s)) return;
   unsigned grid = unsigned(std::min<int64_t>(c.tokens, kMaxGridX));
-  launch_kernel(rmsnorm_vec<T, FUSED, VPT>, dim3(grid), dim3(threads), 0, s, true, x, out, res, w, c.tokens, hv,
-                c.eps);
+  launch_kernel(rmsnorm_vec<T, FUSED, VPT>, dim3(grid), dim3(threads), 0, s, true, x, out, res, w, c.tokens, hv, c.eps);
 }
 
 template <class T, bool FUSED>
@@ -623,15 +627,16 @@ void run_norm(const KernelCall& c, cudaStream_t s) {
     // 90.8% (512 threads of 1 vector: 63-67%); FusedAddRMSNorm and fp32 rows
     // measured within 1% either way and keep the H100's shapes.
     constexpr bool half_rms = !FUSED && sizeof(T) == 2;
-    if (half_rms && hv > 256 && hv <= 512 && device_facts().wide_memory()) run_norm_vec<T, FUSED, 4>(x, out, res, w, c, h, s);
+    if (half_rms && hv > 256 && hv <= 512 && device_facts().wide_memory())
+      run_norm_vec<T, FUSED, 4>(x, out, res, w, c, h, s);
     else if (hv <= 256) run_norm_vec<T, FUSED, 1>(x, out, res, w, c, h, s);
     else if (hv <= (wide_fp32 ? 1024 : 512)) run_norm_vec<T, FUSED, 2>(x, out, res, w, c, h, s);
     else run_norm_vec<T, FUSED, 4>(x, out, res, w, c, h, s);
   } else {
     unsigned grid = unsigned(std::min<int64_t>(c.tokens, kMaxGridX));
     unsigned threads = unsigned(std::min<int64_t>(1024, round32(std::min<int64_t>(c.width, 1024))));
-    launch_kernel(rmsnorm_scalar<T, FUSED>, dim3(grid), dim3(threads), 0, s, true, x, out, res, w, c.tokens,
-                  c.width, c.eps);
+    launch_kernel(rmsnorm_scalar<T, FUSED>, dim3(grid), dim3(threads), 0, s, true, x, out, res, w, c.tokens, c.width,
+                  c.eps);
   }
 }
 

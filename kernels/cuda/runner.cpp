@@ -23,15 +23,15 @@ Error cuda_error(cudaError_t e, const std::string& what) {
   return Error{ErrorCode::cuda, what + ": " + cudaGetErrorString(e) + " (" + cudaGetErrorName(e) + ")"};
 }
 
-#define KB_TRY(expr, what)                                \
-  do {                                                    \
-    cudaError_t kb_e = (expr);                            \
+#define KB_TRY(expr, what)                                  \
+  do {                                                      \
+    cudaError_t kb_e = (expr);                              \
     if (kb_e != cudaSuccess) return cuda_error(kb_e, what); \
   } while (0)
 
-#define KB_TRY_STATUS(expr)          \
-  do {                               \
-    Status kb_s = (expr);            \
+#define KB_TRY_STATUS(expr)              \
+  do {                                   \
+    Status kb_s = (expr);                \
     if (!kb_s.ok()) return kb_s.error(); \
   } while (0)
 
@@ -120,18 +120,19 @@ Result<Machine> probe(const BenchPlan& plan) {
     m.cpu = u.machine;
   }
   if (driver == 0)
-    return Error{ErrorCode::no_device, "no CUDA driver found: is the NVIDIA driver installed and a GPU visible? "
-                              "(kernels bench needs a CUDA GPU)"};
+    return Error{ErrorCode::no_device,
+                 "no CUDA driver found: is the NVIDIA driver installed and a GPU visible? "
+                 "(kernels bench needs a CUDA GPU)"};
   m.driver_cuda = variants::cuda_version_from_int(driver);
   int count = 0;
   cudaError_t e = cudaGetDeviceCount(&count);
   if (e == cudaErrorInsufficientDriver || m.driver_cuda.major < m.runtime_cuda.major)
-    return Error{ErrorCode::driver, "the CUDA driver is too old: it supports CUDA " + variants::to_string(m.driver_cuda) +
-                               " and this binary needs CUDA " + variants::to_string(m.runtime_cuda) +
-                               " or newer; update the NVIDIA driver"};
+    return Error{ErrorCode::driver, "the CUDA driver is too old: it supports CUDA " +
+                                        variants::to_string(m.driver_cuda) + " and this binary needs CUDA " +
+                                        variants::to_string(m.runtime_cuda) + " or newer; update the NVIDIA driver"};
   if (e != cudaSuccess || count == 0)
     return Error{ErrorCode::no_device, std::string("no CUDA device found") +
-                                  (e != cudaSuccess ? std::string(" (") + cudaGetErrorString(e) + ")" : "")};
+                                           (e != cudaSuccess ? std::string(" (") + cudaGetErrorString(e) + ")" : "")};
   cudaDeviceProp p{};
   KB_TRY(cudaGetDeviceProperties(&p, 0), "cudaGetDeviceProperties");
   m.gpu = p.name;
@@ -236,7 +237,7 @@ Result<BenchRow> run_row(const Machine& m, const BenchPlan& plan, Op op, DType t
   uint64_t budget = uint64_t(double(free_b) * 0.85);
   if (set_bytes + scratch > budget)
     return Error{ErrorCode::memory, row.workload() + " needs " + std::to_string((set_bytes + scratch) >> 20) +
-                               " MiB of device memory and " + std::to_string(free_b >> 20) + " MiB are free"};
+                                        " MiB of device memory and " + std::to_string(free_b >> 20) + " MiB are free"};
   sets = std::max<uint64_t>(1, std::min<uint64_t>(sets, (budget - scratch) / set_bytes));
   row.rotating_sets = int(sets);
 

@@ -108,7 +108,9 @@ struct Launcher {
   }
 };
 
-inline unsigned grid1d(int64_t n) { return unsigned(std::max<int64_t>(1, std::min<int64_t>((n + 255) / 256, 1 << 20))); }
+inline unsigned grid1d(int64_t n) {
+  return unsigned(std::max<int64_t>(1, std::min<int64_t>((n + 255) / 256, 1 << 20)));
+}
 
 template <Op OP, class T>
 void gated_ref(const KernelCall& c, T* tmp, Launcher& L) {
@@ -141,11 +143,11 @@ void run_ref(const KernelCall& c, void* scratch, Launcher& L) {
       L.pw<T>(Pw::Mul, x, t1, 0, out, n);
       return;
     case Op::FastGELU:
-      L.pw<T>(Pw::MulS, x, nullptr, 0.5f, out, n);            // 0.5 * x
-      L.pw<T>(Pw::MulS, x, nullptr, 0.7978845608f, t1, n);    // x * 0.7978845608
-      L.pw<T>(Pw::MulS, x, nullptr, 0.044715f, t2, n);        // 0.044715 * x
-      L.pw<T>(Pw::Mul, t2, x, 0, t2, n);                      // * x
-      L.pw<T>(Pw::AddS, t2, nullptr, 1.0f, t2, n);            // 1 + ...
+      L.pw<T>(Pw::MulS, x, nullptr, 0.5f, out, n);          // 0.5 * x
+      L.pw<T>(Pw::MulS, x, nullptr, 0.7978845608f, t1, n);  // x * 0.7978845608
+      L.pw<T>(Pw::MulS, x, nullptr, 0.044715f, t2, n);      // 0.044715 * x
+      L.pw<T>(Pw::Mul, t2, x, 0, t2, n);                    // * x
+      L.pw<T>(Pw::AddS, t2, nullptr, 1.0f, t2, n);          // 1 + ...
       L.pw<T>(Pw::Mul, t1, t2, 0, t1, n);
       L.pw<T>(Pw::Tanh, t1, nullptr, 0, t1, n);
       L.pw<T>(Pw::AddS, t1, nullptr, 1.0f, t1, n);
@@ -193,8 +195,7 @@ Status launch_unfused(const KernelCall& c, void* scratch, void* stream, int* lau
   if (Status v = validate(c); !v.ok()) return v;
   dev::Launcher L{static_cast<cudaStream_t>(stream)};
   if (c.tokens > 0) {
-    if (c.tokens > (int64_t{1} << 31) - 1)
-      return Error{ErrorCode::kernel_call, "unfused reference: too many tokens"};
+    if (c.tokens > (int64_t{1} << 31) - 1) return Error{ErrorCode::kernel_call, "unfused reference: too many tokens"};
     switch (c.dtype) {
       case DType::F32: dev::run_ref<float>(c, scratch, L); break;
       case DType::F16: dev::run_ref<__half>(c, scratch, L); break;

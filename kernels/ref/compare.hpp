@@ -17,9 +17,9 @@ uint64_t ulp_distance(DType t, uint32_t a_bits, uint32_t b_bits);
 
 struct Comparison {
   uint64_t elements = 0;
-  uint64_t differing = 0;        // elements whose bits differ (other than +0/-0)
-  uint64_t max_ulps = 0;         // kNanUlps when a NaN appears on one side only
-  uint64_t worst_index = 0;      // where max_ulps occurs (first such element)
+  uint64_t differing = 0;    // elements whose bits differ (other than +0/-0)
+  uint64_t max_ulps = 0;     // kNanUlps when a NaN appears on one side only
+  uint64_t worst_index = 0;  // where max_ulps occurs (first such element)
   double share_differing() const { return elements ? double(differing) / double(elements) : 0.0; }
 };
 

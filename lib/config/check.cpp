@@ -65,8 +65,8 @@ const std::vector<std::string> kKernelConfigKeys{"use_local_kernel"};
 const std::vector<std::string> kRepoTableKeys{"repo", "version", "revision", "trust_remote_code"};
 const std::vector<std::string> kFusionKeys{"repo", "version", "revision", "trust_remote_code", "members"};
 const std::vector<std::string> kMemberKeys{"layer", "path"};
-const std::vector<std::string> kLayerKeys{"name",    "device",   "capability",       "mode",
-                                          "repo",    "version",  "revision",         "trust_remote_code"};
+const std::vector<std::string> kLayerKeys{"name", "device",  "capability", "mode",
+                                          "repo", "version", "revision",   "trust_remote_code"};
 
 // "a string", "an integer", ...
 std::string a_type(Type t) {
@@ -160,8 +160,8 @@ class Checker {
   bool unknown_top_level(const toml::Entry& e) {
     if (std::find(kTopKeys.begin(), kTopKeys.end(), e.key) != kTopKeys.end()) return false;
     const Value& v = e.value;
-    bool header = v.is_table() && (v.table_kind == toml::TableKind::Header ||
-                                   v.table_kind == toml::TableKind::ImplicitHeader);
+    bool header =
+        v.is_table() && (v.table_kind == toml::TableKind::Header || v.table_kind == toml::TableKind::ImplicitHeader);
     std::string written = e.key;
     // [kernel.mapping] makes a table `kernel` holding `mapping`: show what was written.
     if (v.is_table() && v.table_kind == toml::TableKind::ImplicitHeader && v.table.size() == 1)
@@ -198,7 +198,8 @@ class Checker {
     auto squash = [](std::string_view s) {
       std::string out;
       for (char c : s)
-        if (c != '_' && c != '-' && c != '.' && c != ' ') out += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+        if (c != '_' && c != '-' && c != '.' && c != ' ')
+          out += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
       return out;
     };
     for (const auto& k : kTopKeys)
@@ -218,8 +219,7 @@ class Checker {
   }
 
   void wrong_type(const toml::Entry& e, const std::string& what, const std::string& expected) {
-    add(Code::WrongType, e.value.pos,
-        what + " must be " + expected + ", not " + a_type(e.value.type));
+    add(Code::WrongType, e.value.pos, what + " must be " + expected + ", not " + a_type(e.value.type));
   }
 
   std::optional<std::vector<std::string>> string_list(const toml::Entry& e, const std::string& what) {
@@ -233,8 +233,7 @@ class Checker {
       if (v.is_string()) {
         out.push_back(v.text);
       } else {
-        add(Code::WrongType, v.pos,
-            what + " must be an array of strings; this element is " + a_type(v.type));
+        add(Code::WrongType, v.pos, what + " must be an array of strings; this element is " + a_type(v.type));
         ok = false;
       }
     }
@@ -276,8 +275,7 @@ class Checker {
         break;
       }
     if (first.line == 0) return;
-    add(Code::RegistrationUnchecked, first,
-        "layer registration was not checked: the file has no [model] layers",
+    add(Code::RegistrationUnchecked, first, "layer registration was not checked: the file has no [model] layers",
         "add [model] layers = [...] (the model's kernel_layer_name values) to check every layer name");
   }
 
@@ -323,7 +321,8 @@ class Checker {
     }
     if (!is_python_identifier(k.layer_name)) {
       add(Code::InvalidLayerName, v.pos,
-          "'" + k.layer_name + "' (after the first ':' in '" + s + "') is not a Python identifier, so it cannot name a layer in the kernel",
+          "'" + k.layer_name + "' (after the first ':' in '" + s +
+              "') is not a Python identifier, so it cannot name a layer in the kernel",
           "the part after ':' is a class name such as LlamaRMSNorm");
       ok = false;
     }
@@ -349,8 +348,7 @@ class Checker {
       } else if (e.key == "version") {
         version = &e;
         if (e.value.type != Type::Integer || e.value.integer < 1) {
-          add(Code::InvalidVersion, e.value.pos,
-              "version must be an integer >= 1, got: " + python_str(e.value),
+          add(Code::InvalidVersion, e.value.pos, "version must be an integer >= 1, got: " + python_str(e.value),
               "a kernel version is the N of its vN branch, e.g. version = 1");
           ok = false;
         } else {
@@ -379,11 +377,11 @@ class Checker {
       return ok;
     }
     if (version && revision) {
-      const toml::Entry* later = version->key_pos.line > revision->key_pos.line ||
-                                         (version->key_pos.line == revision->key_pos.line &&
-                                          version->key_pos.column > revision->key_pos.column)
-                                     ? version
-                                     : revision;
+      const toml::Entry* later =
+          version->key_pos.line > revision->key_pos.line || (version->key_pos.line == revision->key_pos.line &&
+                                                             version->key_pos.column > revision->key_pos.column)
+              ? version
+              : revision;
       add(Code::VersionAndRevision, later->key_pos, messages::both_version_and_revision(),
           "keep version (follows the vN branch) or revision (pins a commit), not both");
       return false;
@@ -460,8 +458,7 @@ class Checker {
               hint = "a table with a version, revision or trust_remote_code needs repo = \"org/repo:Layer\"";
             else if (auto near = nearest(d.key, kRepoTableKeys); near && *near == "repo")
               hint = "did you mean 'repo'? Without it the table is read as a per-device mapping";
-            else if (auto dn = nearest(d.key, devices))
-              hint = "did you mean '" + *dn + "'?";
+            else if (auto dn = nearest(d.key, devices)) hint = "did you mean '" + *dn + "'?";
             else if (d.key == "metal")
               hint = "Apple GPUs are the device 'mps', which KernelConfig does not accept; use a [[layer]] entry";
             else if (d.key == "mps" || d.key == "cpu")
@@ -637,8 +634,8 @@ class Checker {
     if (!m.incomplete.empty()) {
       add(Code::FusionMissingChild, members->value.pos,
           messages::fusion_missing_children(m.incomplete[0], children, kernel),
-          std::to_string(m.incomplete.size()) + " of " + std::to_string(m.matched.size()) +
-              " modules matching '" + parent + "' lack some of these children");
+          std::to_string(m.incomplete.size()) + " of " + std::to_string(m.matched.size()) + " modules matching '" +
+              parent + "' lack some of these children");
       return false;
     }
     return true;
@@ -680,7 +677,8 @@ class Checker {
         auto near = nearest(device->text, devices);
         add(Code::UnknownDevice, device->pos, messages::unknown_device(device->text),
             device->text == "metal" ? "Apple GPUs are the device 'mps'"
-                                    : near ? "did you mean '" + *near + "'?" : "one of cpu, cuda, rocm, mps, xpu, npu, neuron, tpu");
+            : near                  ? "did you mean '" + *near + "'?"
+                                    : "one of cpu, cuda, rocm, mps, xpu, npu, neuron, tpu");
         ok = false;
       } else {
         l.device = device->text;
@@ -695,8 +693,7 @@ class Checker {
             "e.g. capability = [80, 89] for compute capability 8.0 to 8.9");
         ok = false;
       } else if (cap->array[0].integer > cap->array[1].integer) {
-        add(Code::InvalidCapability, cap->pos,
-            messages::capability_range(cap->array[0].integer, cap->array[1].integer),
+        add(Code::InvalidCapability, cap->pos, messages::capability_range(cap->array[0].integer, cap->array[1].integer),
             "an inverted range never matches any device");
         ok = false;
       } else {
@@ -765,7 +762,8 @@ class Checker {
       }
       if (other)
         add(Code::VersionConflict, d.pos,
-            d.repo_id + " is used at " + pin_text(d) + " here and at " + pin_text(*other) + " on " + pos_text(other->pos),
+            d.repo_id + " is used at " + pin_text(d) + " here and at " + pin_text(*other) + " on " +
+                pos_text(other->pos),
             "kernels lock pins one commit per repo id and will refuse this file");
       if (!known) list.push_back(&d);
     }

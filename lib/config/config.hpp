@@ -21,10 +21,10 @@ using toml::Pos;
 
 // One kernel reference: "org/repo:Layer" (or "/abs/path:Layer") plus metadata.
 struct KernelRef {
-  std::string repo;        // as written
-  std::string repo_id;     // before the first ':' (a Hub repo id, or a local path)
-  std::string layer_name;  // after the first ':'
-  std::optional<std::int64_t> version;   // hub only; exactly one of version and revision
+  std::string repo;                     // as written
+  std::string repo_id;                  // before the first ':' (a Hub repo id, or a local path)
+  std::string layer_name;               // after the first ':'
+  std::optional<std::int64_t> version;  // hub only; exactly one of version and revision
   std::optional<std::string> revision;
   bool trust_remote_code = false;
   bool local = false;  // use_local_kernel = true
@@ -41,8 +41,8 @@ std::string python_mode(Mode m);  // str(Mode) on Python 3.11+: "Mode.INFERENCE|
 
 struct MappingEntry {  // one key of [kernel_mapping]
   std::string layer;
-  Pos pos;  // of the key
-  std::optional<KernelRef> kernel;  // the device-independent forms
+  Pos pos;                                                    // of the key
+  std::optional<KernelRef> kernel;                            // the device-independent forms
   std::vector<std::pair<std::string, KernelRef>> per_device;  // the per-device form, in source order
 };
 
@@ -74,7 +74,7 @@ struct LayerEntry {  // one [[layer]]
 };
 
 struct Config {
-  std::string file;  // as named on the command line; used in messages
+  std::string file;                                       // as named on the command line; used in messages
   std::optional<std::vector<std::string>> model_layers;   // [model].layers
   std::optional<std::vector<std::string>> model_modules;  // [model].modules
   bool use_local_kernel = false;

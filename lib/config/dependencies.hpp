@@ -13,8 +13,8 @@
 namespace kernels::config {
 
 struct HubDependency {
-  std::string repo_id;      // "kernels-community/activation"
-  std::string layer_name;   // the part after ':' ("SiluAndMul")
+  std::string repo_id;                  // "kernels-community/activation"
+  std::string layer_name;               // the part after ':' ("SiluAndMul")
   std::optional<std::int64_t> version;  // exactly one of version and revision is set;
   std::optional<std::string> revision;  // a bare repo string means version 1
   bool trust_remote_code = false;

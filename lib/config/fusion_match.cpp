@@ -102,7 +102,8 @@ FusionMatch ModuleIndex::match(const std::string& parent_pattern, const std::vec
     std::vector<std::size_t> hits;
     collect(0, parent_pattern, hits);
     // In the order the modules were given.
-    std::sort(hits.begin(), hits.end(), [&](std::size_t a, std::size_t b) { return nodes_[a].module < nodes_[b].module; });
+    std::sort(hits.begin(), hits.end(),
+              [&](std::size_t a, std::size_t b) { return nodes_[a].module < nodes_[b].module; });
     memo = parents_.emplace(parent_pattern, std::move(hits)).first;
   }
   FusionMatch out;

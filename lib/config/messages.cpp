@@ -27,7 +27,8 @@ const std::string& mapping_format() {
       "        You can also pass metadata along to inform about specific kernel information\n"
       "        {\n"
       "            \"RMSNorm\":\n"
-      "                (\"kernels-community/layer_norm:LlamaRMSNorm\", {\"version\": 1, \"trust_remote_code\": True}),\n"
+      "                (\"kernels-community/layer_norm:LlamaRMSNorm\", {\"version\": 1, \"trust_remote_code\": "
+      "True}),\n"
       "            ...\n"
       "        },\n"
       "        For single device form local\n"
@@ -56,7 +57,8 @@ std::string m1_not_a_dict(const std::string& python_type) {
 }
 
 std::string m2_not_registered(const std::string& layer) {
-  return "Layer " + layer + " is not registered in the model, please register it first using use_kernel_forward_from_hub";
+  return "Layer " + layer +
+         " is not registered in the model, please register it first using use_kernel_forward_from_hub";
 }
 
 std::string m3_device(const std::string& device) {
@@ -74,7 +76,8 @@ std::string m6_no_version() {
 
 std::string m7_repo(const std::string& layer, const std::string& repo_str) {
   return "Kernel mapping for '" + layer +
-         "' must be a valid repo name with a layer name (e.g., 'org/repo:layer_name' or '/abs/path:layer_name'), got: " +
+         "' must be a valid repo name with a layer name (e.g., 'org/repo:layer_name' or '/abs/path:layer_name'), "
+         "got: " +
          repo_str;
 }
 

@@ -11,19 +11,19 @@ namespace kernels::config::messages {
 // transformers' MAPPING_FORMAT constant (begins with a newline, ends with 8 spaces).
 const std::string& mapping_format();
 
-std::string m1_not_a_dict(const std::string& python_type);                       // M1
-std::string m2_not_registered(const std::string& layer);                         // M2
-std::string m3_device(const std::string& device);                                // M3
-std::string m5_trust_remote_code(const std::string& value_str);                  // M5
-std::string m6_no_version();                                                     // M6
-std::string m7_repo(const std::string& layer, const std::string& repo_str);      // M7
-std::string m8_format(const std::string& value_str);                             // M8
+std::string m1_not_a_dict(const std::string& python_type);                   // M1
+std::string m2_not_registered(const std::string& layer);                     // M2
+std::string m3_device(const std::string& device);                            // M3
+std::string m5_trust_remote_code(const std::string& value_str);              // M5
+std::string m6_no_version();                                                 // M6
+std::string m7_repo(const std::string& layer, const std::string& repo_str);  // M7
+std::string m8_format(const std::string& value_str);                         // M8
 
 // kernels LayerRepository.
-std::string both_version_and_revision();  // "Either a revision or a version must be specified, not both."
+std::string both_version_and_revision();     // "Either a revision or a version must be specified, not both."
 std::string neither_version_nor_revision();  // "Either a revision or a version must be specified."
 // kernels register/Device.
-std::string unknown_device(const std::string& device);  // "Unknown device type: metal"
+std::string unknown_device(const std::string& device);       // "Unknown device type: metal"
 std::string capability_range(long long min, long long max);  // "min_capability (90) must be <= max_capability (80)"
 
 // transformers fusion (Stage A).

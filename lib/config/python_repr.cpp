@@ -57,7 +57,8 @@ std::string python_float(double x) {
     if (exp >= 0) {
       std::string ip = digits.substr(0, std::min<std::size_t>(digits.size(), static_cast<std::size_t>(exp) + 1));
       while (ip.size() < static_cast<std::size_t>(exp) + 1) ip += '0';
-      std::string fp = digits.size() > static_cast<std::size_t>(exp) + 1 ? digits.substr(static_cast<std::size_t>(exp) + 1) : "0";
+      std::string fp =
+          digits.size() > static_cast<std::size_t>(exp) + 1 ? digits.substr(static_cast<std::size_t>(exp) + 1) : "0";
       out += ip + "." + fp;
     } else {
       out += "0." + std::string(static_cast<std::size_t>(-exp - 1), '0') + digits;

@@ -30,10 +30,10 @@ std::string hub_repo_id_problem(std::string_view id) {
 
 bool is_python_identifier(std::string_view name) {
   static constexpr std::array<std::string_view, 35> keywords{
-      "False", "None",   "True",    "and",      "as",   "assert", "async",  "await",    "break",
-      "class", "continue", "def",   "del",      "elif", "else",   "except", "finally",  "for",
-      "from",  "global", "if",      "import",   "in",   "is",     "lambda", "nonlocal", "not",
-      "or",    "pass",   "raise",   "return",   "try",  "while",  "with",   "yield"};
+      "False", "None",     "True",  "and",    "as",   "assert", "async",  "await",    "break",
+      "class", "continue", "def",   "del",    "elif", "else",   "except", "finally",  "for",
+      "from",  "global",   "if",    "import", "in",   "is",     "lambda", "nonlocal", "not",
+      "or",    "pass",     "raise", "return", "try",  "while",  "with",   "yield"};
   if (name.empty()) return false;
   auto start = [](char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_'; };
   if (!start(name[0])) return false;

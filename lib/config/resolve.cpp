@@ -28,7 +28,7 @@ struct Slot {
   bool ranged = false;
   std::map<Mode, Registration> modes;
   std::vector<Registration> replaced;  // the registrations of the earlier Mode tables this one replaced
-  std::uint64_t seq = 0;  // when the Mode table was last (re)placed: ties go to the later one
+  std::uint64_t seq = 0;               // when the Mode table was last (re)placed: ties go to the later one
 };
 
 struct DeviceSlots {
@@ -103,10 +103,11 @@ Result<Resolution> resolve(const Config& config, const ResolveRequest& request) 
   const auto& devices = kernels_devices();
   if (std::find(devices.begin(), devices.end(), request.device) == devices.end())
     return Error{ErrorCode::usage, "Unsupported device type '" + request.device +
-                              "'. Supported device types are: cpu, cuda, mps, neuron, npu, rocm, tpu, xpu"};
+                                       "'. Supported device types are: cpu, cuda, mps, neuron, npu, rocm, tpu, xpu"};
   const bool has_capabilities = request.device == "cuda" || request.device == "rocm";
   if (request.capability && !has_capabilities)
-    return Error{ErrorCode::usage, "--capability applies only to cuda and rocm devices, not to '" + request.device + "'"};
+    return Error{ErrorCode::usage,
+                 "--capability applies only to cuda and rocm devices, not to '" + request.device + "'"};
   if (request.capability && *request.capability < 0)
     return Error{ErrorCode::usage, "--capability must be >= 0 (major*10+minor, e.g. 90 for 9.0)"};
 
@@ -119,7 +120,8 @@ Result<Resolution> resolve(const Config& config, const ResolveRequest& request) 
 
   // 1. [[layer]] entries, grouped by (name, device, capability) into one Mode table each.
   {
-    std::map<std::tuple<std::string, std::string, std::int64_t, std::int64_t, bool>, std::map<Mode, Registration>> groups;
+    std::map<std::tuple<std::string, std::string, std::int64_t, std::int64_t, bool>, std::map<Mode, Registration>>
+        groups;
     std::vector<std::tuple<std::string, std::string, std::optional<Capability>>> group_order;
     for (const auto& l : config.layers) {
       Capability c = l.capability.value_or(Capability{0, kMaxCapability});
@@ -183,10 +185,10 @@ Result<Resolution> resolve(const Config& config, const ResolveRequest& request) 
       std::vector<const Slot*> candidates;
       auto width = [](const Slot& x) { return static_cast<std::uint64_t>(x.range.max - x.range.min); };
       for (const auto& s : dev->second.slots) {
-        bool contains = has_capabilities
-                            ? (request.capability ? s.range.min <= *request.capability && *request.capability <= s.range.max
-                                                  : !s.ranged)
-                            : true;
+        bool contains = has_capabilities ? (request.capability ? s.range.min <= *request.capability &&
+                                                                     *request.capability <= s.range.max
+                                                               : !s.ranged)
+                                         : true;
         if (!contains) continue;
         candidates.push_back(&s);
         if (!best || width(s) < width(*best) || (width(s) == width(*best) && s.seq > best->seq)) best = &s;
@@ -208,7 +210,8 @@ Result<Resolution> resolve(const Config& config, const ResolveRequest& request) 
           for (const auto& old : best->replaced) r.beaten.push_back({old, Beaten::Replaced});
           auto after = std::find(order.begin(), order.end(), r.kernel->mode);
           for (auto m = after + 1; m < order.end(); ++m)
-            if (auto it = best->modes.find(*m); it != best->modes.end()) r.beaten.push_back({it->second, Beaten::ModeOrder});
+            if (auto it = best->modes.find(*m); it != best->modes.end())
+              r.beaten.push_back({it->second, Beaten::ModeOrder});
           for (const Slot* s : candidates) {
             if (s == best) continue;
             const Beaten why = width(*s) == width(*best) ? Beaten::Later : Beaten::Narrower;

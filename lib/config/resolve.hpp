@@ -16,10 +16,10 @@
 namespace kernels::config {
 
 struct ResolveRequest {
-  std::string device;                       // one of kernels_devices()
-  std::optional<std::int64_t> capability;   // cuda/rocm: major*10+minor; nullopt: unknown
-  bool training = false;                    // Mode.TRAINING instead of Mode.INFERENCE
-  bool compile = false;                     // | Mode.TORCH_COMPILE
+  std::string device;                      // one of kernels_devices()
+  std::optional<std::int64_t> capability;  // cuda/rocm: major*10+minor; nullopt: unknown
+  bool training = false;                   // Mode.TRAINING instead of Mode.INFERENCE
+  bool compile = false;                    // | Mode.TORCH_COMPILE
 };
 
 enum class Origin { Layer, KernelMapping, Fusion };
@@ -27,19 +27,19 @@ const char* origin_name(Origin o);  // "layer", "kernel_mapping", "fusion"
 
 struct Registration {
   KernelRef kernel;
-  Mode mode = Mode::Fallback;              // the key it was registered under
+  Mode mode = Mode::Fallback;  // the key it was registered under
   Origin origin = Origin::Layer;
   Pos pos;  // [[layer]]/[[fusion]] header, the [kernel_mapping] key, or its per-device value (`cuda = ...`)
-  std::optional<Capability> capability;    // the range it was registered for (cuda/rocm)
-  std::vector<FusionMember> members;       // fusion only
+  std::optional<Capability> capability;  // the range it was registered for (cuda/rocm)
+  std::vector<FusionMember> members;     // fusion only
 };
 
 // A registration the winner beat, and why it lost.
 enum class Beaten {
-  Replaced,    // a later registration for the same device and capability range replaced its Mode table
-  Narrower,    // another capability range that holds the capability is narrower
-  Later,       // another capability range that holds it is as narrow, and its Mode table was placed later
-  ModeOrder,   // the same Mode table, but the winner's mode comes first for the requested mode
+  Replaced,   // a later registration for the same device and capability range replaced its Mode table
+  Narrower,   // another capability range that holds the capability is narrower
+  Later,      // another capability range that holds it is as narrow, and its Mode table was placed later
+  ModeOrder,  // the same Mode table, but the winner's mode comes first for the requested mode
 };
 const char* beaten_name(Beaten b);  // "replaced", "narrower", "later", "mode-order"
 
@@ -50,16 +50,16 @@ struct BeatenRegistration {
 
 struct LayerResolution {
   std::string layer;
-  std::optional<Registration> kernel;  // the winner; nullopt: the original forward is kept
+  std::optional<Registration> kernel;      // the winner; nullopt: the original forward is kept
   std::vector<BeatenRegistration> beaten;  // with a winner: the registrations for this device it beat
-  std::string reason;  // without a kernel: the kernels library's message for it
-  bool error = false;  // the configuration cannot be applied on this device (not a fallback)
+  std::string reason;                      // without a kernel: the kernels library's message for it
+  bool error = false;                      // the configuration cannot be applied on this device (not a fallback)
   // Fusions (that got a kernel) this layer is a member of: (fused kernel's layer name, member path).
   std::vector<std::pair<std::string, std::string>> fused_into;
 };
 
 struct Resolution {
-  Mode mode = Mode::Inference;  // the requested mode
+  Mode mode = Mode::Inference;          // the requested mode
   std::vector<LayerResolution> layers;  // [model].layers first, then others in registration order
 };
 

@@ -311,7 +311,8 @@ class Parser {
   void key_value(Value& table, std::size_t depth) {
     auto keys = dotted_key();
     if (peek() != '=') {
-      if (eof() || peek() == '\n' || peek() == '\r') fail("expected '=' after the key '" + dotted_name(keys, keys.size()) + "'");
+      if (eof() || peek() == '\n' || peek() == '\r')
+        fail("expected '=' after the key '" + dotted_name(keys, keys.size()) + "'");
       fail("expected '=' after the key '" + dotted_name(keys, keys.size()) + "', found " + describe_char(peek()));
     }
     ++i_;
@@ -324,7 +325,8 @@ class Parser {
       } else if (!next->is_table()) {
         fail_at(keys[k].pos, "'" + dotted_name(keys, k) + "' is already " + a_type(next->type) + ", not a table");
       } else if (next->table_kind != TableKind::Dotted) {
-        fail_at(keys[k].pos, "table '" + dotted_name(keys, k) + "' is already defined; dotted keys cannot extend it here");
+        fail_at(keys[k].pos,
+                "table '" + dotted_name(keys, k) + "' is already defined; dotted keys cannot extend it here");
       }
       t = next;
     }
@@ -365,8 +367,7 @@ class Parser {
   }
 
   void check_depth(std::size_t depth) {
-    if (depth > kMaxNesting)
-      fail("arrays and inline tables nested more than " + std::to_string(kMaxNesting) + " deep");
+    if (depth > kMaxNesting) fail("arrays and inline tables nested more than " + std::to_string(kMaxNesting) + " deep");
   }
 
   void array(Value& v, std::size_t depth) {
@@ -405,7 +406,7 @@ class Parser {
     check_depth(depth);
     v.type = Type::Table;
     v.table_kind = TableKind::Dotted;  // dotted keys inside may extend it while it is open
-    ++i_;  // '{'
+    ++i_;                              // '{'
     skip_ws();
     if (peek() == '}') {
       ++i_;
@@ -448,13 +449,34 @@ class Parser {
     ++i_;  // backslash
     char c = peek();
     switch (c) {
-      case 'b': out += '\b'; ++i_; return;
-      case 't': out += '\t'; ++i_; return;
-      case 'n': out += '\n'; ++i_; return;
-      case 'f': out += '\f'; ++i_; return;
-      case 'r': out += '\r'; ++i_; return;
-      case '"': out += '"'; ++i_; return;
-      case '\\': out += '\\'; ++i_; return;
+      case 'b':
+        out += '\b';
+        ++i_;
+        return;
+      case 't':
+        out += '\t';
+        ++i_;
+        return;
+      case 'n':
+        out += '\n';
+        ++i_;
+        return;
+      case 'f':
+        out += '\f';
+        ++i_;
+        return;
+      case 'r':
+        out += '\r';
+        ++i_;
+        return;
+      case '"':
+        out += '"';
+        ++i_;
+        return;
+      case '\\':
+        out += '\\';
+        ++i_;
+        return;
       case 'u':
       case 'U': {
         std::size_t len = c == 'u' ? 4 : 8;
@@ -507,7 +529,8 @@ class Parser {
         escape(out, false);
         continue;
       }
-      if (c == '\n' || c == '\r') fail_at(open, "unterminated string: a single-line string ends at the end of the line");
+      if (c == '\n' || c == '\r')
+        fail_at(open, "unterminated string: a single-line string ends at the end of the line");
       check_string_char(false);
       out += c;
       ++i_;
@@ -612,7 +635,8 @@ class Parser {
       int d = two_digits("day");
       static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
       bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-      if (mo < 1 || mo > 12 || d < 1 || d > days[mo - 1] + (mo == 2 && leap ? 1 : 0)) fail_at(start, "date out of range");
+      if (mo < 1 || mo > 12 || d < 1 || d > days[mo - 1] + (mo == 2 && leap ? 1 : 0))
+        fail_at(start, "date out of range");
       v.type = Type::LocalDate;
       bool has_time = (peek() == 'T' || peek() == 't') ||
                       (peek() == ' ' && is_digit(peek(1)) && is_digit(peek(2)) && peek(3) == ':');
@@ -662,8 +686,9 @@ class Parser {
       if (signed_) fail_at(start, "hexadecimal, octal and binary integers cannot have a sign");
       char base = peek(1);
       i_ += 2;
-      std::string ds = base == 'x' ? digits(hex, "a hexadecimal integer")
-                                   : base == 'o' ? digits(oct, "an octal integer") : digits(bin, "a binary integer");
+      std::string ds = base == 'x'   ? digits(hex, "a hexadecimal integer")
+                       : base == 'o' ? digits(oct, "an octal integer")
+                                     : digits(bin, "a binary integer");
       int radix = base == 'x' ? 16 : base == 'o' ? 8 : 2;
       std::uint64_t u = 0;
       auto [p, ec] = std::from_chars(ds.data(), ds.data() + ds.size(), u, radix);

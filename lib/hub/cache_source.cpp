@@ -28,10 +28,11 @@ Result<Refs> CacheSource::list_refs(const std::string& repo) const {
   Refs refs;
   refs.branches = cache_.branches(repo);
   if (refs.branches.empty()) {
-    return Error{ErrorCode::offline, "Offline mode: no cached refs for " + repo + " in the cache (" + cache_.describe() +
-                                         "; looked for " + repo_folder_name(repo, repo_type_) +
-                                         "/refs/). `kernels lock` online records the refs it resolves (huggingface_hub's "
-                                         "downloads do too); or unset HF_HUB_OFFLINE / drop --offline"};
+    return Error{ErrorCode::offline,
+                 "Offline mode: no cached refs for " + repo + " in the cache (" + cache_.describe() + "; looked for " +
+                     repo_folder_name(repo, repo_type_) +
+                     "/refs/). `kernels lock` online records the refs it resolves (huggingface_hub's "
+                     "downloads do too); or unset HF_HUB_OFFLINE / drop --offline"};
   }
   return refs;
 }
@@ -82,8 +83,8 @@ Result<std::vector<TreeEntry>> CacheSource::list_tree(const std::string& repo, c
     out.push_back(std::move(e));
   }
   if (!prefix.empty() && out.empty()) {
-    return Error{ErrorCode::offline, "Offline mode: folder " + path_in_repo + " is not in the cached snapshot of " + repo +
-                                         " at " + *commit};
+    return Error{ErrorCode::offline, "Offline mode: folder " + path_in_repo + " is not in the cached snapshot of " +
+                                         repo + " at " + *commit};
   }
   return out;
 }
@@ -97,7 +98,8 @@ Result<FileMetadata> CacheSource::file_metadata(const std::string& repo, const s
   for (const auto& f : *files) {
     if (f.path == path) return FileMetadata{*commit, f.blob, f.size, ""};
   }
-  return Error{ErrorCode::offline, "Offline mode: " + path + " is not in the cached snapshot of " + repo + " at " + *commit};
+  return Error{ErrorCode::offline,
+               "Offline mode: " + path + " is not in the cached snapshot of " + repo + " at " + *commit};
 }
 
 Result<std::string> CacheSource::download(const std::string& repo, const std::string& revision, const std::string& path,
@@ -108,7 +110,8 @@ Result<std::string> CacheSource::download(const std::string& repo, const std::st
     auto text = read_file(dir + "/snapshots/" + *commit + "/" + path, max_bytes);
     if (text.ok()) return text;
   }
-  return Error{ErrorCode::offline, "Offline mode: " + path + " is not in the cached snapshot of " + repo + " at " + *commit};
+  return Error{ErrorCode::offline,
+               "Offline mode: " + path + " is not in the cached snapshot of " + repo + " at " + *commit};
 }
 
 Result<std::vector<TreeEntry>> CacheSource::list_commit_tree(const std::string& repo, const std::string& commit) const {
@@ -119,10 +122,9 @@ Result<std::vector<TreeEntry>> CacheSource::list_commit_tree(const std::string& 
   auto listing = cache_.tree_listing(repo, commit, max_tree_entries_);
   if (listing.ok()) return listing;
   auto files = cache_.snapshot_files(repo, commit);
-  std::string holds = files.ok() ? "the snapshot of " + repo + " at " + short_commit(commit) + " holds " +
-                                       count_files(files->size())
-                                 : "the cache (" + cache_.describe() + ") holds no snapshot of " + repo + " at " +
-                                       short_commit(commit);
+  std::string holds =
+      files.ok() ? "the snapshot of " + repo + " at " + short_commit(commit) + " holds " + count_files(files->size())
+                 : "the cache (" + cache_.describe() + ") holds no snapshot of " + repo + " at " + short_commit(commit);
   std::string record = listing.error().code == ErrorCode::bad_cache
                            ? ", and no usable complete listing of that commit is in the cache (" +
                                  one_line(listing.error().message, 600) + ")"
@@ -139,8 +141,8 @@ Result<std::optional<Redirect>> CacheSource::kernel_status(const std::string& re
     if (auto file = cache_.snapshot_file(repo, *commit, "kernel-status.toml")) {
       auto text = read_file(*file, 1 << 20);
       if (!text.ok()) {
-        return Error{ErrorCode::offline,
-                     "Offline mode: cannot read the cached kernel-status.toml of " + repo + ": " + text.error().message};
+        return Error{ErrorCode::offline, "Offline mode: cannot read the cached kernel-status.toml of " + repo + ": " +
+                                             text.error().message};
       }
       return parse_kernel_status(*text, repo);
     }

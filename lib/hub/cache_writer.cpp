@@ -57,8 +57,8 @@ Result<Fd> open_dir_at(int base, const std::string& name, bool create, const std
       struct stat st {};
       bool link = fstatat(base, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode);
       return Error{ErrorCode::unsafe_cache, "refusing to write through " + shown + ": it is " +
-                                       (link ? "a symbolic link" : "not a directory") +
-                                       " inside the cache (nothing under the cache root is followed)"};
+                                                (link ? "a symbolic link" : "not a directory") +
+                                                " inside the cache (nothing under the cache root is followed)"};
     }
     return io_error("open", shown, e);
   }
@@ -186,7 +186,8 @@ bool CacheWriter::has_link(const std::string& commit, const std::string& path, c
 }
 
 Result<Fd> CacheWriter::lock_blob(const std::string& etag) const {
-  if (!is_blob_name(etag)) return Error{ErrorCode::bad_path, "refusing the blob name \"" + etag.substr(0, 80) + "\": not a hash"};
+  if (!is_blob_name(etag))
+    return Error{ErrorCode::bad_path, "refusing the blob name \"" + etag.substr(0, 80) + "\": not a hash"};
   std::string name = etag + ".lock";
   std::string shown = root_ + "/.locks/" + std::filesystem::path(repo_dir_).filename().string() + "/" + name;
   int fd = openat(locks_fd_.get(), name.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0664);
@@ -199,7 +200,8 @@ Result<Fd> CacheWriter::lock_blob(const std::string& etag) const {
 }
 
 Result<IncompleteBlob> CacheWriter::start_blob(const std::string& etag, std::uint64_t expected_size) const {
-  if (!is_blob_name(etag)) return Error{ErrorCode::bad_path, "refusing the blob name \"" + etag.substr(0, 80) + "\": not a hash"};
+  if (!is_blob_name(etag))
+    return Error{ErrorCode::bad_path, "refusing the blob name \"" + etag.substr(0, 80) + "\": not a hash"};
   std::string blobs_shown = repo_dir_ + "/blobs";
   // Leftovers of earlier runs: <etag>.<8 hex>.incomplete and <etag>.incomplete.
   std::vector<std::pair<std::string, std::uint64_t>> leftovers;
@@ -309,8 +311,10 @@ void IncompleteBlob::discard() {
 
 Status CacheWriter::link(const std::string& commit, const std::string& path, const std::string& etag) const {
   if (auto st = check_repo_path(path); !st.ok()) return st;
-  if (!is_commit_hash(commit)) return Error{ErrorCode::bad_path, "refusing the commit \"" + commit.substr(0, 80) + "\": not 40 hex digits"};
-  if (!is_blob_name(etag)) return Error{ErrorCode::bad_path, "refusing the blob name \"" + etag.substr(0, 80) + "\": not a hash"};
+  if (!is_commit_hash(commit))
+    return Error{ErrorCode::bad_path, "refusing the commit \"" + commit.substr(0, 80) + "\": not 40 hex digits"};
+  if (!is_blob_name(etag))
+    return Error{ErrorCode::bad_path, "refusing the blob name \"" + etag.substr(0, 80) + "\": not a hash"};
   auto parts = split(path);
   std::string name = parts.back();
   parts.pop_back();
@@ -320,7 +324,8 @@ Status CacheWriter::link(const std::string& commit, const std::string& path, con
   if (!dir.ok()) return dir.error();
   std::string target = blob_link_target(path, etag);
   std::string tmp = "." + name.substr(0, 200) + "." + random_hex8() + ".tmp";
-  if (symlinkat(target.c_str(), dir->get(), tmp.c_str()) != 0) return io_error("create a link in", shown + "/" + commit, errno);
+  if (symlinkat(target.c_str(), dir->get(), tmp.c_str()) != 0)
+    return io_error("create a link in", shown + "/" + commit, errno);
   if (renameat(dir->get(), tmp.c_str(), dir->get(), name.c_str()) != 0) {
     int e = errno;
     unlinkat(dir->get(), tmp.c_str(), 0);
@@ -385,8 +390,10 @@ std::string tree_cache_json(const std::vector<TreeEntry>& listing) {
 }
 
 Status CacheWriter::write_ref(const std::string& ref, const std::string& commit) const {
-  if (auto st = check_repo_path(ref); !st.ok()) return Error{ErrorCode::bad_path, "refusing the ref name: " + st.error().message};
-  if (!is_commit_hash(commit)) return Error{ErrorCode::bad_path, "refusing the commit \"" + commit.substr(0, 80) + "\": not 40 hex digits"};
+  if (auto st = check_repo_path(ref); !st.ok())
+    return Error{ErrorCode::bad_path, "refusing the ref name: " + st.error().message};
+  if (!is_commit_hash(commit))
+    return Error{ErrorCode::bad_path, "refusing the commit \"" + commit.substr(0, 80) + "\": not 40 hex digits"};
   auto parts = split(ref);
   std::string name = parts.back();
   parts.pop_back();
@@ -400,7 +407,8 @@ Status CacheWriter::write_ref(const std::string& ref, const std::string& commit)
     struct stat st {};
     if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size == static_cast<off_t>(commit.size())) {
       char buf[40];
-      if (pread(fd, buf, sizeof buf, 0) == static_cast<ssize_t>(sizeof buf) && std::string_view(buf, sizeof buf) == commit) {
+      if (pread(fd, buf, sizeof buf, 0) == static_cast<ssize_t>(sizeof buf) &&
+          std::string_view(buf, sizeof buf) == commit) {
         return ok_status();
       }
     }
@@ -410,7 +418,8 @@ Status CacheWriter::write_ref(const std::string& ref, const std::string& commit)
 
 Status CacheWriter::mark_missing(const std::string& commit, const std::string& path) const {
   if (auto st = check_repo_path(path); !st.ok()) return st;
-  if (!is_commit_hash(commit)) return Error{ErrorCode::bad_path, "refusing the commit \"" + commit.substr(0, 80) + "\": not 40 hex digits"};
+  if (!is_commit_hash(commit))
+    return Error{ErrorCode::bad_path, "refusing the commit \"" + commit.substr(0, 80) + "\": not 40 hex digits"};
   auto parts = split(path);
   std::string name = parts.back();
   parts.pop_back();
@@ -452,7 +461,8 @@ Status CacheWriter::store_blob(const std::string& etag, std::string_view bytes) 
 }
 
 Status CacheWriter::write_tree_listing(const std::string& commit, const std::vector<TreeEntry>& listing) const {
-  if (!is_commit_hash(commit)) return Error{ErrorCode::bad_path, "refusing the commit \"" + commit.substr(0, 80) + "\": not 40 hex digits"};
+  if (!is_commit_hash(commit))
+    return Error{ErrorCode::bad_path, "refusing the commit \"" + commit.substr(0, 80) + "\": not 40 hex digits"};
   auto trees = open_dirs_at(repo_fd_.get(), {"trees"}, true, repo_dir_);
   if (!trees.ok()) return trees.error();
   // A commit's files never change: a record already there with the same

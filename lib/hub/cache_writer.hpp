@@ -116,8 +116,7 @@ class CacheWriter {
   bool has_blob(const std::string& etag, std::uint64_t size) const;
   // snapshots/<commit>/<path> is the symlink blob_link_target(path, etag)
   // and that blob is a regular file of `size` bytes.
-  bool has_link(const std::string& commit, const std::string& path, const std::string& etag,
-                std::uint64_t size) const;
+  bool has_link(const std::string& commit, const std::string& path, const std::string& etag, std::uint64_t size) const;
 
   // .locks/<folder>/<etag>.lock, flock'ed exclusively (waits for another
   // holder, e.g. huggingface_hub writing the same blob).

@@ -36,8 +36,8 @@ std::string unquote_etag(std::string etag) {
 // each on one bounded, escaped line.
 Error bad_response(const ErrorContext& c, const std::string& why) {
   return Error{ErrorCode::bad_response, "The Hub at " + c.endpoint + " sent an unexpected answer to " + c.method + " " +
-                                   one_line(c.url, 500) + ": " + one_line(why, 600) +
-                                   "; try again, and report it if it persists"};
+                                            one_line(c.url, 500) + ": " + one_line(why, 600) +
+                                            "; try again, and report it if it persists"};
 }
 
 // `bytes` hash to `etag`: the git blob id (40 hex) or the sha256 (64 hex).
@@ -77,10 +77,7 @@ std::unique_ptr<CacheWriter> open_writer(const HubConfig& config, const std::str
 }  // namespace
 
 HubClient::HubClient(HubConfig config, RetryPolicy retry, HttpTimeouts timeouts)
-    : config_(std::move(config)),
-      retry_(retry),
-      http_(config_.user_agent, timeouts),
-      offline_(config_) {}
+    : config_(std::move(config)), retry_(retry), http_(config_.user_agent, timeouts), offline_(config_) {}
 
 std::string HubClient::api_url(const std::string& repo) const {
   return config_.endpoint + (config_.repo_type == RepoType::Kernel ? "/api/kernels/" : "/api/models/") + repo;
@@ -123,23 +120,23 @@ Result<HttpResponse> HubClient::send(HttpRequest request, ErrorContext& context)
     }
     if (!retry || attempt >= retry_.max_retries) {
       if (!result.ok() && (result.error().code == ErrorCode::network || result.error().code == ErrorCode::connect)) {
-        return Error{ErrorCode::network, "Cannot reach the Hub at " + config_.endpoint + " (" + one_line(result.error().message, 500) + ")" +
-                                    (attempt > 0 ? " after " + std::to_string(attempt + 1) + " attempts" : "") +
-                                    ": check the network, HF_ENDPOINT/--endpoint, or work offline (--offline)"};
+        return Error{ErrorCode::network,
+                     "Cannot reach the Hub at " + config_.endpoint + " (" + one_line(result.error().message, 500) +
+                         ")" + (attempt > 0 ? " after " + std::to_string(attempt + 1) + " attempts" : "") +
+                         ": check the network, HF_ENDPOINT/--endpoint, or work offline (--offline)"};
       }
       return result;
     }
-    std::chrono::milliseconds wait =
-        retry_after ? std::chrono::duration_cast<std::chrono::milliseconds>(*retry_after)
-                    : backoff_delay(retry_, attempt, thread_rng());
+    std::chrono::milliseconds wait = retry_after ? std::chrono::duration_cast<std::chrono::milliseconds>(*retry_after)
+                                                 : backoff_delay(retry_, attempt, thread_rng());
     auto spent = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
     if (!may_wait(spent, wait)) return result;  // the caller reports the last answer
     std::this_thread::sleep_for(wait);
   }
 }
 
-Result<HubClient::Fetched> HubClient::fetch(const std::string& method, const std::string& url,
-                                            ErrorContext& context, bool cross_origin, std::size_t max_bytes) const {
+Result<HubClient::Fetched> HubClient::fetch(const std::string& method, const std::string& url, ErrorContext& context,
+                                            bool cross_origin, std::size_t max_bytes) const {
   std::string current = url;
   for (int hop = 0; hop <= kMaxRedirects; ++hop) {
     HttpRequest request;
@@ -207,23 +204,27 @@ Result<std::vector<TreeEntry>> HubClient::list_tree(const std::string& repo, con
   while (!url.empty()) {
     if (!seen_urls.insert(url).second) return bad_response(context, "the tree pages link back to " + url);
     if (++pages > config_.limits.tree_pages) {
-      return bad_response(context, "the tree listing goes on past " + std::to_string(config_.limits.tree_pages) + " pages");
+      return bad_response(context,
+                          "the tree listing goes on past " + std::to_string(config_.limits.tree_pages) + " pages");
     }
     auto fetched = fetch("GET", url, context, false, kMaxTreePageBytes);
     if (!fetched.ok()) return fetched.error();
     const HttpResponse& r = fetched->response;
     if (r.status < 200 || r.status >= 300) {
       if (r.header("x-error-code").empty() && r.status == 404 && !path_in_repo.empty()) {
-        return Error{ErrorCode::entry_not_found, "Folder " + path_in_repo + " not found in " + repo + " at revision " + revision};
+        return Error{ErrorCode::entry_not_found,
+                     "Folder " + path_in_repo + " not found in " + repo + " at revision " + revision};
       }
       Error e = hub_error(r, context);
-      if (e.code == ErrorCode::entry_not_found) e.message = "Folder " + path_in_repo + " not found in " + repo + " at revision " + revision;
+      if (e.code == ErrorCode::entry_not_found)
+        e.message = "Folder " + path_in_repo + " not found in " + repo + " at revision " + revision;
       return e;
     }
     auto page = decode_tree_page(r.body);
     if (!page.ok()) return bad_response(context, page.error().message);
     if (entries.size() + page->size() > config_.limits.tree_entries) {
-      return bad_response(context, "the tree has more than " + std::to_string(config_.limits.tree_entries) + " entries");
+      return bad_response(context,
+                          "the tree has more than " + std::to_string(config_.limits.tree_entries) + " entries");
     }
     std::move(page->begin(), page->end(), std::back_inserter(entries));
     std::string next = next_link(r.header("link"));
@@ -249,8 +250,8 @@ Result<FileMetadata> HubClient::file_metadata(const std::string& repo, const std
   FileMetadata m;
   m.commit = r.header("x-repo-commit");
   m.etag = unquote_etag(r.has_header("x-linked-etag") ? r.header("x-linked-etag") : r.header("etag"));
-  std::string size = r.has_header("x-linked-size") ? r.header("x-linked-size")
-                                                   : (redirect ? "" : r.header("content-length"));
+  std::string size =
+      r.has_header("x-linked-size") ? r.header("x-linked-size") : (redirect ? "" : r.header("content-length"));
   m.location = redirect ? resolve_location(fetched->url, r.header("location")) : fetched->url;
   if (m.commit.empty()) return bad_response(context, "no X-Repo-Commit header");
   if (!is_commit_hash(m.commit)) return bad_response(context, "X-Repo-Commit is not a 40-hex commit");
@@ -261,8 +262,8 @@ Result<FileMetadata> HubClient::file_metadata(const std::string& repo, const std
   return m;
 }
 
-Result<std::string> HubClient::download(const std::string& repo, const std::string& revision,
-                                        const std::string& path, std::size_t max_bytes) const {
+Result<std::string> HubClient::download(const std::string& repo, const std::string& revision, const std::string& path,
+                                        std::size_t max_bytes) const {
   if (config_.offline) return offline_.download(repo, revision, path, max_bytes);
   ErrorContext context{config_.endpoint, repo, revision, path, "GET", "", false, 1};
   auto fetched = fetch("GET", resolve_url(repo, revision, path), context, true, max_bytes);
@@ -277,8 +278,9 @@ Result<HttpResponse> HubClient::stream_file(const std::string& repo, const std::
                                             const std::string& path, std::uint64_t offset,
                                             const HttpClient::StreamSink& sink) const {
   if (config_.offline) {
-    return Error{ErrorCode::offline, "Offline mode: " + path + " of " + repo + " at " + revision +
-                                " is not in the cache and cannot be downloaded; unset HF_HUB_OFFLINE / drop --offline"};
+    return Error{ErrorCode::offline,
+                 "Offline mode: " + path + " of " + repo + " at " + revision +
+                     " is not in the cache and cannot be downloaded; unset HF_HUB_OFFLINE / drop --offline"};
   }
   ErrorContext context{config_.endpoint, repo, revision, path, "GET", "", false, 1};
   std::string current = resolve_url(repo, revision, path);
@@ -323,9 +325,10 @@ Result<HttpResponse> HubClient::stream_file(const std::string& repo, const std::
           }
         }
         if (result.error().code == ErrorCode::connect || (result.error().code == ErrorCode::network && !body_started)) {
-          return Error{ErrorCode::network, "Cannot reach " + url_origin(current) + " (" + result.error().message + ")" +
-                                      (attempt > 0 ? " after " + std::to_string(attempt + 1) + " attempts" : "") +
-                                      ": check the network, HF_ENDPOINT/--endpoint, or work offline (--offline)"};
+          return Error{ErrorCode::network,
+                       "Cannot reach " + url_origin(current) + " (" + result.error().message + ")" +
+                           (attempt > 0 ? " after " + std::to_string(attempt + 1) + " attempts" : "") +
+                           ": check the network, HF_ENDPOINT/--endpoint, or work offline (--offline)"};
         }
         return result.error();
       }
@@ -335,15 +338,17 @@ Result<HttpResponse> HubClient::stream_file(const std::string& repo, const std::
       if (redirect && r.has_header("location")) {
         std::string next = resolve_location(current, r.header("location"));
         if (next.rfind("http://", 0) != 0 && next.rfind("https://", 0) != 0) {
-          return bad_response(context, "a redirect to " + next.substr(0, next.find(':')) + ": (only http and https are followed)");
+          return bad_response(
+              context, "a redirect to " + next.substr(0, next.find(':')) + ": (only http and https are followed)");
         }
         current = next;
         break;  // next hop
       }
       if (retryable_status(status) && attempt < retry_.max_retries) {
         auto retry_after = parse_retry_after(r.header("retry-after"));
-        std::chrono::milliseconds wait = retry_after ? std::chrono::duration_cast<std::chrono::milliseconds>(*retry_after)
-                                                     : backoff_delay(retry_, attempt, thread_rng());
+        std::chrono::milliseconds wait = retry_after
+                                             ? std::chrono::duration_cast<std::chrono::milliseconds>(*retry_after)
+                                             : backoff_delay(retry_, attempt, thread_rng());
         if (may_wait(spent(), wait)) {
           std::this_thread::sleep_for(wait);
           continue;
@@ -383,7 +388,8 @@ Result<HubClient::FileAnswer> HubClient::get_file(const std::string& repo, const
   if (redirect && r.has_header("location")) {  // to storage on another host (fetch followed same-host ones)
     std::string next = resolve_location(first->url, r.header("location"));
     if (next.rfind("http://", 0) != 0 && next.rfind("https://", 0) != 0) {
-      return bad_response(context, "a redirect to " + next.substr(0, next.find(':')) + ": (only http and https are followed)");
+      return bad_response(context,
+                          "a redirect to " + next.substr(0, next.find(':')) + ": (only http and https are followed)");
     }
     auto second = fetch("GET", next, context, true, max_bytes);
     if (!second.ok()) return second.error();
@@ -451,8 +457,8 @@ Result<std::string> HubClient::cached_file(const std::string& repo, const std::s
   if (!answer.ok()) return answer.error();
   if (is_blob_name(answer->etag) && !bytes_match_etag(answer->body, answer->etag)) {
     return Error{ErrorCode::bad_response, "The Hub at " + config_.endpoint + " sent " + path + " of " + repo + " at " +
-                                     short_commit(commit) + " with bytes that do not hash to its ETag " + answer->etag +
-                                     "; try again, and report it if it persists"};
+                                              short_commit(commit) + " with bytes that do not hash to its ETag " +
+                                              answer->etag + "; try again, and report it if it persists"};
   }
   if (answer->commit == commit) record_file(repo, commit, path, *answer);
   return std::move(answer->body);

@@ -96,7 +96,8 @@ class HubClient final : public RepoSource {
   // the commit; the cached file is parsed, a .no_exist marker means no
   // redirect; anything else (the repo not cached at all included) is code
   // "offline": whether it redirects cannot be known.
-  Result<std::optional<Redirect>> kernel_status(const std::string& repo, const std::string& revision = "main") const override;
+  Result<std::optional<Redirect>> kernel_status(const std::string& repo,
+                                                const std::string& revision = "main") const override;
 
   // Writes refs/<ref> = `commit` into the cache kernels writes (no trailing
   // newline, atomic, untouched when equal), so that an offline run finds
@@ -134,8 +135,8 @@ class HubClient final : public RepoSource {
   Result<HttpResponse> send(HttpRequest request, ErrorContext& context) const;
   // Follows redirects: same-origin always; cross-origin when `cross_origin`
   // (then without Authorization); stops at the first cross-origin one otherwise.
-  Result<Fetched> fetch(const std::string& method, const std::string& url, ErrorContext& context,
-                        bool cross_origin, std::size_t max_bytes) const;
+  Result<Fetched> fetch(const std::string& method, const std::string& url, ErrorContext& context, bool cross_origin,
+                        std::size_t max_bytes) const;
   Result<std::string> get_json_text(const std::string& url, ErrorContext& context, std::size_t max_bytes) const;
   void add_auth(HttpRequest& request) const;
   bool may_wait(std::chrono::milliseconds spent, std::chrono::milliseconds wait) const;

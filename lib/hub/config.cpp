@@ -85,7 +85,7 @@ Result<HubConfig> load_hub_config(const EnvLookup& env, const HubOverrides& over
   while (!endpoint.empty() && endpoint.back() == '/') endpoint.pop_back();
   if (endpoint.rfind("https://", 0) != 0 && endpoint.rfind("http://", 0) != 0) {
     return Error{ErrorCode::usage, "Hub endpoint '" + endpoint + "' is not an http:// or https:// URL (from " +
-                              (overrides.endpoint ? "--endpoint" : "HF_ENDPOINT") + ")"};
+                                       (overrides.endpoint ? "--endpoint" : "HF_ENDPOINT") + ")"};
   }
   c.endpoint = endpoint;
 
@@ -116,7 +116,8 @@ Result<HubConfig> load_hub_config(const EnvLookup& env, const HubOverrides& over
   // token file (HF_TOKEN_PATH or $HF_HOME/token) unless implicit tokens are off.
   if (overrides.token_file) {
     auto text = read_file(*overrides.token_file, 1 << 16);
-    if (!text.ok()) return Error{ErrorCode::io, "cannot read the token file given with --token-file: " + text.error().message};
+    if (!text.ok())
+      return Error{ErrorCode::io, "cannot read the token file given with --token-file: " + text.error().message};
     std::string token = clean_token(*text);
     if (token.empty()) return Error{ErrorCode::usage, "the token file " + *overrides.token_file + " is empty"};
     c.token = token;
@@ -134,8 +135,8 @@ Result<HubConfig> load_hub_config(const EnvLookup& env, const HubOverrides& over
       }
     }
   }
-  std::string token_path = non_empty(env("HF_TOKEN_PATH")) ? expand_user(*env("HF_TOKEN_PATH"), env)
-                                                           : c.hf_home + "/token";
+  std::string token_path =
+      non_empty(env("HF_TOKEN_PATH")) ? expand_user(*env("HF_TOKEN_PATH"), env) : c.hf_home + "/token";
   // As huggingface_hub: a missing token file means no token; one that is
   // there but cannot be read is an error (else a private repo would read as
   // "not found" with no hint why).
@@ -143,8 +144,9 @@ Result<HubConfig> load_hub_config(const EnvLookup& env, const HubOverrides& over
   if (::stat(token_path.c_str(), &st) != 0 && errno == ENOENT) return c;
   auto text = read_file(token_path, 1 << 16);
   if (!text.ok()) {
-    return Error{ErrorCode::io, "cannot read the token file (" + std::string(non_empty(env("HF_TOKEN_PATH")) ? "HF_TOKEN_PATH" : "$HF_HOME/token") +
-                           "): " + text.error().message + "; fix its permissions, or set HF_TOKEN"};
+    return Error{ErrorCode::io, "cannot read the token file (" +
+                                    std::string(non_empty(env("HF_TOKEN_PATH")) ? "HF_TOKEN_PATH" : "$HF_HOME/token") +
+                                    "): " + text.error().message + "; fix its permissions, or set HF_TOKEN"};
   }
   {
     std::string token = clean_token(*text);

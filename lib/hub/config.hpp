@@ -22,8 +22,8 @@ const char* repo_type_name(RepoType type);
 
 // Limits on what the Hub may send (kernels(1), LIMITS): past them a call
 // fails with code "bad-response" saying which was reached.
-inline constexpr int kMaxRedirects = 5;                    // per request
-inline constexpr int kMaxJsonDepth = 64;                   // arrays/objects inside each other in an answer
+inline constexpr int kMaxRedirects = 5;   // per request
+inline constexpr int kMaxJsonDepth = 64;  // arrays/objects inside each other in an answer
 // Body bytes (after gzip/deflate decoding) of one answer read whole.
 inline constexpr std::size_t kMaxRefsBytes = std::size_t{32} << 20;
 inline constexpr std::size_t kMaxRepoInfoBytes = std::size_t{16} << 20;

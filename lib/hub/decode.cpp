@@ -88,7 +88,8 @@ Result<RepoInfo> decode_repo_info(std::string_view body) {
   if (!j.contains("id") || !j["id"].is_string()) return bad("the repository info has no \"id\"");
   RepoInfo info;
   info.id = j["id"].get<std::string>();
-  if (auto why = repo_id_problem(info.id)) return bad("the repository info's \"id\" is not a repo id: " + describe(*why));
+  if (auto why = repo_id_problem(info.id))
+    return bad("the repository info's \"id\" is not a repo id: " + describe(*why));
   info.sha = string_field(j, "sha");
   // Shown by `kernels info`, used for nothing else: kept to one bounded line.
   info.author = one_line(string_field(j, "author"), 200);
@@ -143,7 +144,8 @@ std::string next_link(std::string_view link) {
     auto close = link.find('>', open);
     if (close == std::string_view::npos) break;
     auto end = link.find(',', close);
-    std::string_view params = link.substr(close + 1, end == std::string_view::npos ? std::string_view::npos : end - close - 1);
+    std::string_view params =
+        link.substr(close + 1, end == std::string_view::npos ? std::string_view::npos : end - close - 1);
     if (params.find("rel=\"next\"") != std::string_view::npos || params.find("rel=next") != std::string_view::npos) {
       return std::string(link.substr(open + 1, close - open - 1));
     }
@@ -160,13 +162,15 @@ Result<std::optional<Redirect>> parse_kernel_status(const std::string& text, con
   std::string where = "kernel-status.toml of " + repo;
   auto parsed = toml::parse(text);
   if (auto* err = std::get_if<toml::SyntaxError>(&parsed)) {
-    return Error{ErrorCode::bad_status, where + " is not valid TOML: line " + std::to_string(err->pos.line) + ", column " +
-                                   std::to_string(err->pos.column) + ": " + one_line(err->message, 300)};
+    return Error{ErrorCode::bad_status, where + " is not valid TOML: line " + std::to_string(err->pos.line) +
+                                            ", column " + std::to_string(err->pos.column) + ": " +
+                                            one_line(err->message, 300)};
   }
   const toml::Value& data = std::get<toml::Value>(parsed);
   const toml::Value* kind = data.find("kind");
   if (kind == nullptr) return Error{ErrorCode::bad_status, where + " has no \"kind\""};
-  if (!kind->is_string() || kind->text != "redirect") return Error{ErrorCode::bad_status, where + ": kind must be \"redirect\""};
+  if (!kind->is_string() || kind->text != "redirect")
+    return Error{ErrorCode::bad_status, where + ": kind must be \"redirect\""};
   const toml::Value* destination = data.find("destination");
   if (destination == nullptr || !destination->is_string() || destination->text.empty()) {
     return Error{ErrorCode::bad_status, where + ": a redirect needs a non-empty destination = \"org/name\""};
@@ -178,7 +182,8 @@ Result<std::optional<Redirect>> parse_kernel_status(const std::string& text, con
   r.destination = destination->text;
   if (const toml::Value* revision = data.find("revision")) {
     if (!revision->is_string()) return Error{ErrorCode::bad_status, where + ": revision must be a string"};
-    if (auto why = revision_problem(revision->text)) return Error{ErrorCode::bad_status, where + ": the revision " + *why};
+    if (auto why = revision_problem(revision->text))
+      return Error{ErrorCode::bad_status, where + ": the revision " + *why};
     r.revision = revision->text;
   }
   return std::optional<Redirect>{r};

@@ -69,33 +69,36 @@ Error hub_error(const HttpResponse& response, const ErrorContext& c) {
   const std::string url = shown_url(c.url, c.endpoint);
 
   if (code == ErrorCode::gated_repo) {
-    return Error{ErrorCode::gated_repo, "Repository " + repo + " on " + c.endpoint +
-                           " is gated: accept its conditions on the Hub, then log in (HF_TOKEN or --token-file)" +
-                           suffix};
+    return Error{ErrorCode::gated_repo,
+                 "Repository " + repo + " on " + c.endpoint +
+                     " is gated: accept its conditions on the Hub, then log in (HF_TOKEN or --token-file)" + suffix};
   }
   if (code == ErrorCode::repo_not_found ||
       (response.status == 401 && no_code && server != "Invalid credentials in Authorization header")) {
-    return Error{ErrorCode::repo_not_found,
-                 "Repository " + repo + " not found on " + c.endpoint + ": check the name, or log in (HF_TOKEN or "
-                 "--token-file) if it is private" + (c.sent_token ? "; the token sent was not given access" : "")};
+    return Error{ErrorCode::repo_not_found, "Repository " + repo + " not found on " + c.endpoint +
+                                                ": check the name, or log in (HF_TOKEN or "
+                                                "--token-file) if it is private" +
+                                                (c.sent_token ? "; the token sent was not given access" : "")};
   }
   if (response.status == 401) {
     return Error{ErrorCode::unauthorized, "The Hub at " + c.endpoint +
-                                     " rejected the token: check HF_TOKEN, HF_TOKEN_PATH or --token-file, "
-                                     "or create a new token" + suffix};
+                                              " rejected the token: check HF_TOKEN, HF_TOKEN_PATH or --token-file, "
+                                              "or create a new token" +
+                                              suffix};
   }
   if (code == ErrorCode::revision_not_found) {
     return Error{ErrorCode::revision_not_found, "Revision '" + revision + "' not found in " + repo +
-                           ": pick an existing branch, tag or commit (`kernels versions " + repo +
-                           "` lists the versions)"};
+                                                    ": pick an existing branch, tag or commit (`kernels versions " +
+                                                    repo + "` lists the versions)"};
   }
   if (code == ErrorCode::entry_not_found || (response.status == 404 && !c.path.empty())) {
-    return Error{ErrorCode::entry_not_found, "File " + path + " not found in " + repo +
-                                      (c.revision.empty() ? "" : " at revision " + revision)};
+    return Error{ErrorCode::entry_not_found,
+                 "File " + path + " not found in " + repo + (c.revision.empty() ? "" : " at revision " + revision)};
   }
   if (response.status == 404) {
-    return Error{ErrorCode::repo_not_found, "Repository " + repo + " not found on " + c.endpoint +
-                                     ": check the name, or log in (HF_TOKEN or --token-file) if it is private"};
+    return Error{ErrorCode::repo_not_found,
+                 "Repository " + repo + " not found on " + c.endpoint +
+                     ": check the name, or log in (HF_TOKEN or --token-file) if it is private"};
   }
   if (response.status == 403) {
     return Error{ErrorCode::forbidden, "Access to " + repo + " on " + c.endpoint + " is forbidden (403)" + suffix};
@@ -103,12 +106,12 @@ Error hub_error(const HttpResponse& response, const ErrorContext& c) {
   std::string tries = c.attempts > 1 ? " after " + std::to_string(c.attempts) + " attempts" : "";
   if (response.status == 429) {
     return Error{ErrorCode::rate_limited, "The Hub at " + c.endpoint + " is rate-limiting requests (429)" + tries +
-                                    ": wait a while and try again, or log in to get a higher limit" + suffix};
+                                              ": wait a while and try again, or log in to get a higher limit" + suffix};
   }
   if (response.status >= 500) {
     return Error{ErrorCode::server_error, "The Hub at " + c.endpoint + " failed with HTTP " +
-                                    std::to_string(response.status) + tries + " for " + c.method + " " + url +
-                                    ": try again later" + suffix};
+                                              std::to_string(response.status) + tries + " for " + c.method + " " + url +
+                                              ": try again later" + suffix};
   }
   return Error{ErrorCode::http, "HTTP " + std::to_string(response.status) + " for " + c.method + " " + url + suffix};
 }

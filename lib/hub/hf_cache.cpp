@@ -30,9 +30,8 @@ std::string repo_folder_name(const std::string& repo, RepoType type) {
 }
 
 bool is_commit_hash(const std::string& s) {
-  return s.size() == 40 && std::all_of(s.begin(), s.end(), [](char c) {
-           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-         });
+  return s.size() == 40 &&
+         std::all_of(s.begin(), s.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
 }
 
 namespace {
@@ -67,7 +66,8 @@ std::optional<std::string> commit_in(std::string text) {
 Result<std::vector<TreeEntry>> parse_tree_cache(std::string_view text, std::size_t max_entries) {
   using json = nlohmann::json;
   auto bad = [](const std::string& why) { return Error{ErrorCode::bad_cache, why}; };
-  if (json_too_deep(text, kMaxJsonDepth)) return bad("it nests deeper than " + std::to_string(kMaxJsonDepth) + " levels");
+  if (json_too_deep(text, kMaxJsonDepth))
+    return bad("it nests deeper than " + std::to_string(kMaxJsonDepth) + " levels");
   json doc = json::parse(text, nullptr, false);
   if (doc.is_discarded()) return bad("it is not valid JSON");
   if (!doc.is_object()) return bad("it is not a JSON object");
@@ -195,14 +195,15 @@ Result<std::string> HfCache::resolve(const std::string& repo, const std::string&
     while (!commit.empty() && std::isspace(static_cast<unsigned char>(commit.back()))) commit.pop_back();
     if (is_commit_hash(commit)) return commit;
   }
-  std::string what = is_commit_hash(revision) ? "no snapshot of commit " + revision
-                                              : "no cached ref '" + revision + "'";
-  return Error{ErrorCode::offline, "Offline mode: " + what + " for " + repo + " in the cache (" + describe() +
-                              "; looked for " + repo_folder_name(repo, preferred_) + "/" +
-                              (is_commit_hash(revision) ? "snapshots/" : "refs/") + revision +
-                              "). `kernels lock` online records the refs it resolves and `kernels download` the locked snapshots "
-                              "(huggingface_hub's snapshot_download fills the same cache); or unset HF_HUB_OFFLINE / "
-                              "drop --offline"};
+  std::string what =
+      is_commit_hash(revision) ? "no snapshot of commit " + revision : "no cached ref '" + revision + "'";
+  return Error{ErrorCode::offline,
+               "Offline mode: " + what + " for " + repo + " in the cache (" + describe() + "; looked for " +
+                   repo_folder_name(repo, preferred_) + "/" + (is_commit_hash(revision) ? "snapshots/" : "refs/") +
+                   revision +
+                   "). `kernels lock` online records the refs it resolves and `kernels download` the locked snapshots "
+                   "(huggingface_hub's snapshot_download fills the same cache); or unset HF_HUB_OFFLINE / "
+                   "drop --offline"};
 }
 
 Result<std::vector<CachedFile>> HfCache::snapshot_files(const std::string& repo, const std::string& commit) const {
@@ -223,16 +224,17 @@ Result<std::vector<CachedFile>> HfCache::snapshot_files(const std::string& repo,
       }
       std::error_code size_ec;
       auto size = fs::file_size(entry.path(), size_ec);  // follows the symlink
-      if (size_ec) continue;                              // dangling link: the blob is missing
+      if (size_ec) continue;                             // dangling link: the blob is missing
       f.size = size;
       files.push_back(std::move(f));
     }
     std::sort(files.begin(), files.end(), [](const auto& a, const auto& b) { return a.path < b.path; });
     return files;
   }
-  return Error{ErrorCode::offline, "Offline mode: no snapshot of " + repo + " at commit " + commit + " in the cache (" +
-                              describe() + "). `kernels download` installs a project's locked snapshots (--all-variants: every "
-                              "variant); or unset HF_HUB_OFFLINE / drop --offline"};
+  return Error{ErrorCode::offline,
+               "Offline mode: no snapshot of " + repo + " at commit " + commit + " in the cache (" + describe() +
+                   "). `kernels download` installs a project's locked snapshots (--all-variants: every "
+                   "variant); or unset HF_HUB_OFFLINE / drop --offline"};
 }
 
 Result<std::vector<TreeEntry>> HfCache::tree_listing(const std::string& repo, const std::string& commit,

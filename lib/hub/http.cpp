@@ -93,9 +93,7 @@ struct HttpClient::Share {
   static void lock(CURL*, curl_lock_data data, curl_lock_access, void* user) {
     static_cast<Share*>(user)->locks[data].lock();
   }
-  static void unlock(CURL*, curl_lock_data data, void* user) {
-    static_cast<Share*>(user)->locks[data].unlock();
-  }
+  static void unlock(CURL*, curl_lock_data data, void* user) { static_cast<Share*>(user)->locks[data].unlock(); }
 
   Share() {
     handle = curl_share_init();
@@ -213,7 +211,8 @@ Result<HttpResponse> HttpClient::run(const HttpRequest& request, Transfer& trans
   curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(timeouts_.connect.count()));
   curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, std::max(1L, timeouts_.low_speed_bytes));
   curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, static_cast<long>(timeouts_.low_speed.count()));
-  if (limit.count() > 0) curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(std::max<std::int64_t>(1, limit.count())));
+  if (limit.count() > 0)
+    curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(std::max<std::int64_t>(1, limit.count())));
   curl_easy_setopt(curl, CURLOPT_USERAGENT, user_agent_.c_str());
   curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error_buffer);
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, &Transfer::on_body);
@@ -244,17 +243,22 @@ Result<HttpResponse> HttpClient::run(const HttpRequest& request, Transfer& trans
   transfer.curl = nullptr;
 
   HttpResponse& response = transfer.response;
-  RequestLog log{request.method, request.url, response.status, {},
+  RequestLog log{request.method,
+                 request.url,
+                 response.status,
+                 {},
                  std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started)};
   if (code == CURLE_OK && transfer.aborted) code = CURLE_WRITE_ERROR;  // on_head refused a body-less answer
   if (code != CURLE_OK) {
     std::string why = transfer.too_large ? "response larger than " + std::to_string(request.max_body_bytes) + " bytes"
-                      : transfer.aborted ? std::string("transfer stopped by the receiver")
-                                         : (error_buffer[0] != '\0' ? std::string(error_buffer) : curl_easy_strerror(code));
+                      : transfer.aborted
+                          ? std::string("transfer stopped by the receiver")
+                          : (error_buffer[0] != '\0' ? std::string(error_buffer) : curl_easy_strerror(code));
     log.status = 0;
     log.error = why;
     if (logger_) logger_(log);
-    if (code == CURLE_OPERATION_TIMEDOUT && limited_by_deadline) return deadline_error(request.method + " " + request.url);
+    if (code == CURLE_OPERATION_TIMEDOUT && limited_by_deadline)
+      return deadline_error(request.method + " " + request.url);
     // A URL that cannot work (a scheme other than http/https, a malformed
     // URL) fails the same way on every retry: code "url", never retried.
     if (code == CURLE_UNSUPPORTED_PROTOCOL || code == CURLE_URL_MALFORMAT) {
@@ -262,12 +266,12 @@ Result<HttpResponse> HttpClient::run(const HttpRequest& request, Transfer& trans
     }
     // Nothing listens or the name does not resolve: "connect", which is not
     // worth retrying; every other transport failure is "network".
-    bool unreachable = code == CURLE_COULDNT_CONNECT || code == CURLE_COULDNT_RESOLVE_HOST ||
-                       code == CURLE_COULDNT_RESOLVE_PROXY;
+    bool unreachable =
+        code == CURLE_COULDNT_CONNECT || code == CURLE_COULDNT_RESOLVE_HOST || code == CURLE_COULDNT_RESOLVE_PROXY;
     ErrorCode kind = transfer.too_large ? ErrorCode::too_large
-                     : transfer.aborted  ? ErrorCode::aborted
-                     : unreachable       ? ErrorCode::connect
-                                         : ErrorCode::network;
+                     : transfer.aborted ? ErrorCode::aborted
+                     : unreachable      ? ErrorCode::connect
+                                        : ErrorCode::network;
     return Error{kind, request.method + " " + request.url + ": " + why};
   }
   if (logger_) logger_(log);
@@ -280,8 +284,8 @@ std::optional<std::chrono::milliseconds> HttpClient::time_left() const {
 }
 
 Error HttpClient::deadline_error(const std::string& during) const {
-  return Error{ErrorCode::timeout, "the command ran out of time (--timeout " + std::to_string(timeouts_.deadline_seconds.count()) +
-                              " s) during " + during};
+  return Error{ErrorCode::timeout, "the command ran out of time (--timeout " +
+                                       std::to_string(timeouts_.deadline_seconds.count()) + " s) during " + during};
 }
 
 std::string curl_version_string() {

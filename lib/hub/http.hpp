@@ -33,7 +33,7 @@ struct HttpRequest {
   std::string method = "GET";  // GET or HEAD
   std::string url;
   std::vector<std::pair<std::string, std::string>> headers;  // name, value
-  bool accept_compressed = true;  // false: Accept-Encoding: identity
+  bool accept_compressed = true;                             // false: Accept-Encoding: identity
   std::size_t max_body_bytes = std::size_t{1} << 30;
   // Upper bound for this one request, headers and body (0: HttpTimeouts::total).
   std::chrono::milliseconds timeout{0};
@@ -52,8 +52,8 @@ struct HttpResponse {
 struct RequestLog {
   std::string method;
   std::string url;
-  long status = 0;        // 0 when no response came
-  std::string error;      // transport error, if any
+  long status = 0;    // 0 when no response came
+  std::string error;  // transport error, if any
   std::chrono::milliseconds elapsed{0};
 };
 

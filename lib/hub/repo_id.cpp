@@ -37,7 +37,8 @@ std::string describe(const RepoIdProblem& p) {
     case RepoIdRule::NoSlash: return "it has no '/' (expected org/name)";
     case RepoIdRule::ManySlashes: return "it has more than one '/' (expected org/name)";
     case RepoIdRule::EmptyPart: return part + " is empty";
-    case RepoIdRule::BadStart: return part + " must start with a letter or digit, not '" + std::string(1, p.character) + "'";
+    case RepoIdRule::BadStart:
+      return part + " must start with a letter or digit, not '" + std::string(1, p.character) + "'";
     case RepoIdRule::BadCharacter: {
       auto u = static_cast<unsigned char>(p.character);
       std::string shown =
@@ -47,7 +48,8 @@ std::string describe(const RepoIdProblem& p) {
     case RepoIdRule::DoubleDash: return "it contains \"--\"";
     case RepoIdRule::DoubleDot: return "it contains \"..\"";
     case RepoIdRule::TooLong:
-      return "it is " + std::to_string(p.length) + " characters long (at most " + std::to_string(kMaxRepoIdLength) + ")";
+      return "it is " + std::to_string(p.length) + " characters long (at most " + std::to_string(kMaxRepoIdLength) +
+             ")";
     case RepoIdRule::EndsInGit: return "it ends in \".git\"";
   }
   return "it is not a repo id";
@@ -82,7 +84,8 @@ std::optional<std::string> revision_problem(std::string_view r) {
     auto end = r.find('/', start);
     std::string_view part = r.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
     if (!part.empty() && part.front() == '.') return std::string("has a component starting with '.'");
-    if (part.size() >= 5 && part.substr(part.size() - 5) == ".lock") return std::string("has a component ending in \".lock\"");
+    if (part.size() >= 5 && part.substr(part.size() - 5) == ".lock")
+      return std::string("has a component ending in \".lock\"");
     if (end == std::string_view::npos) break;
     start = end + 1;
   }

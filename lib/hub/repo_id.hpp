@@ -15,16 +15,16 @@ namespace kernels::hub {
 
 // Which rule an id breaks (the first, checking in the order listed).
 enum class RepoIdRule {
-  Empty,          // ""
-  NoSlash,        // "relu"
-  ManySlashes,    // "a/b/c"
-  EmptyPart,      // "/b", "a/"
-  BadStart,       // a part starts with something other than a letter or digit
-  BadCharacter,   // a part holds something other than letters, digits, '.', '_', '-'
-  DoubleDash,     // "--"
-  DoubleDot,      // ".."
-  TooLong,        // more than 96 characters
-  EndsInGit,      // ".git" at the end
+  Empty,         // ""
+  NoSlash,       // "relu"
+  ManySlashes,   // "a/b/c"
+  EmptyPart,     // "/b", "a/"
+  BadStart,      // a part starts with something other than a letter or digit
+  BadCharacter,  // a part holds something other than letters, digits, '.', '_', '-'
+  DoubleDash,    // "--"
+  DoubleDot,     // ".."
+  TooLong,       // more than 96 characters
+  EndsInGit,     // ".git" at the end
 };
 
 struct RepoIdProblem {

@@ -9,10 +9,10 @@
 namespace kernels::hub {
 
 struct RetryPolicy {
-  int max_retries = 5;                        // attempts = max_retries + 1
+  int max_retries = 5;                         // attempts = max_retries + 1
   std::chrono::milliseconds base_delay{1000};  // 1, 2, 4, 8, 8 s (before jitter)
   std::chrono::milliseconds max_delay{8000};
-  std::chrono::milliseconds deadline{60000};   // no retry starts past this, counted from the first attempt
+  std::chrono::milliseconds deadline{60000};  // no retry starts past this, counted from the first attempt
 };
 
 // 408, 429, 500, 502, 503, 504: the statuses huggingface_hub retries.

@@ -38,8 +38,8 @@ struct LfsInfo {
 
 struct TreeEntry {
   bool is_directory = false;
-  std::string path;  // repo-relative, "/"-separated
-  std::string oid;   // git blob (or tree) sha1; for LFS files the pointer blob's
+  std::string path;        // repo-relative, "/"-separated
+  std::string oid;         // git blob (or tree) sha1; for LFS files the pointer blob's
   std::uint64_t size = 0;  // the real size (LFS: the content's)
   std::optional<LfsInfo> lfs;
 
@@ -49,15 +49,15 @@ struct TreeEntry {
 
 // HEAD on /resolve (after same-host and relative redirects).
 struct FileMetadata {
-  std::string commit;        // X-Repo-Commit
-  std::string etag;          // X-Linked-Etag or ETag, unquoted: git sha1 or LFS sha256
-  std::uint64_t size = 0;    // X-Linked-Size or Content-Length
-  std::string location;      // where the bytes are (another host for LFS)
+  std::string commit;      // X-Repo-Commit
+  std::string etag;        // X-Linked-Etag or ETag, unquoted: git sha1 or LFS sha256
+  std::uint64_t size = 0;  // X-Linked-Size or Content-Length
+  std::string location;    // where the bytes are (another host for LFS)
 };
 
 // kernel-status.toml with kind = "redirect".
 struct Redirect {
-  std::string destination;         // "org/name"
+  std::string destination;  // "org/name"
   std::string revision = "main";
 };
 

@@ -6,9 +6,7 @@ namespace kernels::hub {
 
 namespace {
 
-bool always_safe(unsigned char c) {
-  return std::isalnum(c) || c == '_' || c == '.' || c == '-' || c == '~';
-}
+bool always_safe(unsigned char c) { return std::isalnum(c) || c == '_' || c == '.' || c == '-' || c == '~'; }
 
 int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';

@@ -27,11 +27,12 @@ Result<GitRef> resolve_version(const std::string& repo, const Refs& refs, int ve
   if (it != versions.end()) return it->second;
   if (versions.empty()) {
     return Error{ErrorCode::version_not_found, "Version " + std::to_string(version) + " not found: repository " + repo +
-                                        " does not support kernel versions (it has no v<N> branches)"};
+                                                   " does not support kernel versions (it has no v<N> branches)"};
   }
   std::string list;
   for (const auto& [n, ref] : versions) list += (list.empty() ? "" : ", ") + std::to_string(n);
-  return Error{ErrorCode::version_not_found, "Version " + std::to_string(version) + " not found, available versions: " + list};
+  return Error{ErrorCode::version_not_found,
+               "Version " + std::to_string(version) + " not found, available versions: " + list};
 }
 
 }  // namespace kernels::hub

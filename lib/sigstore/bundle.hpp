@@ -35,7 +35,7 @@ struct TlogEntry {
   std::string kind;
   std::string version;
   std::optional<std::int64_t> integrated_time;  // absent or 0 for Rekor v2
-  std::optional<Bytes> signed_entry_timestamp;   // the inclusion promise (SET)
+  std::optional<Bytes> signed_entry_timestamp;  // the inclusion promise (SET)
   std::optional<InclusionProof> inclusion_proof;
   Bytes canonicalized_body;  // decoded
 };
@@ -44,13 +44,13 @@ struct Bundle {
   std::string media_type;
   int minor_version = 0;  // 1, 2 or 3 (of 0.x)
   // Exactly one of these key materials.
-  std::optional<Bytes> leaf_certificate;         // DER
-  std::vector<Bytes> chain_rest;                 // v0.1/0.2 x509CertificateChain beyond the leaf
-  std::optional<Bytes> public_key_hint;          // managed-key bundles
+  std::optional<Bytes> leaf_certificate;  // DER
+  std::vector<Bytes> chain_rest;          // v0.1/0.2 x509CertificateChain beyond the leaf
+  std::optional<Bytes> public_key_hint;   // managed-key bundles
   std::vector<TlogEntry> tlog_entries;
-  std::vector<Bytes> rfc3161_timestamps;         // DER TimeStampResponse each
+  std::vector<Bytes> rfc3161_timestamps;  // DER TimeStampResponse each
   // messageSignature
-  std::optional<Bytes> message_digest;           // SHA2_256 only
+  std::optional<Bytes> message_digest;  // SHA2_256 only
   Bytes signature;
 };
 

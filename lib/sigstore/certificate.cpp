@@ -87,8 +87,7 @@ Result<X509Ptr> verify_chain(X509* leaf, const std::vector<CertificateAuthority>
   if (!any_valid) {
     return cert_error("no certificate authority of the trusted root is valid at " + format_rfc3339(time));
   }
-  return cert_error("does not chain to a trusted certificate authority at " + format_rfc3339(time) + ": " +
-                    last_error);
+  return cert_error("does not chain to a trusted certificate authority at " + format_rfc3339(time) + ": " + last_error);
 }
 
 Status check_code_signing_usage(X509* leaf) {

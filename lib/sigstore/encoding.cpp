@@ -53,8 +53,7 @@ Result<Bytes> base64_decode(std::string_view input, std::size_t max_bytes) {
     int v = b64_value(text[i]);
     if (v < 0) {
       return encoding_error("invalid base64: unexpected character " +
-                            (text[i] == '=' ? std::string("'=' before the end")
-                                            : "at offset " + std::to_string(i)));
+                            (text[i] == '=' ? std::string("'=' before the end") : "at offset " + std::to_string(i)));
     }
     acc = (acc << 6) | static_cast<std::uint32_t>(v);
     bits += 6;

@@ -50,7 +50,7 @@ Status verify_inclusion(std::uint64_t index, std::uint64_t tree_size, std::strin
   if (!computed.ok()) return computed.error();
   if (*computed != root) {
     return Error{ErrorCode::inclusion_proof, "inclusion proof: the path gives root " + hex_encode(*computed) +
-                                        ", the proof claims " + hex_encode(root)};
+                                                 ", the proof claims " + hex_encode(root)};
   }
   return ok_status();
 }

@@ -11,7 +11,7 @@
 
 namespace kernels::sigstore {
 
-Bytes merkle_leaf_hash(std::string_view leaf);                    // SHA-256(0x00 || leaf)
+Bytes merkle_leaf_hash(std::string_view leaf);                          // SHA-256(0x00 || leaf)
 Bytes merkle_node_hash(std::string_view left, std::string_view right);  // SHA-256(0x01 || l || r)
 
 // The root the audit path `proof` gives for `leaf_hash` at `index` in a

@@ -87,7 +87,8 @@ Status check_002(const nlohmann::json& spec, const SignedContent& expected) {
   if (const nlohmann::json* key = optional_field(*verifier, "publicKey")) {
     auto raw = bytes_field(*key, "rawBytes", "verifier.publicKey.rawBytes");
     if (!raw.ok()) return body_error(raw.error().message);
-    if (!expected.public_key) return body_error("the logged verifier is a public key, but the bundle has a certificate");
+    if (!expected.public_key)
+      return body_error("the logged verifier is a public key, but the bundle has a certificate");
     auto logged = public_key_from_der(*raw);
     auto mine = public_key_from_der(*expected.public_key);
     if (!logged.ok() || !mine.ok() || EVP_PKEY_eq(logged->get(), mine->get()) != 1) {
@@ -109,7 +110,8 @@ std::string set_payload(const TlogEntry& entry) {
 
 Status verify_set(const TlogEntry& entry, const TransparencyLog& log) {
   if (!entry.signed_entry_timestamp) return Error{ErrorCode::set, "the entry has no signed entry timestamp"};
-  if (!entry.integrated_time) return Error{ErrorCode::set, "the entry has a signed entry timestamp but no integrated time"};
+  if (!entry.integrated_time)
+    return Error{ErrorCode::set, "the entry has a signed entry timestamp but no integrated time"};
   auto key = public_key_from_der(log.public_key);
   if (!key.ok()) return Error{ErrorCode::set, "the log's key in the trusted root is unusable: " + key.error().message};
   auto s = verify_message(key->get(), set_payload(entry), *entry.signed_entry_timestamp);
@@ -133,12 +135,12 @@ Status verify_inclusion_proof(const TlogEntry& entry, const TransparencyLog& log
   if (!cp.ok()) return cp.error();
   if (auto s = verify_checkpoint_signature(*cp, log); !s.ok()) return s;
   if (cp->root_hash != p.root_hash) {
-    return Error{ErrorCode::checkpoint, "checkpoint: its root hash " + hex_encode(cp->root_hash) + " is not the proof's " +
-                                   hex_encode(p.root_hash)};
+    return Error{ErrorCode::checkpoint, "checkpoint: its root hash " + hex_encode(cp->root_hash) +
+                                            " is not the proof's " + hex_encode(p.root_hash)};
   }
   if (cp->tree_size != static_cast<std::uint64_t>(p.tree_size)) {
     return Error{ErrorCode::checkpoint, "checkpoint: its tree size " + std::to_string(cp->tree_size) +
-                                   " is not the proof's " + std::to_string(p.tree_size)};
+                                            " is not the proof's " + std::to_string(p.tree_size)};
   }
   return ok_status();
 }
@@ -146,7 +148,7 @@ Status verify_inclusion_proof(const TlogEntry& entry, const TransparencyLog& log
 Status verify_hashedrekord_body(const TlogEntry& entry, const SignedContent& expected) {
   if (entry.kind != "hashedrekord") {
     return Error{ErrorCode::unsupported, "Rekor entry kind \"" + entry.kind.substr(0, 40) +
-                                    "\" is not supported (only hashedrekord message signatures)"};
+                                             "\" is not supported (only hashedrekord message signatures)"};
   }
   if (entry.version != "0.0.1" && entry.version != "0.0.2") {
     return Error{ErrorCode::unsupported, "hashedrekord version " + entry.version.substr(0, 20) + " is not supported"};

@@ -72,8 +72,8 @@ Result<std::vector<CertificateAuthority>> parse_authorities(const nlohmann::json
     if (auto s = optional_field(e, "subject"); s && s->is_object()) {
       auto o = optional_field(*s, "organization");
       auto c = optional_field(*s, "commonName");
-      ca.subject = (o && o->is_string() ? o->get<std::string>() : "") + "/" +
-                   (c && c->is_string() ? c->get<std::string>() : "");
+      ca.subject =
+          (o && o->is_string() ? o->get<std::string>() : "") + "/" + (c && c->is_string() ? c->get<std::string>() : "");
     }
     auto chain = object_field(e, "certChain", path + ".certChain");
     if (!chain.ok()) return root_error(chain.error().message);

@@ -36,7 +36,8 @@ Result<Resp> decode(std::string_view der) {
 // GeneralizedTime "YYYYMMDDHHMMSS[.f*]Z" with its fraction.
 Result<Timestamp> generalized_time(const ASN1_GENERALIZEDTIME* t) {
   if (t == nullptr) return ts_error("no genTime");
-  std::string s(reinterpret_cast<const char*>(ASN1_STRING_get0_data(t)), static_cast<std::size_t>(ASN1_STRING_length(t)));
+  std::string s(reinterpret_cast<const char*>(ASN1_STRING_get0_data(t)),
+                static_cast<std::size_t>(ASN1_STRING_length(t)));
   if (s.size() < 15 || s.back() != 'Z') return ts_error("genTime \"" + s.substr(0, 40) + "\" is not UTC");
   std::string rfc = s.substr(0, 4) + "-" + s.substr(4, 2) + "-" + s.substr(6, 2) + "T" + s.substr(8, 2) + ":" +
                     s.substr(10, 2) + ":" + s.substr(12, 2) + s.substr(14);
@@ -64,10 +65,10 @@ Status verify_with_tsa(TS_RESP* resp, std::string_view signed_data, const Certif
 
   std::unique_ptr<TS_VERIFY_CTX, VerifyCtxFree> ctx(TS_VERIFY_CTX_new());
   TS_VERIFY_CTX_set_flags(ctx.get(), TS_VFY_VERSION | TS_VFY_SIGNATURE | TS_VFY_DATA);
-  TS_VERIFY_CTX_set_store(ctx.get(), store);         // owned by ctx from here
-  TS_VERIFY_CTX_set_certs(ctx.get(), untrusted);     // owned by ctx from here
+  TS_VERIFY_CTX_set_store(ctx.get(), store);      // owned by ctx from here
+  TS_VERIFY_CTX_set_certs(ctx.get(), untrusted);  // owned by ctx from here
   BIO* data = BIO_new_mem_buf(signed_data.data(), static_cast<int>(signed_data.size()));
-  TS_VERIFY_CTX_set_data(ctx.get(), data);           // owned by ctx from here
+  TS_VERIFY_CTX_set_data(ctx.get(), data);  // owned by ctx from here
   int rc = TS_RESP_verify_response(ctx.get(), resp);
   if (rc != 1) {
     std::string why = openssl_error();

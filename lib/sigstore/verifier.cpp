@@ -28,7 +28,8 @@ Result<SigningKey> signing_key(const Bundle& bundle, const Policy& policy) {
   SigningKey k;
   if (policy.is_managed_key()) {
     if (bundle.leaf_certificate) {
-      return Error{ErrorCode::key, "key material: the bundle carries a certificate; --key verifies managed-key bundles only"};
+      return Error{ErrorCode::key,
+                   "key material: the bundle carries a certificate; --key verifies managed-key bundles only"};
     }
     auto key = public_key_from_pem(*policy.managed_key_pem);
     if (!key.ok()) return with_step("key material", key.error());
@@ -37,7 +38,8 @@ Result<SigningKey> signing_key(const Bundle& bundle, const Policy& policy) {
     return k;
   }
   if (!bundle.leaf_certificate) {
-    return Error{ErrorCode::key, "key material: the bundle is signed with a managed key (no certificate); verify it with --key"};
+    return Error{ErrorCode::key,
+                 "key material: the bundle is signed with a managed key (no certificate); verify it with --key"};
   }
   for (const Bytes& der : bundle.chain_rest) {
     auto c = certificate_from_der(der);
@@ -63,8 +65,8 @@ Result<SigningKey> signing_key(const Bundle& bundle, const Policy& policy) {
 }  // namespace
 
 Result<Verified> verify_bundle(const Bundle& bundle, std::string_view sha256_digest,
-                               std::optional<std::string_view> raw_bytes, const Policy& policy,
-                               const TrustedRoot& root, std::int64_t now) {
+                               std::optional<std::string_view> raw_bytes, const Policy& policy, const TrustedRoot& root,
+                               std::int64_t now) {
   if (sha256_digest.size() != 32) return Error{ErrorCode::usage, "the artifact digest must be 32 bytes of SHA-256"};
   auto key = signing_key(bundle, policy);
   if (!key.ok()) return key.error();
@@ -81,7 +83,7 @@ Result<Verified> verify_bundle(const Bundle& bundle, std::string_view sha256_dig
     const TransparencyLog* log = root.find_tlog(entry.log_id);
     if (log == nullptr) {
       return Error{ErrorCode::tlog, "transparency log: the entry's log " + base64_encode(entry.log_id) +
-                               " is not a Rekor log of the trusted root"};
+                                        " is not a Rekor log of the trusted root"};
     }
     if (auto s = verify_hashedrekord_body(entry, content); !s.ok()) return with_step("transparency log", s.error());
     bool rekor_v2 = entry.version == "0.0.2";
@@ -96,12 +98,12 @@ Result<Verified> verify_bundle(const Bundle& bundle, std::string_view sha256_dig
       if (auto s = verify_set(entry, *log); !s.ok()) return with_step("transparency log", s.error());
       integrated = entry.integrated_time;
       if (*integrated > now + kClockSkew) {
-        return Error{ErrorCode::tlog, "transparency log: the integrated time " + format_rfc3339(*integrated) +
-                                 " is in the future"};
+        return Error{ErrorCode::tlog,
+                     "transparency log: the integrated time " + format_rfc3339(*integrated) + " is in the future"};
       }
       if (!log->valid_for.contains(*integrated)) {
         return Error{ErrorCode::tlog, "transparency log: the integrated time " + format_rfc3339(*integrated) +
-                                 " is outside the validity of log " + log->base_url + " in the trusted root"};
+                                          " is outside the validity of log " + log->base_url + " in the trusted root"};
       }
       out.times.push_back({"Rekor integrated time", *integrated});
     }
@@ -121,16 +123,18 @@ Result<Verified> verify_bundle(const Bundle& bundle, std::string_view sha256_dig
     out.times.push_back({"RFC 3161 timestamp", t->seconds});
   }
   if (out.times.empty()) {
-    return Error{ErrorCode::time, "signing time: no verified time source (no signed entry timestamp, no RFC 3161 timestamp)"};
+    return Error{ErrorCode::time,
+                 "signing time: no verified time source (no signed entry timestamp, no RFC 3161 timestamp)"};
   }
   // A log without an integrated time must have been valid at a timestamp.
   for (const auto& [log, integrated] : logs_used) {
     if (integrated) continue;
     bool valid = false;
-    for (std::size_t i = first_tsa; i < out.times.size(); ++i) valid = valid || log->valid_for.contains(out.times[i].seconds);
+    for (std::size_t i = first_tsa; i < out.times.size(); ++i)
+      valid = valid || log->valid_for.contains(out.times[i].seconds);
     if (!valid) {
-      return Error{ErrorCode::tlog, "transparency log: log " + log->base_url +
-                               " was not valid in the trusted root at the signing time"};
+      return Error{ErrorCode::tlog,
+                   "transparency log: log " + log->base_url + " was not valid in the trusted root at the signing time"};
     }
   }
 
@@ -142,9 +146,9 @@ Result<Verified> verify_bundle(const Bundle& bundle, std::string_view sha256_dig
     for (const auto& t : out.times) {
       if (t.seconds < validity->not_before || t.seconds > validity->not_after) {
         return Error{ErrorCode::certificate, "certificate: the " + t.source + " " + format_rfc3339(t.seconds) +
-                                        " is outside the certificate's validity " +
-                                        format_rfc3339(validity->not_before) + " to " +
-                                        format_rfc3339(validity->not_after)};
+                                                 " is outside the certificate's validity " +
+                                                 format_rfc3339(validity->not_before) + " to " +
+                                                 format_rfc3339(validity->not_after)};
       }
       auto iss = verify_chain(leaf, root.certificate_authorities, t.seconds);
       if (!iss.ok()) return iss.error();
@@ -162,8 +166,9 @@ Result<Verified> verify_bundle(const Bundle& bundle, std::string_view sha256_dig
   Status sig = Error{ErrorCode::signature, ""};
   if (EVP_PKEY_base_id(key->key.get()) == EVP_PKEY_ED25519) {
     if (!raw_bytes) {
-      return Error{ErrorCode::unsupported, "signature: Ed25519 signatures over an artifact given only by its digest are not "
-                                  "supported"};
+      return Error{ErrorCode::unsupported,
+                   "signature: Ed25519 signatures over an artifact given only by its digest are not "
+                   "supported"};
     }
     sig = verify_message(key->key.get(), *raw_bytes, bundle.signature);
   } else {
@@ -175,8 +180,9 @@ Result<Verified> verify_bundle(const Bundle& bundle, std::string_view sha256_dig
                                        describe_key(key->key.get()) + " key"};
   }
   if (bundle.message_digest && *bundle.message_digest != sha256_digest) {
-    return Error{ErrorCode::signature, "signature: the bundle's message digest sha256:" + hex_encode(*bundle.message_digest) +
-                                  " is not the artifact's sha256:" + hex_encode(sha256_digest)};
+    return Error{ErrorCode::signature,
+                 "signature: the bundle's message digest sha256:" + hex_encode(*bundle.message_digest) +
+                     " is not the artifact's sha256:" + hex_encode(sha256_digest)};
   }
   return out;
 }

@@ -27,9 +27,9 @@ struct VerifiedTime {
 // What a successful verification established.
 struct Verified {
   std::vector<VerifiedTime> times;
-  std::string log_url;       // the Rekor log of the (first) entry
+  std::string log_url;  // the Rekor log of the (first) entry
   std::int64_t log_index = 0;
-  std::string entry_kind;    // "hashedrekord 0.0.1"
+  std::string entry_kind;  // "hashedrekord 0.0.1"
   bool managed_key = false;
   // Keyless only: the certificate's identity.
   std::vector<std::string> subject_alternative_names;

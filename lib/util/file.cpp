@@ -115,7 +115,7 @@ Result<std::string> read_file(const std::string& path, std::size_t max_bytes) {
   if (static_cast<std::size_t>(st.st_size) > max_bytes) {
     ::close(fd);
     return Error{ErrorCode::io, path + " is too large (" + std::to_string(st.st_size) + " bytes; the limit is " +
-                           std::to_string(max_bytes) + ")"};
+                                    std::to_string(max_bytes) + ")"};
   }
   // Read to the end, not to st_size: files under /proc and /sys report 0
   // (or a guess) and hold more; a file growing while read stops at max_bytes.

@@ -8,7 +8,7 @@ namespace kernels {
 namespace {
 
 constexpr std::string_view kEllipsis = "\xE2\x80\xA6";  // U+2026
-constexpr std::size_t kMaxSgrBytes = 32;                 // ESC [ ... m longer than this is escaped
+constexpr std::size_t kMaxSgrBytes = 32;                // ESC [ ... m longer than this is escaped
 
 // Bytes copied as they are, without a closer look: printable ASCII, and
 // (for the first table) '\t' and '\n'.
@@ -66,8 +66,7 @@ void hex_escape(char (&buf)[8], std::size_t& len, const char* prefix, unsigned v
 
 }  // namespace
 
-std::size_t append_escaped(std::string& out, std::string_view text, const EscapeOptions& options,
-                           std::size_t max_out) {
+std::size_t append_escaped(std::string& out, std::string_view text, const EscapeOptions& options, std::size_t max_out) {
   const auto* s = reinterpret_cast<const unsigned char*>(text.data());
   const std::size_t n = text.size();
   const std::array<bool, 256>& plain = options.escape_newline_tab ? kPlainOneLine : kPlainKeepNewline;
@@ -95,9 +94,21 @@ std::size_t append_escaped(std::string& out, std::string_view text, const Escape
       } else {
         raw = 1;
         switch (c) {
-          case '\n': buf[0] = '\\'; buf[1] = 'n'; esc_len = 2; break;
-          case '\t': buf[0] = '\\'; buf[1] = 't'; esc_len = 2; break;
-          case '\r': buf[0] = '\\'; buf[1] = 'r'; esc_len = 2; break;
+          case '\n':
+            buf[0] = '\\';
+            buf[1] = 'n';
+            esc_len = 2;
+            break;
+          case '\t':
+            buf[0] = '\\';
+            buf[1] = 't';
+            esc_len = 2;
+            break;
+          case '\r':
+            buf[0] = '\\';
+            buf[1] = 'r';
+            esc_len = 2;
+            break;
           default: hex_escape(buf, esc_len, "\\x", c); break;
         }
       }
@@ -150,7 +161,8 @@ std::string redact(std::string text, const std::vector<std::string>& secrets) {
     if (s.size() >= kMinSecretBytes) active.push_back(&s);
   if (active.empty()) return text;
   // Longest first, so that a secret holding another is replaced whole.
-  std::sort(active.begin(), active.end(), [](const std::string* a, const std::string* b) { return a->size() > b->size(); });
+  std::sort(active.begin(), active.end(),
+            [](const std::string* a, const std::string* b) { return a->size() > b->size(); });
   for (const std::string* secret : active) {
     std::size_t at = text.find(*secret);
     if (at == std::string::npos) continue;
@@ -166,7 +178,8 @@ std::string redact(std::string text, const std::vector<std::string>& secrets) {
     text = std::move(out);
   }
   // What one_line() left of a secret it cut: a prefix of it right before "…".
-  for (std::size_t at = text.find(kEllipsis); at != std::string::npos; at = text.find(kEllipsis, at + kEllipsis.size())) {
+  for (std::size_t at = text.find(kEllipsis); at != std::string::npos;
+       at = text.find(kEllipsis, at + kEllipsis.size())) {
     for (const std::string* secret : active) {
       std::size_t k = std::min(secret->size() - 1, at);
       for (; k >= kMinSecretBytes; --k) {

@@ -24,9 +24,9 @@ std::vector<std::string> loadable_cuda_tags(const Version& driver);
 
 // What is known about the machine that would run a variant.
 struct MachineFacts {
-  std::string cpu;                    // "x86_64", "aarch64"
-  std::string os;                     // "linux"
-  std::optional<Version> cuda_driver; // unset: no usable CUDA driver
+  std::string cpu;                     // "x86_64", "aarch64"
+  std::string os;                      // "linux"
+  std::optional<Version> cuda_driver;  // unset: no usable CUDA driver
 };
 
 struct Verdict {

@@ -170,11 +170,12 @@ Result<System> probe_system(const ProbeOptions& options) {
   bool no_cuda = options.cuda == "none";
   if (!options.cuda.empty() && !no_cuda) {
     forced_cuda = parse_major_minor(options.cuda);
-    if (!forced_cuda) return Error{ErrorCode::usage, "--cuda takes a version X.Y (e.g. 12.8) or none, not \"" + options.cuda + "\""};
+    if (!forced_cuda)
+      return Error{ErrorCode::usage, "--cuda takes a version X.Y (e.g. 12.8) or none, not \"" + options.cuda + "\""};
   }
   if (options.capability && (*options.capability < 10 || *options.capability > 999)) {
-    return Error{ErrorCode::usage, "--capability takes major*10+minor (e.g. 90 for 9.0), not " +
-                              std::to_string(*options.capability)};
+    return Error{ErrorCode::usage,
+                 "--capability takes major*10+minor (e.g. 90 for 9.0), not " + std::to_string(*options.capability)};
   }
 
   const char* driver_env = std::getenv("KERNELS_CUDA_DRIVER");
@@ -196,7 +197,8 @@ Result<System> probe_system(const ProbeOptions& options) {
     s.torch_source = "--torch";
   } else if (!options.torch.empty()) {
     s.torch = parse_major_minor(options.torch);
-    if (!s.torch) return Error{ErrorCode::usage, "--torch takes a version X.Y (e.g. 2.11) or none, not \"" + options.torch + "\""};
+    if (!s.torch)
+      return Error{ErrorCode::usage, "--torch takes a version X.Y (e.g. 2.11) or none, not \"" + options.torch + "\""};
     if (s.os == "linux") s.cxx11_abi = true;  // every Torch >= 2.6 wheel for Linux
     s.torch_source = "--torch";
   } else {

@@ -52,8 +52,7 @@ std::string rejection(const Variant& v, const System& s) {
                ") does not match environment tvm-ffi version (" + version_or_none(s.tvm_ffi) + ")";
       }
       break;
-    case Framework::Noarch:
-      break;
+    case Framework::Noarch: break;
   }
   const Backend& b = *v.backend;
   if (b.kind == BackendKind::Cuda && s.backend.kind == BackendKind::Cuda) {
@@ -88,12 +87,9 @@ Key sort_key(const Variant& v, bool accepted) {
   if (v.framework == Framework::Noarch) return {d, 2, 0, 0, v.noarch_backend == "universal" ? 1 : 0};
   int b = versioned(v.backend->kind) ? -v.backend->version->minor : 0;
   switch (v.framework) {
-    case Framework::TorchStableAbi:
-      return {d, 0, -v.framework_version->major, -v.framework_version->minor, b};
-    case Framework::Torch:
-      return {d, 1, 0, v.cxx11_abi ? 1 : 0, b};
-    default:
-      return {d, 2, 0, 0, b};
+    case Framework::TorchStableAbi: return {d, 0, -v.framework_version->major, -v.framework_version->minor, b};
+    case Framework::Torch: return {d, 1, 0, v.cxx11_abi ? 1 : 0, b};
+    default: return {d, 2, 0, 0, b};
   }
 }
 
@@ -197,24 +193,18 @@ const Judgement* preferred(const std::vector<Judgement>& judged) {
 
 std::string trace_line(const Judgement& j) {
   switch (j.verdict) {
-    case Verdict::Preferred:
-      return j.name + " compatible, preferred \xE2\x9C\x85";
-    case Verdict::Compatible:
-      return j.name + " compatible \xE2\x9C\x85";
-    case Verdict::Rejected:
-      break;
+    case Verdict::Preferred: return j.name + " compatible, preferred \xE2\x9C\x85";
+    case Verdict::Compatible: return j.name + " compatible \xE2\x9C\x85";
+    case Verdict::Rejected: break;
   }
   return j.name + ": " + j.reason;
 }
 
 const char* verdict_name(Verdict v) {
   switch (v) {
-    case Verdict::Preferred:
-      return "preferred";
-    case Verdict::Compatible:
-      return "compatible";
-    case Verdict::Rejected:
-      break;
+    case Verdict::Preferred: return "preferred";
+    case Verdict::Compatible: return "compatible";
+    case Verdict::Rejected: break;
   }
   return "rejected";
 }

@@ -26,10 +26,10 @@ struct System {
   std::vector<Gpu> gpus;               // CUDA devices
   std::optional<Version> rocm;         // ROCm installed (/opt/rocm/.info/version)
 
-  std::optional<Version> torch;     // unset: no Torch known
-  std::optional<bool> cxx11_abi;    // Torch's C++ ABI on linux; unset elsewhere
-  std::optional<Version> tvm_ffi;   // tvm-ffi in the Python environment
-  std::string torch_source;         // where `torch` came from: "--torch", "python3", ""
+  std::optional<Version> torch;    // unset: no Torch known
+  std::optional<bool> cxx11_abi;   // Torch's C++ ABI on linux; unset elsewhere
+  std::optional<Version> tvm_ffi;  // tvm-ffi in the Python environment
+  std::string torch_source;        // where `torch` came from: "--torch", "python3", ""
 
   // The backend variants are selected for (the kernels library's order: the
   // backend Torch was built for, else the driver's): kind and version.

@@ -59,11 +59,10 @@ std::optional<Version> split_first_digit(std::string_view digits) {
 }
 
 // tvm-ffi's lazy major: `(\d+?)(\d+)` takes one digit for the major.
-Result<Variant> finish_arch(std::string_view name, Variant v, const std::vector<std::string>& parts,
-                            size_t from) {
+Result<Variant> finish_arch(std::string_view name, Variant v, const std::vector<std::string>& parts, size_t from) {
   if (parts.size() - from != 3)
-    return bad(name, "expected BACKEND-CPU-OS after the framework, found " +
-                         std::to_string(parts.size() - from) + " part(s)");
+    return bad(
+        name, "expected BACKEND-CPU-OS after the framework, found " + std::to_string(parts.size() - from) + " part(s)");
   auto backend = parse_backend(parts[from]);
   if (!backend.ok()) return bad(name, backend.error().message);
   if (parts[from + 1].empty() || parts[from + 2].empty()) return bad(name, "empty CPU or OS part");
@@ -119,8 +118,8 @@ Result<Backend> parse_backend(std::string_view tag) {
   };
   // rocm before the others is irrelevant (no shared prefixes), but "cann" vs
   // "cu" both start with 'c': match the full prefix text.
-  for (Prefix p : {Prefix{"cu", BackendKind::Cuda}, Prefix{"rocm", BackendKind::Rocm},
-                   Prefix{"xpu", BackendKind::Xpu}, Prefix{"cann", BackendKind::Cann}}) {
+  for (Prefix p : {Prefix{"cu", BackendKind::Cuda}, Prefix{"rocm", BackendKind::Rocm}, Prefix{"xpu", BackendKind::Xpu},
+                   Prefix{"cann", BackendKind::Cann}}) {
     if (starts_with(tag, p.text)) {
       auto v = split_last_digit(tag.substr(std::string_view(p.text).size()));
       if (!v) break;
@@ -128,15 +127,14 @@ Result<Backend> parse_backend(std::string_view tag) {
     }
   }
   return Error{ErrorCode::variant, "unknown backend '" + std::string(tag) +
-                              "' (expected cpu, metal, neuron, tpu, cuXY, rocmXY, xpuXY or cannXY)"};
+                                       "' (expected cpu, metal, neuron, tpu, cuXY, rocmXY, xpuXY or cannXY)"};
 }
 
 Result<Variant> parse_variant(std::string_view name) {
   auto parts = split_dash(name);
   Variant v;
   if (starts_with(name, "torch-stable-abi")) {
-    if (parts.size() < 3 || parts[2].substr(0, 3) != "abi")
-      return bad(name, "expected torch-stable-abiXY");
+    if (parts.size() < 3 || parts[2].substr(0, 3) != "abi") return bad(name, "expected torch-stable-abiXY");
     auto ver = split_first_digit(std::string_view(parts[2]).substr(3));
     if (!ver) return bad(name, "stable ABI version must be digits, e.g. torch-stable-abi211");
     v.framework = Framework::TorchStableAbi;

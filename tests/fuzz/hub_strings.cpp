@@ -69,8 +69,8 @@ void errors(std::string_view text, const std::vector<std::string_view>& parts) {
                       {"x-error-message", parts.size() > 2 ? std::string(parts[1]) : ""}};
   response.body = std::string(parts.back());
   (void)hub::server_message(response);
-  hub::ErrorContext context{"https://huggingface.co", "org/name", "main", std::string(parts.back()), "GET",
-                            "https://huggingface.co/api", false, 2};
+  hub::ErrorContext context{"https://huggingface.co",     "org/name", "main", std::string(parts.back()), "GET",
+                            "https://huggingface.co/api", false,      2};
   (void)hub::hub_error(response, context);
 }
 
@@ -80,7 +80,8 @@ void environment(const std::vector<std::string_view>& parts) {
   std::vector<std::pair<std::string, std::string>> env{{"HF_HUB_DISABLE_IMPLICIT_TOKEN", "1"}};
   for (auto part : parts) {
     auto eq = part.find('=');
-    if (eq != std::string_view::npos) env.emplace_back(std::string(part.substr(0, eq)), std::string(part.substr(eq + 1)));
+    if (eq != std::string_view::npos)
+      env.emplace_back(std::string(part.substr(0, eq)), std::string(part.substr(eq + 1)));
   }
   auto lookup = [&env](const std::string& name) -> std::optional<std::string> {
     for (const auto& [key, value] : env)

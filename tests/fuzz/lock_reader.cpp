@@ -20,7 +20,8 @@ using kernels::fuzz::require;
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   auto lock = lockfile::parse_lock(kernels::fuzz::text_of(data, size), "kernels.lock");
   if (!lock.ok()) {
-    require(lock.error().code == ErrorCode::parse || lock.error().code == ErrorCode::format, "errors are parse or format");
+    require(lock.error().code == ErrorCode::parse || lock.error().code == ErrorCode::format,
+            "errors are parse or format");
     return 0;
   }
   // The reader takes only valid JSON, whose strings are UTF-8, so the writer

@@ -17,7 +17,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::string raw(kernels::fuzz::text_of(data, size));
   auto metadata = lockfile::parse_metadata(raw, "metadata.json");
   if (!metadata.ok()) {
-    require(metadata.error().code == ErrorCode::parse || metadata.error().code == ErrorCode::format, "errors are parse or format");
+    require(metadata.error().code == ErrorCode::parse || metadata.error().code == ErrorCode::format,
+            "errors are parse or format");
     return 0;
   }
   require(metadata->raw == raw, "the raw bytes are kept unchanged");
@@ -29,7 +30,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     require(lockfile::compare_digests(*metadata->digest, *metadata->digest).empty(), "a digest agrees with itself");
     lockfile::Digest other = *metadata->digest;
     other.algorithm = other.algorithm == lockfile::DigestAlgorithm::Sha256 ? lockfile::DigestAlgorithm::Sha512
-                                                                            : lockfile::DigestAlgorithm::Sha256;
+                                                                           : lockfile::DigestAlgorithm::Sha256;
     if (!other.files.empty()) other.files.erase(other.files.begin());
     for (const auto& v : lockfile::compare_digests(*metadata->digest, other)) (void)v.text();
   }

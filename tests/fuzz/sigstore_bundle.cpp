@@ -40,7 +40,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   auto bundle = sigstore::parse_bundle(kernels::fuzz::text_of(data, size));
   if (!bundle.ok()) {
-    require(bundle.error().code == ErrorCode::parse || bundle.error().code == ErrorCode::unsupported, "errors are parse or unsupported");
+    require(bundle.error().code == ErrorCode::parse || bundle.error().code == ErrorCode::unsupported,
+            "errors are parse or unsupported");
     return 0;
   }
   (void)sigstore::verify_bundle(*bundle, digest, kArtifact, identity, root, kNow);

@@ -23,9 +23,9 @@ namespace {
 // kernel takes several elements a thread: 80x4097 with the block size fixed
 // at compile time (its last block holds one element of each row), 70000x7
 // with the block size read at run time.
-const std::vector<Shape> kShapes{{0, 4096}, {1, 1},     {1, 7},    {1, 4097},  {3, 1},      {5, 7},
-                                 {3, 4097}, {1, 4096},  {2, 4096}, {7, 14336}, {20, 14336}, {4, 24},
-                                 {130, 8},  {5, 2048},  {3, 1024}, {9, 1000},  {17, 4096},  {300, 4096},
+const std::vector<Shape> kShapes{{0, 4096},   {1, 1},     {1, 7},     {1, 4097},  {3, 1},      {5, 7},
+                                 {3, 4097},   {1, 4096},  {2, 4096},  {7, 14336}, {20, 14336}, {4, 24},
+                                 {130, 8},    {5, 2048},  {3, 1024},  {9, 1000},  {17, 4096},  {300, 4096},
                                  {300, 2048}, {70000, 8}, {70000, 7}, {80, 4097}};
 
 void check_op(Op op, const VerifyOptions& options = {}) {
@@ -60,9 +60,7 @@ TEST_CASE("FastGELU matches its CPU reference", "[gpu]") { check_op(Op::FastGELU
 TEST_CASE("NewGELU matches its CPU reference", "[gpu]") { check_op(Op::NewGELU); }
 TEST_CASE("QuickGELU matches its CPU reference", "[gpu]") { check_op(Op::QuickGELU); }
 TEST_CASE("RMSNorm matches its CPU reference", "[gpu]") { check_op(Op::RMSNorm); }
-TEST_CASE("FusedAddRMSNorm matches its CPU reference (x and residual)", "[gpu]") {
-  check_op(Op::FusedAddRMSNorm);
-}
+TEST_CASE("FusedAddRMSNorm matches its CPU reference (x and residual)", "[gpu]") { check_op(Op::FusedAddRMSNorm); }
 
 TEST_CASE("misaligned buffers take the scalar path and stay correct", "[gpu]") {
   VerifyOptions o;
@@ -100,7 +98,7 @@ TEST_CASE("launches from several host threads at once stay correct", "[gpu]") {
     std::string error = {};  // the first failed call's message
   };
   std::vector<Job> jobs{{DType::BF16, 8192}, {DType::BF16, 6144}, {DType::F16, 8192}, {DType::F16, 5120},
-                        {DType::F32, 4096}, {DType::F32, 3072}, {DType::F32, 1024}, {DType::BF16, 2048}};
+                        {DType::F32, 4096},  {DType::F32, 3072},  {DType::F32, 1024}, {DType::BF16, 2048}};
   std::vector<std::thread> threads;
   for (Job& job : jobs)
     threads.emplace_back([&job] {

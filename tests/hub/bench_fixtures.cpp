@@ -85,8 +85,8 @@ struct DownloadSet {
 std::string write_download_set(const std::string& root, const DownloadSet& set) {
   namespace hub = kernels::hub_emulator;
   const int per_repo = std::max(3, set.files / set.repos);
-  const int py_files = std::max(1, per_repo / 10);   // small .py files
-  const int so_files = per_repo - py_files - 1;      // the rest but metadata.json: LFS
+  const int py_files = std::max(1, per_repo / 10);  // small .py files
+  const int so_files = per_repo - py_files - 1;     // the rest but metadata.json: LFS
   const std::uint64_t total = set.mib * 1024 * 1024;
   const std::uint64_t so_count = static_cast<std::uint64_t>(so_files) * static_cast<std::uint64_t>(set.repos);
   std::string pyproject = "[project]\nname = \"bench-download\"\nversion = \"0.1.0\"\n\n[tool.kernels.dependencies]\n";
@@ -143,11 +143,13 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 100000));
   bool download = false;
   DownloadSet set;
-  app.add_flag("--download", download,
-               "Write the download benchmark instead: REPOS repos (default 4) of one variant, --mib MiB in --files files");
+  app.add_flag(
+      "--download", download,
+      "Write the download benchmark instead: REPOS repos (default 4) of one variant, --mib MiB in --files files");
   app.add_option("--mib", set.mib, "With --download: MiB over all repositories (default 2048)")
       ->check(CLI::Range(1, 1 << 20));
-  app.add_option("--variant", set.variant, "With --download: the variant's name (default torch210-cxx11-cu128-x86_64-linux)");
+  app.add_option("--variant", set.variant,
+                 "With --download: the variant's name (default torch210-cxx11-cu128-x86_64-linux)");
   app.footer(
       "Examples:\n"
       "  kernels-bench-fixtures --root /tmp/hub --project /tmp/proj\n"
@@ -164,8 +166,8 @@ int main(int argc, char** argv) {
       std::string pyproject = write_download_set(root, set);
       std::ofstream(project + "/pyproject.toml") << pyproject;
       auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
-      std::cout << "kernels-bench-fixtures: " << set.mib << " MiB in " << set.repos << " repositories written in "
-                << ms << " ms\n";
+      std::cout << "kernels-bench-fixtures: " << set.mib << " MiB in " << set.repos << " repositories written in " << ms
+                << " ms\n";
       return 0;
     }
     std::string pyproject = "[project]\nname = \"bench\"\nversion = \"0.1.0\"\n\n[tool.kernels.dependencies]\n";
@@ -175,9 +177,13 @@ int main(int argc, char** argv) {
       repo.write("README.md", "# " + repo_name(r) + "\n");
       for (const auto& v : names) {
         std::string dir = "build/" + v + "/k" + std::to_string(r) + "/";
-        repo.write_lfs(dir + "_ops.abi3.so", "\x7f" "ELF " + repo_name(r) + " " + v);
+        repo.write_lfs(dir + "_ops.abi3.so",
+                       "\x7f"
+                       "ELF " +
+                           repo_name(r) + " " + v);
         for (int f = 1; f < files; ++f) {
-          repo.write(dir + "f" + std::to_string(f) + ".py", "# " + repo_name(r) + " " + v + " " + std::to_string(f) + "\n");
+          repo.write(dir + "f" + std::to_string(f) + ".py",
+                     "# " + repo_name(r) + " " + v + " " + std::to_string(f) + "\n");
         }
       }
       std::string commit = repo.commit("main", "kernel");

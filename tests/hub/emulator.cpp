@@ -63,7 +63,8 @@ bool truthy(const std::string& v) {
 
 bool valid_name(const std::string& s) {
   if (s.empty() || s.size() > 96 || s[0] == '.' || s.find("..") != std::string::npos) return false;
-  return std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isalnum(c) || c == '-' || c == '_' || c == '.'; });
+  return std::all_of(s.begin(), s.end(),
+                     [](unsigned char c) { return std::isalnum(c) || c == '-' || c == '_' || c == '.'; });
 }
 
 void send_error(httplib::Response& res, int status, const std::string& code, const std::string& message,
@@ -153,8 +154,7 @@ void drop_connection(const httplib::Request& req) {
     if (getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &len) != 0) continue;
     char addr[INET_ADDRSTRLEN];
     inet_ntop(AF_INET, &peer.sin_addr, addr, sizeof addr);
-    if (ntohs(peer.sin_port) == req.remote_port && req.remote_addr == addr &&
-        ntohs(local.sin_port) == req.local_port) {
+    if (ntohs(peer.sin_port) == req.remote_port && req.remote_addr == addr && ntohs(local.sin_port) == req.local_port) {
       shutdown(fd, SHUT_RDWR);
       return;
     }
@@ -189,7 +189,8 @@ void provide_body(httplib::Response& res, std::uint64_t size, BodyReader read, s
           if (n == 0) return false;  // the cut: httplib closes the connection
           std::uint64_t pos = offset + sent;
           if (!read(pos, n, buf.data())) return false;
-          if (flip_at >= pos && flip_at < pos + n) buf[static_cast<std::size_t>(flip_at - pos)] ^= static_cast<char>(0xff);
+          if (flip_at >= pos && flip_at < pos + n)
+            buf[static_cast<std::size_t>(flip_at - pos)] ^= static_cast<char>(0xff);
           if (!sink.write(buf.data(), n)) return false;
           sent += n;
         }
@@ -279,9 +280,17 @@ struct HubEmulator::Impl {
     auto commit = s.resolve(revision);
     if (!commit) return send_error(res, 404, "RevisionNotFound", "Invalid rev id: " + revision);
     std::string org = repo.substr(0, repo.find('/'));
-    json j{{"_id", *commit}, {"id", repo}, {"author", org}, {"sha", *commit}, {"lastModified", s.commit_date(*commit)},
-           {"private", s.is_private()}, {"gated", s.is_gated() ? json("manual") : json(false)}, {"disabled", false},
-           {"likes", 0}, {"downloads", 0}, {"tags", json::array()}};
+    json j{{"_id", *commit},
+           {"id", repo},
+           {"author", org},
+           {"sha", *commit},
+           {"lastModified", s.commit_date(*commit)},
+           {"private", s.is_private()},
+           {"gated", s.is_gated() ? json("manual") : json(false)},
+           {"disabled", false},
+           {"likes", 0},
+           {"downloads", 0},
+           {"tags", json::array()}};
     if (model) {
       bool blobs = req.has_param("blobs") && truthy(req.get_param_value("blobs"));
       json siblings = json::array();
@@ -320,7 +329,8 @@ struct HubEmulator::Impl {
     if (!path.empty()) {
       bool is_dir = std::any_of(entries->begin(), entries->end(),
                                 [&](const StoredEntry& e) { return e.is_directory && e.path == path; });
-      if (!is_dir) return send_error(res, 404, "EntryNotFound", path + " does not exist on \"" + revision + "\"", *commit);
+      if (!is_dir)
+        return send_error(res, 404, "EntryNotFound", path + " does not exist on \"" + revision + "\"", *commit);
     }
     bool recursive = req.has_param("recursive") && truthy(req.get_param_value("recursive"));
     bool expand = req.has_param("expand") && truthy(req.get_param_value("expand"));
@@ -330,8 +340,8 @@ struct HubEmulator::Impl {
       if (!recursive && e.path.find('/', prefix.size()) != std::string::npos) continue;
       selected.push_back(&e);
     }
-    std::size_t page = std::max<std::size_t>(1, expand ? std::min<std::size_t>(50, owner->options_.page_size)
-                                                       : owner->options_.page_size);
+    std::size_t page = std::max<std::size_t>(
+        1, expand ? std::min<std::size_t>(50, owner->options_.page_size) : owner->options_.page_size);
     std::size_t offset = 0;
     if (req.has_param("cursor")) {
       std::string c = req.get_param_value("cursor");
@@ -358,8 +368,8 @@ struct HubEmulator::Impl {
     send_json(res, items);
   }
 
-  void resolve(const httplib::Request& req, httplib::Response& res, const std::string& repo, GitStore& s, const std::string& revision,
-               const std::string& path) {
+  void resolve(const httplib::Request& req, httplib::Response& res, const std::string& repo, GitStore& s,
+               const std::string& revision, const std::string& path) {
     auto commit = s.resolve(revision);
     if (!commit) return send_error(res, 404, "RevisionNotFound", "Invalid rev id: " + revision);
     auto entries = s.tree(*commit);
@@ -399,7 +409,10 @@ struct HubEmulator::Impl {
         return send_error(res, 404, "", "Organization not found");
       }
       bool trusted = owner->options_.trusted_orgs.count(org) != 0;
-      return send_json(res, json{{"name", org}, {"fullname", org}, {"isVerified", false}, {"numModels", 0},
+      return send_json(res, json{{"name", org},
+                                 {"fullname", org},
+                                 {"isVerified", false},
+                                 {"numModels", 0},
                                  {"trustedKernelPublisher", trusted}});
     }
 
@@ -443,8 +456,8 @@ struct HubEmulator::Impl {
     Faults f = current_faults();
     if (f.latency_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(f.latency_ms));
     auto hits = [n](int every) { return every > 0 && n % static_cast<std::uint64_t>(every) == 0; };
-    LoggedRequest entry{"hub", req.method, req.target, req.get_header_value("Authorization"),
-                        req.get_header_value("User-Agent"), 0};
+    LoggedRequest entry{
+        "hub", req.method, req.target, req.get_header_value("Authorization"), req.get_header_value("User-Agent"), 0};
     if (hits(f.reset_every)) {
       drop_connection(req);
       res.status = 500;
@@ -477,7 +490,8 @@ struct HubEmulator::Impl {
     if (hits(f.malformed_json_every) && is_json && res.body.size() > 1) {
       res.set_content(res.body.substr(0, res.body.size() / 2), "application/json");
     }
-    bool body_get = req.method == "GET" && (res.status == -1 || res.status == 200 || res.status == 206) && !res.body.empty();
+    bool body_get =
+        req.method == "GET" && (res.status == -1 || res.status == 200 || res.status == 206) && !res.body.empty();
     if (body_get && !f.corrupt_target.empty() && req.target.find(f.corrupt_target) != std::string::npos) {
       res.body[res.body.size() / 2] = static_cast<char>(res.body[res.body.size() / 2] ^ 0xff);
     }
@@ -509,8 +523,8 @@ struct HubEmulator::Impl {
   void handle_lfs(const httplib::Request& req, httplib::Response& res) {
     Faults f = current_faults();
     if (f.latency_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(f.latency_ms));
-    LoggedRequest entry{"lfs", req.method, req.target, req.get_header_value("Authorization"),
-                        req.get_header_value("User-Agent"), 0};
+    LoggedRequest entry{
+        "lfs", req.method, req.target, req.get_header_value("Authorization"), req.get_header_value("User-Agent"), 0};
     auto seg = split_path(req.target.substr(0, req.target.find('?')));
     std::shared_ptr<GitStore> s;
     if (seg.size() == 4 && seg[0] == "lfs") s = store(seg[1], seg[2]);

@@ -13,8 +13,8 @@
 // address (127.0.0.2 by default) that serves their content from the file
 // on disk, in chunks, and needs no token. Both hosts answer
 // "Range: bytes=N-" (and N-M, -S) with 206 + Content-Range, and a range
-// that starts past the end with 416 + "Content-Range: bytes */SIZE". Private and gated repositories need a known token; an unknown
-// token gets 401. Fault knobs make the main host slow or failing.
+// that starts past the end with 416 + "Content-Range: bytes */SIZE". Private and gated repositories need a known token;
+// an unknown token gets 401. Fault knobs make the main host slow or failing.
 #pragma once
 
 #include <atomic>
@@ -31,13 +31,13 @@
 namespace kernels::hub_emulator {
 
 struct EmulatorOptions {
-  std::string root;                  // ROOT/<org>/<name> are bare git repositories
+  std::string root;  // ROOT/<org>/<name> are bare git repositories
   std::string host = "127.0.0.1";
-  int port = 0;                      // 0: an ephemeral port
+  int port = 0;  // 0: an ephemeral port
   std::string lfs_host = "127.0.0.2";
   int lfs_port = 0;
-  std::size_t page_size = 1000;      // tree page size (50 with expand=true)
-  std::set<std::string> tokens;      // tokens the hub accepts
+  std::size_t page_size = 1000;                // tree page size (50 with expand=true)
+  std::set<std::string> tokens;                // tokens the hub accepts
   std::map<std::string, std::string> renames;  // old repo id → new (answered with a relative 307)
   // Organisations whose overview says "trustedKernelPublisher": true (false for every other one).
   std::set<std::string> trusted_orgs;
@@ -49,13 +49,13 @@ struct LoggedRequest;
 // main host's requests from 1 since the knobs were last set, so every=1
 // hits every request and every=2 the 2nd, 4th, ...
 struct Faults {
-  int latency_ms = 0;             // added to every request (LFS host too)
-  int rate_limit_every = 0;       // 429 + Retry-After: retry_after_s
+  int latency_ms = 0;        // added to every request (LFS host too)
+  int rate_limit_every = 0;  // 429 + Retry-After: retry_after_s
   int retry_after_s = 0;
-  int error_500_every = 0;        // 500
-  int reset_every = 0;            // connection closed without a response
-  int truncate_every = 0;         // body cut short of its Content-Length
-  int malformed_json_every = 0;   // a JSON answer cut in half (complete HTTP response)
+  int error_500_every = 0;       // 500
+  int reset_every = 0;           // connection closed without a response
+  int truncate_every = 0;        // body cut short of its Content-Length
+  int malformed_json_every = 0;  // a JSON answer cut in half (complete HTTP response)
   // Body faults of file downloads, on both hosts (resolve of a regular file
   // on the hub, an LFS object on the storage host), for GETs whose request
   // target contains the string (a repo path such as "build/torch-cpu/x.py"
@@ -71,7 +71,7 @@ struct Faults {
 };
 
 struct LoggedRequest {
-  std::string server;         // "hub" or "lfs"
+  std::string server;  // "hub" or "lfs"
   std::string method;
   std::string target;         // raw path and query
   std::string authorization;  // the Authorization header as received ("" when none)

@@ -5,15 +5,13 @@
 #include <filesystem>
 #include <sstream>
 
-
 namespace kernels::hub_emulator {
 
 namespace {
 
 bool is_hex(const std::string& s, std::size_t n) {
-  return s.size() == n && std::all_of(s.begin(), s.end(), [](char c) {
-           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-         });
+  return s.size() == n &&
+         std::all_of(s.begin(), s.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
 }
 
 }  // namespace
@@ -40,8 +38,8 @@ std::optional<LfsPointer> parse_lfs_pointer(const std::string& blob) {
 GitStore::GitStore(std::string git_dir) : git_dir_(std::move(git_dir)) {}
 
 std::vector<StoredRef> GitStore::refs() const {
-  auto r = run_git(git_dir_, {"for-each-ref", "--format=%(refname)%09%(objectname)%09%(*objectname)",
-                              "refs/heads", "refs/tags", "refs/pr"});
+  auto r = run_git(git_dir_, {"for-each-ref", "--format=%(refname)%09%(objectname)%09%(*objectname)", "refs/heads",
+                              "refs/tags", "refs/pr"});
   std::vector<StoredRef> out;
   std::istringstream in(r.out);
   std::string line;

@@ -24,7 +24,6 @@ using test::run_capture;
 // and no user or system config, so results do not depend on the machine.
 Captured run_git(const std::string& git_dir, const std::vector<std::string>& args, const std::string& input = {});
 
-
 struct LfsPointer {
   std::string oid;  // sha256 hex of the content
   std::uint64_t size = 0;
@@ -36,8 +35,8 @@ std::optional<LfsPointer> parse_lfs_pointer(const std::string& blob);
 struct StoredEntry {
   bool is_directory = false;
   std::string path;
-  std::string oid;             // blob or tree sha1
-  std::uint64_t blob_size = 0; // size of the git blob (for LFS files: of the pointer)
+  std::string oid;              // blob or tree sha1
+  std::uint64_t blob_size = 0;  // size of the git blob (for LFS files: of the pointer)
   std::optional<LfsPointer> lfs;
 };
 

@@ -60,7 +60,8 @@ std::string sha256_base64(const std::string& data) { return base64(sha256_raw(da
 
 std::string hex_to_base64(const std::string& hex) {
   std::string raw;
-  for (std::size_t i = 0; i + 1 < hex.size(); i += 2) raw += static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16));
+  for (std::size_t i = 0; i + 1 < hex.size(); i += 2)
+    raw += static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16));
   return base64(raw);
 }
 

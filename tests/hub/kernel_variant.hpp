@@ -23,9 +23,9 @@
 namespace kernels::hub_emulator {
 
 struct VariantFile {
-  std::string path;     // relative to build/<variant>/, '/'-separated
+  std::string path;  // relative to build/<variant>/, '/'-separated
   std::string content;
-  bool lfs = false;     // stored through LFS (the repository keeps a pointer)
+  bool lfs = false;  // stored through LFS (the repository keeps a pointer)
 };
 
 enum class DigestKind {

@@ -12,9 +12,10 @@
 
 int main(int argc, char** argv) {
   using namespace kernels::hub_emulator;
-  CLI::App app{"kernels-hub-emulator: a Hugging Face Hub on loopback, serving the bare git repositories\n"
-               "ROOT/<org>/<name> (LFS objects in <repo>/lfs/objects/, as git-lfs keeps them)",
-               "kernels-hub-emulator"};
+  CLI::App app{
+      "kernels-hub-emulator: a Hugging Face Hub on loopback, serving the bare git repositories\n"
+      "ROOT/<org>/<name> (LFS objects in <repo>/lfs/objects/, as git-lfs keeps them)",
+      "kernels-hub-emulator"};
   app.footer(
       "Examples:\n"
       "  kernels-hub-emulator --root /tmp/hub --init-samples --port 8080\n"

@@ -10,7 +10,9 @@ namespace kernels::hub_emulator {
 namespace {
 
 std::string fake_binary(const std::string& name, std::size_t size) {
-  std::string out = "\x7f" "ELF";
+  std::string out =
+      "\x7f"
+      "ELF";
   unsigned state = 2166136261u;
   for (char c : name) state = (state ^ static_cast<unsigned char>(c)) * 16777619u;
   while (out.size() < size) {
@@ -35,11 +37,12 @@ void variant(FixtureRepo& repo, const std::string& v, const std::string& module,
   meta.version = version;
   meta.backend = backend_of(v);
   if (meta.backend == "cuda") meta.archs = std::vector<std::string>{"8.0", "9.0"};
-  write_variant(repo, v,
-                {{dir + "__init__.py", "from ._ops import ops\n\n__version__ = \"" + std::to_string(version) + "\"\n"},
-                 {dir + "_ops.py", "import torch\nops = torch.ops._" + module + "\n"},
-                 {dir + "_" + module + ".abi3.so", fake_binary(v + module + std::to_string(version), 3000 + version), true}},
-                meta);
+  write_variant(
+      repo, v,
+      {{dir + "__init__.py", "from ._ops import ops\n\n__version__ = \"" + std::to_string(version) + "\"\n"},
+       {dir + "_ops.py", "import torch\nops = torch.ops._" + module + "\n"},
+       {dir + "_" + module + ".abi3.so", fake_binary(v + module + std::to_string(version), 3000 + version), true}},
+      meta);
 }
 
 }  // namespace
@@ -64,7 +67,8 @@ void write_sample_repos(const std::string& root) {
   {
     FixtureRepo act(root, "kernels-community/activation");
     act.write("README.md", "# activation\n");
-    for (const char* v : {"torch210-cxx11-cu126-x86_64-linux", "torch210-cxx11-cu128-x86_64-linux", "torch-universal"}) {
+    for (const char* v :
+         {"torch210-cxx11-cu126-x86_64-linux", "torch210-cxx11-cu128-x86_64-linux", "torch-universal"}) {
       variant(act, v, "activation", 1);
     }
     act.commit("main");

@@ -41,15 +41,15 @@ enum class SignedCase {
 
 struct SignedVariant {
   SignedCase kind;
-  int version = 0;            // the branch is v<version>
-  std::string name;           // "good", "invalid digest", ... (for test names and messages)
+  int version = 0;   // the branch is v<version>
+  std::string name;  // "good", "invalid digest", ... (for test names and messages)
   std::string commit;
   std::vector<VariantFile> files;  // as served, metadata.json and its bundle excluded
-  std::string metadata;       // metadata.json as served; empty when there is none
-  std::string bundle;         // metadata.json.sigstore as served; empty when there is none
-  std::string signed_bytes;   // what the bundle signs (before a broken bundle was cut); empty without one
-  std::string changed_file;   // invalid digest: the file whose bytes differ from its digest entry
-  std::string changed_from;   // ... and the bytes the digest (and the signature) were made over
+  std::string metadata;            // metadata.json as served; empty when there is none
+  std::string bundle;              // metadata.json.sigstore as served; empty when there is none
+  std::string signed_bytes;        // what the bundle signs (before a broken bundle was cut); empty without one
+  std::string changed_file;        // invalid digest: the file whose bytes differ from its digest entry
+  std::string changed_from;        // ... and the bytes the digest (and the signature) were made over
 };
 
 struct SignedKernels {

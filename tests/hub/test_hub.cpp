@@ -38,7 +38,8 @@ void write_download_repo(const std::string& root, TestHub& hub) {
     bool pycache;
   };
   const std::vector<Spec> specs = {
-      {"torch210-cxx11-cu128-x86_64-linux", "cuda", std::vector<std::string>{"8.0", "9.0"}, true, DigestKind::correct, false},
+      {"torch210-cxx11-cu128-x86_64-linux", "cuda", std::vector<std::string>{"8.0", "9.0"}, true, DigestKind::correct,
+       false},
       {"torch210-cxx11-cu126-x86_64-linux", "cuda", std::vector<std::string>{"7.5", "8.0", "8.6"}, true,
        DigestKind::correct, true},
       {"torch210-cxx11-rocm71-x86_64-linux", "rocm", std::vector<std::string>{"gfx90a", "gfx942"}, true,

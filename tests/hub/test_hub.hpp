@@ -68,7 +68,7 @@ class TestHub {
     std::vector<VariantFile> files;  // paths relative to build/<variant>/, metadata.json not included
     std::string metadata;            // the bytes of build/<variant>/metadata.json
   };
-  std::string download_commit;                           // main and v1
+  std::string download_commit;                              // main and v1
   std::map<std::string, FixtureVariant> download_variants;  // by variant name
 
  private:

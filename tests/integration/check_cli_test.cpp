@@ -34,24 +34,28 @@ TEST_CASE("check: human output shows location, code, message, source line, caret
   auto r = run_kernels({"check", kErrors}, kernels::test::in_source_dir());
   CHECK(r.exit_code == 1);
   const std::string expected =
-      kErrors + ":6:1: error[unregistered-layer]: Layer MLPP is not registered in the model, please register it first "
-                "using use_kernel_forward_from_hub\n"
-                " 6 | MLPP = \"kernels-community/mlp:MLP\"\n"
-                "   | ^\n"
-                "  = hint: did you mean 'MLP'? ([model].layers lists the registered names)\n" +
-      kErrors + ":7:7: error[missing-version]: Expected valid combination for version/revision (mutually exclusive but "
-                "one of them) to be passed when passed as tuple, but got revision= None and version= None\n"
-                " 7 | MLP = { repo = \"kernels-community/mlp:MLP\", verison = 1 }\n"
-                "   |       ^\n"
-                "  = hint: add version = 1 (or revision = \"...\"), or write the repo as a plain string for version 1\n" +
-      kErrors + ":7:45: warning[unknown-key]: unknown key 'verison' in the kernel table of 'MLP'; did you mean 'version'?\n"
-                " 7 | MLP = { repo = \"kernels-community/mlp:MLP\", verison = 1 }\n"
-                "   |                                             ^\n" +
-      kErrors + ":11:10: error[unknown-device]: Unknown device type: metal\n"
-                " 11 | device = \"metal\"\n"
-                "    |          ^\n"
-                "  = hint: Apple GPUs are the device 'mps'\n"
-                "1 file checked: 3 errors, 1 warning, 0 notes\n";
+      kErrors +
+      ":6:1: error[unregistered-layer]: Layer MLPP is not registered in the model, please register it first "
+      "using use_kernel_forward_from_hub\n"
+      " 6 | MLPP = \"kernels-community/mlp:MLP\"\n"
+      "   | ^\n"
+      "  = hint: did you mean 'MLP'? ([model].layers lists the registered names)\n" +
+      kErrors +
+      ":7:7: error[missing-version]: Expected valid combination for version/revision (mutually exclusive but "
+      "one of them) to be passed when passed as tuple, but got revision= None and version= None\n"
+      " 7 | MLP = { repo = \"kernels-community/mlp:MLP\", verison = 1 }\n"
+      "   |       ^\n"
+      "  = hint: add version = 1 (or revision = \"...\"), or write the repo as a plain string for version 1\n" +
+      kErrors +
+      ":7:45: warning[unknown-key]: unknown key 'verison' in the kernel table of 'MLP'; did you mean 'version'?\n"
+      " 7 | MLP = { repo = \"kernels-community/mlp:MLP\", verison = 1 }\n"
+      "   |                                             ^\n" +
+      kErrors +
+      ":11:10: error[unknown-device]: Unknown device type: metal\n"
+      " 11 | device = \"metal\"\n"
+      "    |          ^\n"
+      "  = hint: Apple GPUs are the device 'mps'\n"
+      "1 file checked: 3 errors, 1 warning, 0 notes\n";
   CHECK(r.out == expected);
 }
 
@@ -74,7 +78,8 @@ TEST_CASE("check --format json: one object with a diagnostics array", "[cli][che
 }
 
 TEST_CASE("check --format github: workflow commands", "[cli][check]") {
-  auto r = run_kernels({"check", "--format", "github", "tests/data/check/warnings-only.toml"}, kernels::test::in_source_dir());
+  auto r = run_kernels({"check", "--format", "github", "tests/data/check/warnings-only.toml"},
+                       kernels::test::in_source_dir());
   CHECK(r.exit_code == 0);
   CHECK(r.out ==
         "::notice file=tests/data/check/warnings-only.toml,line=1,col=2::[registration-unchecked] layer registration "
@@ -163,7 +168,8 @@ TEST_CASE("check: an unreadable file is an I/O error", "[cli][check]") {
 TEST_CASE("check: colour only when asked or on a TTY, -q hides notes and the summary", "[cli][check]") {
   auto plain = run_kernels({"check", "tests/data/check/warnings-only.toml"}, kernels::test::in_source_dir());
   CHECK_FALSE(contains(plain.out, "\x1b["));
-  auto colour = run_kernels({"check", "--color", "always", "tests/data/check/warnings-only.toml"}, kernels::test::in_source_dir());
+  auto colour = run_kernels({"check", "--color", "always", "tests/data/check/warnings-only.toml"},
+                            kernels::test::in_source_dir());
   CHECK(contains(colour.out, "\x1b[1;33mwarning[version-conflict]\x1b[0m"));
   auto quiet = run_kernels({"-q", "check", "tests/data/check/warnings-only.toml"}, kernels::test::in_source_dir());
   CHECK(quiet.exit_code == 0);
@@ -211,7 +217,8 @@ TEST_CASE("check --strict: warnings fail, notes never do, in every format", "[cl
     CHECK(r.exit_code == 1);
   }
   // Only the note left: --strict passes.
-  auto note_only = run_kernels({"check", "--strict", "--ignore", "version-conflict", file}, kernels::test::in_source_dir());
+  auto note_only =
+      run_kernels({"check", "--strict", "--ignore", "version-conflict", file}, kernels::test::in_source_dir());
   CHECK(note_only.exit_code == 0);
   CHECK_FALSE(contains(note_only.out, "version-conflict"));
   CHECK(contains(note_only.out, "note[registration-unchecked]"));
@@ -242,19 +249,21 @@ TEST_CASE("check --ignore and --select: repeatable, comma lists, every format", 
   auto selected = run_kernels({"check", "--format", "github", "--select", "unknown-device", kErrors},
                               kernels::test::in_source_dir());
   CHECK(selected.exit_code == 1);
-  CHECK(selected.out == "::error file=" + kErrors + ",line=11,col=10::[unknown-device] Unknown device type: metal%0Ahint: "
-                        "Apple GPUs are the device 'mps'\n");
+  CHECK(selected.out == "::error file=" + kErrors +
+                            ",line=11,col=10::[unknown-device] Unknown device type: metal%0Ahint: "
+                            "Apple GPUs are the device 'mps'\n");
   auto warning_only = run_kernels({"check", "--select", "unknown-key", kErrors}, kernels::test::in_source_dir());
   CHECK(warning_only.exit_code == 0);
   CHECK(warning_only.out ==
-        kErrors + ":7:45: warning[unknown-key]: unknown key 'verison' in the kernel table of 'MLP'; did you mean 'version'?\n"
-                  " 7 | MLP = { repo = \"kernels-community/mlp:MLP\", verison = 1 }\n"
-                  "   |                                             ^\n"
-                  "1 file checked: 0 errors, 1 warning, 0 notes (3 left out by --ignore/--select)\n");
+        kErrors +
+            ":7:45: warning[unknown-key]: unknown key 'verison' in the kernel table of 'MLP'; did you mean 'version'?\n"
+            " 7 | MLP = { repo = \"kernels-community/mlp:MLP\", verison = 1 }\n"
+            "   |                                             ^\n"
+            "1 file checked: 0 errors, 1 warning, 0 notes (3 left out by --ignore/--select)\n");
   // --select and --ignore together: the selection less the ignored.
-  auto both = run_kernels({"check", "--format", "json", "--select", "unknown-key,unknown-device", "--ignore", "unknown-key",
-                           kErrors},
-                          kernels::test::in_source_dir());
+  auto both = run_kernels(
+      {"check", "--format", "json", "--select", "unknown-key,unknown-device", "--ignore", "unknown-key", kErrors},
+      kernels::test::in_source_dir());
   CHECK(both.exit_code == 1);
   auto d = nlohmann::json::parse(both.out)["diagnostics"];
   REQUIRE(d.size() == 1);
@@ -270,19 +279,24 @@ TEST_CASE("check --ignore/--select: an unknown code is a usage error with a did-
   auto r = run_kernels({"check", "--ignore", "unknown-keys", kErrors}, kernels::test::in_source_dir());
   CHECK(r.exit_code == 2);
   CHECK(r.out.empty());
-  CHECK(r.err.find("error: kernels check: --ignore: 'unknown-keys' is not a diagnostic code; did you mean 'unknown-key'?\n"
-                   "note: kernels check: known codes (man kernels-check, DIAGNOSTIC CODES): io, syntax, empty-file, no-kernels, "
-                   "unknown-top-level, wrong-type,") == 0);
+  CHECK(
+      r.err.find(
+          "error: kernels check: --ignore: 'unknown-keys' is not a diagnostic code; did you mean 'unknown-key'?\n"
+          "note: kernels check: known codes (man kernels-check, DIAGNOSTIC CODES): io, syntax, empty-file, no-kernels, "
+          "unknown-top-level, wrong-type,") == 0);
   CHECK(contains(r.err, ", version-conflict, registration-unchecked\n"));
   auto s = run_kernels({"check", "--select", "unknown-key,bogus", kErrors}, kernels::test::in_source_dir());
   CHECK(s.exit_code == 2);
   CHECK(s.out.empty());
-  CHECK(s.err.find("error: kernels check: --select: 'bogus' is not a diagnostic code\nnote: kernels check: known codes") == 0);
+  CHECK(s.err.find(
+            "error: kernels check: --select: 'bogus' is not a diagnostic code\nnote: kernels check: known codes") == 0);
   // io and syntax cannot be ignored: such a file was never checked.
-  auto io = run_kernels({"check", "--ignore", "syntax", "tests/data/check/not-toml.toml"}, kernels::test::in_source_dir());
+  auto io =
+      run_kernels({"check", "--ignore", "syntax", "tests/data/check/not-toml.toml"}, kernels::test::in_source_dir());
   CHECK(io.exit_code == 2);
-  CHECK(io.err == "error: kernels check: --ignore: syntax cannot be ignored: a file that cannot be read or parsed has not "
-                  "been checked at all\n");
+  CHECK(io.err ==
+        "error: kernels check: --ignore: syntax cannot be ignored: a file that cannot be read or parsed has not "
+        "been checked at all\n");
   // ... and --select does not hide them.
   auto sel = run_kernels({"check", "--format", "json", "--select", "unknown-key", "tests/data/check/not-toml.toml",
                           "/nonexistent/kernels.toml"},
@@ -301,39 +315,44 @@ TEST_CASE("check: a misspelt [kernel_mapping] is an error that fails CI", "[cli]
   auto path = dir.write("kernels.toml", "[kernel_maping]\nRMSNorm = \"kernels-community/layer-norm:LlamaRMSNorm\"\n");
   auto r = run_kernels({"check", path});
   CHECK(r.exit_code == 1);
-  CHECK(r.out == path + ":1:2: error[unknown-top-level]: unknown top-level table [kernel_maping]: nothing in it is "
-                        "read; did you mean [kernel_mapping]?\n"
-                        " 1 | [kernel_maping]\n"
-                        "   |  ^\n"
-                        "1 file checked: 1 error, 0 warnings, 0 notes\n");
+  CHECK(r.out == path +
+                     ":1:2: error[unknown-top-level]: unknown top-level table [kernel_maping]: nothing in it is "
+                     "read; did you mean [kernel_mapping]?\n"
+                     " 1 | [kernel_maping]\n"
+                     "   |  ^\n"
+                     "1 file checked: 1 error, 0 warnings, 0 notes\n");
   auto gh = run_kernels({"check", "--format", "github", path});
   CHECK(gh.exit_code == 1);
-  CHECK(gh.out == "::error file=" + path + ",line=1,col=2::[unknown-top-level] unknown top-level table [kernel_maping]: "
-                  "nothing in it is read; did you mean [kernel_mapping]?\n");
+  CHECK(gh.out == "::error file=" + path +
+                      ",line=1,col=2::[unknown-top-level] unknown top-level table [kernel_maping]: "
+                      "nothing in it is read; did you mean [kernel_mapping]?\n");
   // Unknown keys inside a table stay warnings (exit 0).
   auto inner = dir.write("inner.toml", "[kernel_mapping]\nRMSNorm = { repo = \"o/r:X\", version = 1, extra = 2 }\n");
   CHECK(run_kernels({"check", inner}).exit_code == 0);
 }
 
-TEST_CASE("check: a file that configures nothing is an error with a minimal mapping as its hint", "[cli][check][top-level]") {
+TEST_CASE("check: a file that configures nothing is an error with a minimal mapping as its hint",
+          "[cli][check][top-level]") {
   TempDir dir;
   auto path = dir.write("model-only.toml", "[model]\nlayers = [\"RMSNorm\"]\n");
   auto r = run_kernels({"check", path});
   CHECK(r.exit_code == 1);
-  CHECK(r.out == path + ": error[no-kernels]: no kernels are configured: the file has no [kernel_mapping] entries, "
-                        "[[fusion]] or [[layer]]\n"
-                        "  = hint: a minimal KernelConfig maps one layer to a Hub kernel:\n"
-                        "          [kernel_mapping]\n"
-                        "          RMSNorm = \"kernels-community/layer-norm:LlamaRMSNorm\"\n"
-                        "          ([[layer]] and [[fusion]] entries configure kernels too; see kernels-check(1))\n"
-                        "1 file checked: 1 error, 0 warnings, 0 notes\n");
-  auto empty = run_kernels({"check", "--format", "json", "tests/data/check/empty.toml"}, kernels::test::in_source_dir());
+  CHECK(r.out == path +
+                     ": error[no-kernels]: no kernels are configured: the file has no [kernel_mapping] entries, "
+                     "[[fusion]] or [[layer]]\n"
+                     "  = hint: a minimal KernelConfig maps one layer to a Hub kernel:\n"
+                     "          [kernel_mapping]\n"
+                     "          RMSNorm = \"kernels-community/layer-norm:LlamaRMSNorm\"\n"
+                     "          ([[layer]] and [[fusion]] entries configure kernels too; see kernels-check(1))\n"
+                     "1 file checked: 1 error, 0 warnings, 0 notes\n");
+  auto empty =
+      run_kernels({"check", "--format", "json", "tests/data/check/empty.toml"}, kernels::test::in_source_dir());
   CHECK(empty.exit_code == 1);
   auto d = nlohmann::json::parse(empty.out)["diagnostics"];
   REQUIRE(d.size() == 1);
   CHECK(d[0]["code"] == "empty-file");
-  CHECK(d[0]["hint"].get<std::string>().rfind("a minimal KernelConfig maps one layer to a Hub kernel:\n[kernel_mapping]\n", 0) ==
-        0);
+  CHECK(d[0]["hint"].get<std::string>().rfind(
+            "a minimal KernelConfig maps one layer to a Hub kernel:\n[kernel_mapping]\n", 0) == 0);
   // Like any check, --ignore can waive it.
   CHECK(run_kernels({"check", "--ignore", "no-kernels", path}).exit_code == 0);
 }

@@ -21,7 +21,7 @@ TEST_CASE("kernels --version prints the version, commit, build, CUDA code and li
   CHECK(std::regex_match(lines[1], std::regex("commit: ([0-9a-f]{12}(-dirty)?|unknown)")));
   CHECK(lines[2].rfind("build: ", 0) == 0);
   CHECK(std::regex_match(lines[3], std::regex("CUDA kernels: (sm_[0-9]+ )+\\+ PTX compute_[0-9]+ \\(nvcc .*\\)|"
-                                               "CUDA kernels: not built: .*")));
+                                              "CUDA kernels: not built: .*")));
   CHECK(lines[4].rfind("libraries: libcurl " + kernels::hub::curl_version_string() + ", OpenSSL ", 0) == 0);
   CHECK(std::regex_match(lines[5], std::regex("signatures: Sigstore .* at commit [0-9a-f]{8} \\(20[0-9-]{8}\\)")));
 }
@@ -65,8 +65,9 @@ TEST_CASE("a mistyped command is a usage error that suggests the nearest command
   auto r = run_kernels({"lokc", "."});
   CHECK(r.exit_code == 2);
   CHECK(r.out.empty());
-  CHECK(r.err == "error: kernels: 'lokc' is not a kernels command; did you mean 'lock'?\n"
-                 "Run `kernels help` for the list of commands.\n");
+  CHECK(r.err ==
+        "error: kernels: 'lokc' is not a kernels command; did you mean 'lock'?\n"
+        "Run `kernels help` for the list of commands.\n");
   auto global_first = run_kernels({"--verbose", "verions", "org/name"});
   CHECK(global_first.exit_code == 2);
   CHECK(global_first.err.find("did you mean 'versions'?") != std::string::npos);

@@ -22,8 +22,8 @@
 #include "util/file.hpp"
 
 using kernels::hub_emulator::Faults;
-using kernels::test::RunOptions;
 using kernels::test::run_kernels;
+using kernels::test::RunOptions;
 using kernels::test::TempDir;
 namespace fs = std::filesystem;
 namespace he = kernels::hub_emulator;

@@ -39,8 +39,8 @@ TEST_CASE("the token comes from --token-file or $HF_HOME/token", "[cli][hub][aut
   home.write("token", kTestToken);
   auto implicit = run_kernels({"versions", "kernels-test/private"}, hub_env(home.path()));
   CHECK(implicit.exit_code == 0);
-  auto missing = run_kernels({"versions", "kernels-test/private", "--token-file", home.path() + "/nope"},
-                             hub_env(home.path()));
+  auto missing =
+      run_kernels({"versions", "kernels-test/private", "--token-file", home.path() + "/nope"}, hub_env(home.path()));
   CHECK(missing.exit_code == 2);
   CHECK(missing.err.find("--token-file") != std::string::npos);
 }

@@ -17,12 +17,14 @@ TEST_CASE("kernels info shows the highest version by default", "[cli][info]") {
   REQUIRE(r.exit_code == 0);
   CHECK(r.out.rfind("Repository: kernels-test/relu\n"
                     "Revision:   v2\n"
-                    "Commit:     " + hub.relu_second + "\n"
-                    "Versions:   1, 2\n"
-                    "Redirect:   -\n"
-                    "Variants:   torch-cpu, torch-cuda-x, torch-cuda, torch210-cxx11-cu128-x86_64-linux, "
-                    "torch211-cxx11-cu130-x86_64-linux\n"
-                    "Files:      8 (",
+                    "Commit:     " +
+                        hub.relu_second +
+                        "\n"
+                        "Versions:   1, 2\n"
+                        "Redirect:   -\n"
+                        "Variants:   torch-cpu, torch-cuda-x, torch-cuda, torch210-cxx11-cu128-x86_64-linux, "
+                        "torch211-cxx11-cu130-x86_64-linux\n"
+                        "Files:      8 (",
                     0) == 0);
   CHECK(r.out.find("          7  README.md\n") != std::string::npos);
   CHECK(r.out.find("       5000  build/torch210-cxx11-cu128-x86_64-linux/relu/_relu.so  (LFS)\n") != std::string::npos);

@@ -27,7 +27,8 @@ std::string metadata(const std::vector<std::string>& depends) {
   std::string deps;
   for (std::size_t i = 0; i < depends.size(); ++i) deps += (i ? ", " : "") + depends[i];
   return "{\n  \"name\": \"k\",\n  \"version\": 1,\n  \"license\": \"apache-2.0\",\n  \"python-depends\": [],\n"
-         "  \"kernel-depends\": [" + deps + "],\n  \"backend\": {\"type\": \"cpu\"}\n}\n";
+         "  \"kernel-depends\": [" +
+         deps + "],\n  \"backend\": {\"type\": \"cpu\"}\n}\n";
 }
 
 std::string dep(const std::string& repo, int version) {
@@ -152,9 +153,8 @@ TEST_CASE("kernels lock kernels-data: a chain three deep and a diamond, each ker
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   // Sorted by repo id; c once although three kernels depend on it.
-  CHECK(slurp(project.path() + "/kernels.lock") ==
-        kd_lock({kd_v1("dep/a"), kd_v1("dep/b"), kd_v1("dep/c"), kd_v1("dep/left"), kd_v1("dep/right"),
-                 kd_v1("dep/top")}));
+  CHECK(slurp(project.path() + "/kernels.lock") == kd_lock({kd_v1("dep/a"), kd_v1("dep/b"), kd_v1("dep/c"),
+                                                            kd_v1("dep/left"), kd_v1("dep/right"), kd_v1("dep/top")}));
   CHECK(r.err.find("Wrote " + project.path() + "/kernels.lock (kernels-data, 6 kernels") != std::string::npos);
   // The metadata.json files went through the HF cache, as hf_hub_download does.
   CHECK(fs::exists(project.path() + "/home/hub/kernels--dep--top/snapshots/" + deps_hub().commits.at("dep/top") +
@@ -204,9 +204,9 @@ TEST_CASE("kernels lock: a new lock takes the format the Python kernels package 
   // A kernels package whose locking.py reads kernels-data's KernelLocks.
   project.write("py/kernels/__init__.py", "");
   project.write("py/kernels/locking.py", "from kernels_data import KernelLocks\n");
-  auto r = run_kernels({"lock", project.path(), "-v", "--format", "json"},
-                       env(project.path() + "/home", {{"KERNELS_PYTHON", "python3"},
-                                                      {"PYTHONPATH", project.path() + "/py"}}));
+  auto r = run_kernels(
+      {"lock", project.path(), "-v", "--format", "json"},
+      env(project.path() + "/home", {{"KERNELS_PYTHON", "python3"}, {"PYTHONPATH", project.path() + "/py"}}));
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   CHECK(slurp(project.path() + "/kernels.lock") == kd_lock({kd_v1("dep/c")}));
@@ -264,7 +264,8 @@ TEST_CASE("kernels lock --locked: no request at all, exact coverage both ways", 
     DYNAMIC_SECTION(format) {
       TempDir project;
       project.write("pyproject.toml", pyproject({"\"dep/a\" = 1"}));
-      REQUIRE(run_kernels({"lock", project.path(), "--lock-format", format}, env(project.path() + "/home")).exit_code == 0);
+      REQUIRE(run_kernels({"lock", project.path(), "--lock-format", format}, env(project.path() + "/home")).exit_code ==
+              0);
       std::string lock = slurp(project.path() + "/kernels.lock");
 
       // A fresh machine: empty cache, and a Hub that must not be asked.
@@ -281,7 +282,8 @@ TEST_CASE("kernels lock --locked: no request at all, exact coverage both ways", 
       CHECK(added.out.find("dep/m2 (version 1) is declared but not in the lock") != std::string::npos);
 
       project.write("pyproject.toml", pyproject({"\"dep/c\" = 1"}));
-      auto removed = run_kernels({"lock", project.path(), "--locked", "--format", "json"}, env(project.path() + "/fresh"));
+      auto removed =
+          run_kernels({"lock", project.path(), "--locked", "--format", "json"}, env(project.path() + "/fresh"));
       auto doc = nlohmann::json::parse(removed.out);
       bool names_a = false;
       for (const auto& p : doc["problems"]) names_a = names_a || (p["repo_id"] == "dep/a" && p["kind"] == "removed");
@@ -327,7 +329,9 @@ TEST_CASE("kernels lock --update and --check: upstream moves told apart from pro
   auto& hub = deps_hub();
   TempDir project;
   project.write("pyproject.toml", pyproject({"\"dep/m1\" = 1", "\"dep/m2\" = 1"}));
-  REQUIRE(run_kernels({"lock", project.path(), "--lock-format", "kernels-data"}, env(project.path() + "/home")).exit_code == 0);
+  REQUIRE(
+      run_kernels({"lock", project.path(), "--lock-format", "kernels-data"}, env(project.path() + "/home")).exit_code ==
+      0);
   std::string m1_old = hub.commits.at("dep/m1"), m2_old = hub.commits.at("dep/m2");
   std::string m1_new = hub.move("dep/m1"), m2_new = hub.move("dep/m2");
   hub.commits["dep/m1"] = m1_new;
@@ -376,7 +380,8 @@ TEST_CASE("kernels lock --config: entries the config does not name are not dropp
   CHECK(r.err.find("holds dep/m2, which " + project.path() + "/kernels.toml does not name") != std::string::npos);
   CHECK(r.err.find("--prune") != std::string::npos);
   CHECK(slurp(project.path() + "/kernels.lock") == lock);
-  auto pruned = run_kernels({"lock", "--config", project.path() + "/kernels.toml", "--prune"}, env(project.path() + "/home"));
+  auto pruned =
+      run_kernels({"lock", "--config", project.path() + "/kernels.toml", "--prune"}, env(project.path() + "/home"));
   CHECK(pruned.exit_code == 0);
   CHECK(slurp(project.path() + "/kernels.lock").find("dep/m2") == std::string::npos);
 }
@@ -454,7 +459,8 @@ TEST_CASE("kernels download and verify read a kernels-data lock", "[cli][lock][k
   CHECK(doc["variants"].size() == 4);  // a, b: torch-cpu; c: torch-cpu, torch-cuda
 }
 
-TEST_CASE("kernels lock --offline after a download of one variant locks all of them, or refuses", "[cli][lock][offline]") {
+TEST_CASE("kernels lock --offline after a download of one variant locks all of them, or refuses",
+          "[cli][lock][offline]") {
   TempDir project;
   project.write("pyproject.toml", pyproject({"\"dep/c\" = 1"}));
   auto online = run_kernels({"lock", project.path()}, env(project.path() + "/online"));
@@ -470,7 +476,8 @@ TEST_CASE("kernels lock --offline after a download of one variant locks all of t
   std::string repo = home + "/hub/kernels--dep--c";
   std::string commit = deps_hub().commits.at("dep/c");
   int cached_variants = 0;
-  for (const auto& e : fs::directory_iterator(repo + "/snapshots/" + commit + "/build")) cached_variants += e.is_directory();
+  for (const auto& e : fs::directory_iterator(repo + "/snapshots/" + commit + "/build"))
+    cached_variants += e.is_directory();
   CHECK(cached_variants == 1);
   fs::remove(project.path() + "/kernels.lock");
 

@@ -39,7 +39,8 @@ using Variant = std::pair<std::string, std::vector<File>>;  // name, files
 
 inline std::string unhex(const std::string& hex) {
   std::string out;
-  for (std::size_t i = 0; i + 1 < hex.size(); i += 2) out += static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16));
+  for (std::size_t i = 0; i + 1 < hex.size(); i += 2)
+    out += static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16));
   return out;
 }
 
@@ -79,10 +80,16 @@ class LockHub {
  public:
   LockHub() {
     alpha_c1 = {{"torch-cpu", {{"alpha/__init__.py", "from ._ops import ops\n"}, {"alpha/_ops.py", "ops = 1\n"}}},
-                {"torch-cuda", {{"alpha/__init__.py", "from ._ops import ops\n"}, {"_alpha.abi3.so", "\x7f" "ELF-cuda-1", true}}}};
-    alpha_c2 = {{"torch-cpu", {{"alpha/__init__.py", "from ._ops import ops\n"}, {"alpha/_ops.py", "ops = 2\n"}}},
-                alpha_c1[1],
-                {"torch211-cxx11-cu130-x86_64-linux", {{"alpha/__init__.py", "x\n"}, {"_alpha.abi3.so", "ELF-130", true}}}};
+                {"torch-cuda",
+                 {{"alpha/__init__.py", "from ._ops import ops\n"},
+                  {"_alpha.abi3.so",
+                   "\x7f"
+                   "ELF-cuda-1",
+                   true}}}};
+    alpha_c2 = {
+        {"torch-cpu", {{"alpha/__init__.py", "from ._ops import ops\n"}, {"alpha/_ops.py", "ops = 2\n"}}},
+        alpha_c1[1],
+        {"torch211-cxx11-cu130-x86_64-linux", {{"alpha/__init__.py", "x\n"}, {"_alpha.abi3.so", "ELF-130", true}}}};
     beta_v1 = {{"torch-universal", {{"beta/__init__.py", "import beta\n"}, {"beta/layers.py", "class L: pass\n"}}}};
     {
       hub_emulator::FixtureRepo alpha(scratch_.path(), "org/alpha");

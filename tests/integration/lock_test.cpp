@@ -42,7 +42,8 @@ std::string beta_v1_entry() {
 
 TEST_CASE("lock test helpers reproduce the reference vector V1", "[cli][lock]") {
   // The git_lfs_concat vector V1 of the reference notes, computed with Python's hashlib.
-  CHECK(expected_hash({{"__init__.py", "from ._ops import ops\n"}, {"relu/__init__.py", "def relu(x):\n    return x\n"}}) ==
+  CHECK(expected_hash(
+            {{"__init__.py", "from ._ops import ops\n"}, {"relu/__init__.py", "def relu(x):\n    return x\n"}}) ==
         "sha256-683793b97c71d5454330b912468b7eb58e01c34532564e5b6b62665eee875509");
 }
 
@@ -84,7 +85,8 @@ TEST_CASE("kernels lock: revisions as branch, annotated tag and commit", "[cli][
   project.write("pyproject.toml",
                 "[tool.kernels.dependencies]\n"
                 "\"org/alpha\" = { revision = \"release\" }\n"
-                "\"org/beta\" = { revision = \"" + hub.beta_first + "\" }\n");
+                "\"org/beta\" = { revision = \"" +
+                    hub.beta_first + "\" }\n");
   auto r = run_kernels({"lock", project.path()}, lock_env(project.path() + "/home"));
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
@@ -259,7 +261,9 @@ TEST_CASE("kernels lock --offline: from the HF cache alone, or says what is miss
   project.write("pyproject.toml", "[tool.kernels.dependencies]\n\"org/k\" = 1\n");
   const std::string c1(40, 'c');
   const std::string py = "x = 1\n";
-  const std::string so = "\x7f" "ELF offline";
+  const std::string so =
+      "\x7f"
+      "ELF offline";
   std::string py_blob = kernels::hub_emulator::git_blob_oid(py);
   std::string so_blob = kernels::hub_emulator::sha256_hex(so);
   std::string pointer_blob(40, 'a');  // the LFS pointer's git id: not part of the hash
@@ -342,28 +346,34 @@ TEST_CASE("kernels lock: pyproject errors show file:line:column, the source line
   auto typo = run_kernels({"lock", project.path()}, lock_env(project.path() + "/home"));
   CHECK(typo.exit_code == 2);
   CHECK(typo.out.empty());
-  CHECK(typo.err == path + ":2:17: error[unknown-key]: \"org/alpha\": unknown key \"verison\" (a dependency takes "
-                           "version or revision)\n"
-                           " 2 | \"org/alpha\" = { verison = 1 }\n"
-                           "   |                 ^\n"
-                           "  = hint: did you mean 'version'?\n"
-                           "error: kernels lock: " + path + ": 1 problem with [tool.kernels.dependencies]; nothing was "
-                           "locked\n");
+  CHECK(typo.err == path +
+                        ":2:17: error[unknown-key]: \"org/alpha\": unknown key \"verison\" (a dependency takes "
+                        "version or revision)\n"
+                        " 2 | \"org/alpha\" = { verison = 1 }\n"
+                        "   |                 ^\n"
+                        "  = hint: did you mean 'version'?\n"
+                        "error: kernels lock: " +
+                        path +
+                        ": 1 problem with [tool.kernels.dependencies]; nothing was "
+                        "locked\n");
 
   project.write("pyproject.toml", "[project]\nname = \"x\"\n[tool.kernel.dependencies]\n\"org/alpha\" = 1\n");
   auto table = run_kernels({"lock", project.path()}, lock_env(project.path() + "/home"));
   CHECK(table.exit_code == 2);
-  CHECK(table.err == path + ":3:7: error[no-dependencies]: no [tool.kernels.dependencies] table; did you mean "
-                            "'kernels', not 'kernel'?\n"
-                            " 3 | [tool.kernel.dependencies]\n"
-                            "   |       ^\n"
-                            "  = hint: kernels lock locks the kernels listed there, for example:\n"
-                            "          [tool.kernels.dependencies]\n"
-                            "          \"kernels-community/relu\" = 1                        # branch v1\n"
-                            "          \"kernels-community/activation\" = { revision = \"main\" }  # a branch, tag or "
-                            "commit\n"
-                            "error: kernels lock: " + path + ": 1 problem with [tool.kernels.dependencies]; nothing was "
-                            "locked\n");
+  CHECK(table.err == path +
+                         ":3:7: error[no-dependencies]: no [tool.kernels.dependencies] table; did you mean "
+                         "'kernels', not 'kernel'?\n"
+                         " 3 | [tool.kernel.dependencies]\n"
+                         "   |       ^\n"
+                         "  = hint: kernels lock locks the kernels listed there, for example:\n"
+                         "          [tool.kernels.dependencies]\n"
+                         "          \"kernels-community/relu\" = 1                        # branch v1\n"
+                         "          \"kernels-community/activation\" = { revision = \"main\" }  # a branch, tag or "
+                         "commit\n"
+                         "error: kernels lock: " +
+                         path +
+                         ": 1 problem with [tool.kernels.dependencies]; nothing was "
+                         "locked\n");
 
   // Every bad entry at once, each with its code and column.
   project.write("pyproject.toml",
@@ -400,8 +410,8 @@ TEST_CASE("kernels lock --config: the KernelConfig's Hub repos, local ones left 
   REQUIRE(r.exit_code == 0);
   CHECK(slurp(dir.path() + "/kernels.lock") == expected_lock({beta_v1_entry(), alpha_v2_entry()}));
 
-  auto out = run_kernels({"lock", "--config", config, "--output", dir.path() + "/sub.lock"},
-                         lock_env(dir.path() + "/home"));
+  auto out =
+      run_kernels({"lock", "--config", config, "--output", dir.path() + "/sub.lock"}, lock_env(dir.path() + "/home"));
   CHECK(out.exit_code == 0);
   CHECK(slurp(dir.path() + "/sub.lock") == slurp(dir.path() + "/kernels.lock"));
 
@@ -409,8 +419,8 @@ TEST_CASE("kernels lock --config: the KernelConfig's Hub repos, local ones left 
                                    "[kernel_mapping]\n"
                                    "RMSNorm = \"org/alpha:RMSNorm\"\n"
                                    "SiluAndMul = { repo = \"org/alpha:SiluAndMul\", version = 2 }\n");
-  auto c = run_kernels({"lock", "--config", conflict, "--output", dir.path() + "/c.lock"},
-                       lock_env(dir.path() + "/home"));
+  auto c =
+      run_kernels({"lock", "--config", conflict, "--output", dir.path() + "/c.lock"}, lock_env(dir.path() + "/home"));
   CHECK(c.exit_code == 2);
   CHECK(c.err.find(conflict + ":3:") != std::string::npos);
   CHECK(c.err.find("org/alpha is asked for at version 2 here and at version 1 at " + conflict + ":2:") !=

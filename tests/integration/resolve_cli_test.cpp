@@ -29,26 +29,28 @@ nlohmann::json resolve_json(std::vector<std::string> extra) {
 }  // namespace
 
 TEST_CASE("resolve: human output for the Llama example on a Hopper GPU", "[cli][resolve]") {
-  auto r = run_kernels({"resolve", "examples/llama.toml", "--device", "cuda", "--capability", "90", "--mode", "inference"},
-                       kernels::test::in_source_dir());
+  auto r =
+      run_kernels({"resolve", "examples/llama.toml", "--device", "cuda", "--capability", "90", "--mode", "inference"},
+                  kernels::test::in_source_dir());
   CHECK(r.exit_code == 0);
-  CHECK(r.out ==
-        "device cuda, capability 90, mode inference (Mode.INFERENCE)\n"
-        "RMSNorm -> kernels-community/layer-norm-hopper:LlamaRMSNorm (version 1)\n"
-        "    [[layer]] at examples/llama.toml:39:1, registered as inference for capability [90, 100]\n"
-        "    beats [kernel_mapping] at examples/llama.toml:22:1 (kernels-community/layer-norm:LlamaRMSNorm, version 1): "
-        "the range [90, 100] is narrower than its range (any capability)\n"
-        "    at model.layers.*.post_attention_layernorm: fused into RMSNormMLP\n"
-        "MLP -> original forward\n"
-        "    No layer mapping for `MLP`\n"
-        "    at model.layers.*.mlp: fused into RMSNormMLP\n"
-        "SiLU -> kernels-community/activation:Silu (version 1)\n"
-        "    [kernel_mapping] at examples/llama.toml:23:1, registered as inference\n"
-        "rotary_pos_emb -> kernels-community/rotary:apply_rotary_transformers (version 1)\n"
-        "    [kernel_mapping] at examples/llama.toml:26:8, registered as inference\n"
-        "RMSNormMLP -> kernels-community/fused-norm-mlp:RMSNormMLP (version 1)\n"
-        "    [[fusion]] at examples/llama.toml:30:1, registered as inference\n"
-        "    fuses RMSNorm (model.layers.*.post_attention_layernorm) + MLP (model.layers.*.mlp)\n");
+  CHECK(
+      r.out ==
+      "device cuda, capability 90, mode inference (Mode.INFERENCE)\n"
+      "RMSNorm -> kernels-community/layer-norm-hopper:LlamaRMSNorm (version 1)\n"
+      "    [[layer]] at examples/llama.toml:39:1, registered as inference for capability [90, 100]\n"
+      "    beats [kernel_mapping] at examples/llama.toml:22:1 (kernels-community/layer-norm:LlamaRMSNorm, version 1): "
+      "the range [90, 100] is narrower than its range (any capability)\n"
+      "    at model.layers.*.post_attention_layernorm: fused into RMSNormMLP\n"
+      "MLP -> original forward\n"
+      "    No layer mapping for `MLP`\n"
+      "    at model.layers.*.mlp: fused into RMSNormMLP\n"
+      "SiLU -> kernels-community/activation:Silu (version 1)\n"
+      "    [kernel_mapping] at examples/llama.toml:23:1, registered as inference\n"
+      "rotary_pos_emb -> kernels-community/rotary:apply_rotary_transformers (version 1)\n"
+      "    [kernel_mapping] at examples/llama.toml:26:8, registered as inference\n"
+      "RMSNormMLP -> kernels-community/fused-norm-mlp:RMSNormMLP (version 1)\n"
+      "    [[fusion]] at examples/llama.toml:30:1, registered as inference\n"
+      "    fuses RMSNorm (model.layers.*.post_attention_layernorm) + MLP (model.layers.*.mlp)\n");
   CHECK(r.err.empty());
 }
 
@@ -100,16 +102,19 @@ TEST_CASE("resolve: capability and mode pick the registration", "[cli][resolve]"
 }
 
 TEST_CASE("resolve --no-fallback: a layer without a kernel is an error with the kernels message", "[cli][resolve]") {
-  auto r = run_kernels({"resolve", kModel, "--device", "cuda", "--capability", "90", "--no-fallback"}, kernels::test::in_source_dir());
+  auto r = run_kernels({"resolve", kModel, "--device", "cuda", "--capability", "90", "--no-fallback"},
+                       kernels::test::in_source_dir());
   CHECK(r.exit_code == 1);
   CHECK(r.err == "error: kernels resolve: No layer mapping for `MLP`\n");
   CHECK(r.out.find("MLP -> error\n    No layer mapping for `MLP`\n") != std::string::npos);
-  auto ok = run_kernels({"resolve", "tests/data/resolve/cpu-mapping.toml", "--device", "cuda", "--no-fallback"}, kernels::test::in_source_dir());
+  auto ok = run_kernels({"resolve", "tests/data/resolve/cpu-mapping.toml", "--device", "cuda", "--no-fallback"},
+                        kernels::test::in_source_dir());
   CHECK(ok.exit_code == 0);
 }
 
 TEST_CASE("resolve: KernelConfig entries on cpu fail with transformers' device message", "[cli][resolve]") {
-  auto r = run_kernels({"resolve", "tests/data/resolve/cpu-mapping.toml", "--device", "cpu", "--format", "json"}, kernels::test::in_source_dir());
+  auto r = run_kernels({"resolve", "tests/data/resolve/cpu-mapping.toml", "--device", "cpu", "--format", "json"},
+                       kernels::test::in_source_dir());
   CHECK(r.exit_code == 1);
   auto layer = nlohmann::json::parse(r.out)["layers"][0];
   CHECK(layer["error"] == true);
@@ -120,10 +125,12 @@ TEST_CASE("resolve: a file with errors is not resolved", "[cli][resolve]") {
   auto r = run_kernels({"resolve", "tests/data/resolve/bad.toml", "--device", "cuda"}, kernels::test::in_source_dir());
   CHECK(r.exit_code == 1);
   CHECK(r.out.empty());
-  CHECK(r.err.find("tests/data/resolve/bad.toml:2:11: error[invalid-repo]: Kernel mapping for 'RMSNorm' must be a valid "
-                   "repo name with a layer name") == 0);
-  CHECK(r.err.find("kernels resolve: tests/data/resolve/bad.toml has errors; `kernels check tests/data/resolve/bad.toml` "
-                   "lists every problem\n") != std::string::npos);
+  CHECK(
+      r.err.find("tests/data/resolve/bad.toml:2:11: error[invalid-repo]: Kernel mapping for 'RMSNorm' must be a valid "
+                 "repo name with a layer name") == 0);
+  CHECK(
+      r.err.find("kernels resolve: tests/data/resolve/bad.toml has errors; `kernels check tests/data/resolve/bad.toml` "
+                 "lists every problem\n") != std::string::npos);
 }
 
 TEST_CASE("a KernelConfig with errors exits 1 in check, resolve and lock --config alike", "[cli][resolve][lock]") {
@@ -149,7 +156,8 @@ TEST_CASE("resolve --capability takes 9.0 as well as 90, and cuda without it war
     CHECK(r.exit_code == 2);
     CHECK(r.out.empty());
   }
-  auto bad = run_kernels({"resolve", kModel, "--device", "cuda", "--capability", "9.x"}, kernels::test::in_source_dir());
+  auto bad =
+      run_kernels({"resolve", kModel, "--device", "cuda", "--capability", "9.x"}, kernels::test::in_source_dir());
   CHECK(bad.err.find("give MAJOR.MINOR (9.0, 8.6, 12.0) or MAJOR*10+MINOR (90, 86, 120)") != std::string::npos);
 
   auto none = run_kernels({"resolve", kModel, "--device", "cuda"}, kernels::test::in_source_dir());
@@ -165,13 +173,15 @@ TEST_CASE("resolve: usage errors exit 2", "[cli][resolve]") {
   auto metal = run_kernels({"resolve", kModel, "--device", "metal"}, kernels::test::in_source_dir());
   CHECK(metal.exit_code == 2);
   CHECK(metal.err ==
-        "error: kernels resolve: Unsupported device type 'metal'. Supported device types are: cpu, cuda, mps, neuron, npu, "
+        "error: kernels resolve: Unsupported device type 'metal'. Supported device types are: cpu, cuda, mps, neuron, "
+        "npu, "
         "rocm, tpu, xpu\n");
   auto cap = run_kernels({"resolve", kModel, "--device", "cpu", "--capability", "90"}, kernels::test::in_source_dir());
   CHECK(cap.exit_code == 2);
   CHECK(cap.err == "error: kernels resolve: --capability applies only to cuda and rocm devices, not to 'cpu'\n");
   CHECK(run_kernels({"resolve", kModel}, kernels::test::in_source_dir()).exit_code == 2);  // --device is required
-  CHECK(run_kernels({"resolve", kModel, "--device", "cuda", "--mode", "eval"}, kernels::test::in_source_dir()).exit_code == 2);
+  CHECK(run_kernels({"resolve", kModel, "--device", "cuda", "--mode", "eval"}, kernels::test::in_source_dir())
+            .exit_code == 2);
   auto missing = run_kernels({"resolve", "no/such.toml", "--device", "cuda"}, kernels::test::in_source_dir());
   CHECK(missing.exit_code == 2);
   CHECK(missing.err == "error: kernels resolve: cannot open no/such.toml: No such file or directory\n");
@@ -189,21 +199,25 @@ TEST_CASE("resolve explains what the winner overrode and out-ranked, with the pe
     INFO(r.out);
     CHECK(r.out.find(line + "\n") != std::string::npos);
   };
-  has("    overrides [[layer]] at " + file + ":9:1 (kernels-community/rms-old:RMSNorm, version 1): a later "
+  has("    overrides [[layer]] at " + file +
+      ":9:1 (kernels-community/rms-old:RMSNorm, version 1): a later "
       "registration for the same device and capability range replaces it");
-  has("    overrides [[layer]] at " + file + ":15:1 (kernels-community/rms-train:RMSNorm, version 1): a later "
+  has("    overrides [[layer]] at " + file +
+      ":15:1 (kernels-community/rms-train:RMSNorm, version 1): a later "
       "registration for the same device and capability range replaces it");
-  has("    beats [[layer]] at " + file + ":28:1 (kernels-community/gelu-hopper:Gelu, version 1): registered as "
+  has("    beats [[layer]] at " + file +
+      ":28:1 (kernels-community/gelu-hopper:Gelu, version 1): registered as "
       "fallback, which comes after training for inference");
-  has("    beats [[layer]] at " + file + ":22:1 (kernels-community/gelu:Gelu, version 1): the range [90, 100] is "
+  has("    beats [[layer]] at " + file +
+      ":22:1 (kernels-community/gelu:Gelu, version 1): the range [90, 100] is "
       "narrower than its range (any capability)");
   // cuda = "..." on line 6, its string at column 8; not the [kernel_mapping.SiluAndMul] header.
   has("    [kernel_mapping] at " + file + ":6:8, registered as inference");
 
-  auto j = nlohmann::json::parse(
-      run_kernels({"resolve", file, "--device", "cuda", "--capability", "90", "--format", "json"},
-                  kernels::test::in_source_dir())
-          .out);
+  auto j =
+      nlohmann::json::parse(run_kernels({"resolve", file, "--device", "cuda", "--capability", "90", "--format", "json"},
+                                        kernels::test::in_source_dir())
+                                .out);
   std::map<std::string, nlohmann::json> by_layer;
   for (const auto& l : j["layers"]) by_layer[l["layer"]] = l;
   const auto& gelu = by_layer.at("Gelu")["beaten"];
@@ -220,6 +234,7 @@ TEST_CASE("resolve explains what the winner overrode and out-ranked, with the pe
   CHECK(by_layer.at("SiluAndMul")["kernel"]["source"]["line"] == 6);
 
   // On an Ampere GPU the [90, 100] tables do not hold the capability: nothing to out-rank.
-  auto ampere = run_kernels({"resolve", file, "--device", "cuda", "--capability", "80"}, kernels::test::in_source_dir());
+  auto ampere =
+      run_kernels({"resolve", file, "--device", "cuda", "--capability", "80"}, kernels::test::in_source_dir());
   CHECK(ampere.out.find("beats") == std::string::npos);
 }

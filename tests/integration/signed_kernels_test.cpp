@@ -24,8 +24,8 @@
 #include "tests/support/test_sigstore.hpp"
 
 using kernels::hub_emulator::SignedCase;
-using kernels::test::RunOptions;
 using kernels::test::run_kernels;
+using kernels::test::RunOptions;
 using kernels::test::TempDir;
 namespace he = kernels::hub_emulator;
 
@@ -93,7 +93,7 @@ struct Project {
     return dir.path() + "/cache/kernels--kernels-test--signed/snapshots/" + signed_case.commit + "/build/torch-cpu";
   }
   kernels::test::ProcessResult verify(std::vector<std::string> extra = {"--trusted-root", hub().trusted_root,
-                                                                       "--signatures"}) const {
+                                                                        "--signatures"}) const {
     std::vector<std::string> args{"verify", dir.path()};
     args.insert(args.end(), extra.begin(), extra.end());
     return run_kernels(args, env_for(dir));
@@ -130,8 +130,8 @@ void check_json(const Project& p, const Expected& e) {
 }
 
 std::string head(const char* label) { return std::string(label) + kRepo + " torch-cpu\n"; }
-const std::string kVerifiedLine = "    signature: verified: " + kSigner +
-                                  " (issuer https://token.actions.githubusercontent.com); Rekor entry ";
+const std::string kVerifiedLine =
+    "    signature: verified: " + kSigner + " (issuer https://token.actions.githubusercontent.com); Rekor entry ";
 const std::string kNotChecked = "    digest: not checked: the signature of metadata.json did not verify\n";
 
 }  // namespace
@@ -153,8 +153,9 @@ TEST_CASE("signed kernels: v1 good verifies, signature then digest", "[cli][veri
   CHECK(production.out.find("    signature: failed: transparency log: the entry's log ") != std::string::npos);
   CHECK(production.out.find(" is not a Rekor log of the trusted root\n") != std::string::npos);
   // Another identity than the certificate's: the policy says what the certificate held.
-  auto other = p.verify({"--trusted-root", hub().trusted_root, "--identity", "https://github.com/org/repo/x.yml@refs/heads/main",
-                         "--issuer", "https://token.actions.githubusercontent.com"});
+  auto other =
+      p.verify({"--trusted-root", hub().trusted_root, "--identity", "https://github.com/org/repo/x.yml@refs/heads/main",
+                "--issuer", "https://token.actions.githubusercontent.com"});
   CHECK(other.exit_code == 1);
   CHECK(other.out.find("    signature: failed: identity policy: the certificate's subject alternative name is \"" +
                        kSigner + "\", expected \"https://github.com/org/repo/x.yml@refs/heads/main\"\n") !=
@@ -200,7 +201,8 @@ TEST_CASE("signed kernels: v4 missing digest, signed metadata without one", "[cl
   // As for unsigned metadata: no digest is said, and is not an error for `kernels verify`.
   CHECK(r.exit_code == 0);
   CHECK(r.out.rfind(head("no digest ") + kVerifiedLine, 0) == 0);
-  CHECK(r.out.find("\n    digest: metadata.json has no digest (the lock hash was checked)\n1 variant: 1 without a digest") !=
+  CHECK(r.out.find(
+            "\n    digest: metadata.json has no digest (the lock hash was checked)\n1 variant: 1 without a digest") !=
         std::string::npos);
   check_json(p, {0, "no-digest", "verified", "no-digest"});
 }
@@ -210,8 +212,9 @@ TEST_CASE("signed kernels: v5 missing metadata, a bundle with nothing to verify"
   auto r = p.verify();
   INFO(r.out << r.err);
   CHECK(r.exit_code == 1);
-  CHECK(r.out.rfind(head("mismatch  ") + "    signature: metadata-missing: a bundle but no metadata.json\n" + kNotChecked,
-                    0) == 0);
+  CHECK(r.out.rfind(
+            head("mismatch  ") + "    signature: metadata-missing: a bundle but no metadata.json\n" + kNotChecked, 0) ==
+        0);
   check_json(p, {1, "mismatch", "metadata-missing", "not-checked"});
 }
 
@@ -221,8 +224,9 @@ TEST_CASE("signed kernels: v6 missing signature fails only when signatures are r
   INFO(r.out << r.err);
   CHECK(r.exit_code == 1);
   // The digest is still checked (and matches): nothing failed to verify.
-  CHECK(r.out.rfind(head("mismatch  ") + "    signature: bundle-missing: no metadata.json.sigstore\n1 variant: 1 mismatch",
-                    0) == 0);
+  CHECK(r.out.rfind(
+            head("mismatch  ") + "    signature: bundle-missing: no metadata.json.sigstore\n1 variant: 1 mismatch",
+            0) == 0);
   check_json(p, {1, "mismatch", "bundle-missing", "ok"});
   // Without --signatures an unsigned variant is not an error, and not worth a line.
   auto relaxed = p.verify({"--trusted-root", hub().trusted_root});
@@ -247,8 +251,8 @@ TEST_CASE("signed kernels: v8 invalid signature, a bundle for other bytes", "[cl
   CHECK(r.exit_code == 1);
   CHECK(r.out.rfind(head("mismatch  ") +
                         "    signature: failed: transparency log: Rekor entry: the logged artifact digest sha256:" +
-                        he::sha256_hex(p.signed_case.signed_bytes) + " is not this artifact's sha256:" +
-                        he::sha256_hex(p.signed_case.metadata) + "\n" + kNotChecked,
+                        he::sha256_hex(p.signed_case.signed_bytes) +
+                        " is not this artifact's sha256:" + he::sha256_hex(p.signed_case.metadata) + "\n" + kNotChecked,
                     0) == 0);
   check_json(p, {1, "mismatch", "failed", "not-checked"});
 }
@@ -260,8 +264,8 @@ namespace {
 struct VerifySignature {
   TempDir dir;
   kernels::test::ProcessResult operator()(int version, std::vector<std::string> extra = {}) const {
-    std::vector<std::string> args{"verify-signature", kRepo, std::to_string(version), "--trusted-root",
-                                  hub().trusted_root, "--torch", "none"};
+    std::vector<std::string> args{
+        "verify-signature", kRepo, std::to_string(version), "--trusted-root", hub().trusted_root, "--torch", "none"};
     args.insert(args.end(), extra.begin(), extra.end());
     return run_kernels(args, env_for(dir));
   }
@@ -313,15 +317,18 @@ TEST_CASE("signed kernels: verify-signature prints Python's line for each of the
   CHECK(unsigned_variant.exit_code == 1);
 
   auto broken = line(SignedCase::broken_bundle);
-  CHECK(broken.out.rfind(kCross + "cannot verify kernel integrity, invalid signature bundle:\nbundle is not valid JSON: ", 0) == 0);
+  CHECK(broken.out.rfind(
+            kCross + "cannot verify kernel integrity, invalid signature bundle:\nbundle is not valid JSON: ", 0) == 0);
   CHECK(std::count(broken.out.begin(), broken.out.end(), '\n') == 2);
   CHECK(broken.exit_code == 1);
 
   auto other = line(SignedCase::invalid_signature);
-  CHECK(other.out == kCross + "metadata signature verification failed:\n"
-                              "transparency log: Rekor entry: the logged artifact digest sha256:" +
-                          he::sha256_hex(hub().kernels.at(SignedCase::invalid_signature).signed_bytes) + " is not this artifact's sha256:" +
-                          he::sha256_hex(hub().kernels.at(SignedCase::invalid_signature).metadata) + "\n");
+  CHECK(other.out == kCross +
+                         "metadata signature verification failed:\n"
+                         "transparency log: Rekor entry: the logged artifact digest sha256:" +
+                         he::sha256_hex(hub().kernels.at(SignedCase::invalid_signature).signed_bytes) +
+                         " is not this artifact's sha256:" +
+                         he::sha256_hex(hub().kernels.at(SignedCase::invalid_signature).metadata) + "\n");
   CHECK(other.exit_code == 1);
 }
 

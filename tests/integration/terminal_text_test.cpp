@@ -139,8 +139,8 @@ TEST_CASE("an error header with escape sequences and the token is shown escaped 
 TEST_CASE("a server message with newlines cannot forge lines, and is cut with the token in it",
           "[cli][hub][terminal_text]") {
   SECTION("newlines, a carriage return and an OSC title sequence in the JSON error") {
-    std::string body = R"({"error": "no access\nerror: kernels versions: forged line\r\u001b]0;pwned\u0007 token )" + kToken +
-                       R"("})";
+    std::string body =
+        R"({"error": "no access\nerror: kernels versions: forged line\r\u001b]0;pwned\u0007 token )" + kToken + R"("})";
     CannedServer server(http_answer(403, "", body));
     TempDir home;
     auto r = run_kernels({"-v", "versions", "kernels-test/relu"}, env_for(server, home));

@@ -14,8 +14,8 @@
 #include "tests/hub/test_hub.hpp"
 #include "tests/support/process.hpp"
 
-using kernels::test::RunOptions;
 using kernels::test::run_kernels;
+using kernels::test::RunOptions;
 using kernels::test::TempDir;
 namespace he = kernels::hub_emulator;
 
@@ -84,12 +84,15 @@ TEST_CASE("kernels variants: each variant of the highest version, preferred firs
   // cxx11-cu130 covers 9.0; the untagged cu130 (sorted first) lists only 8.0; then the noarch fallback.
   auto preferred = at("  torch212-cxx11-cu130-x86_64-linux  preferred\n");
   auto cuda = at("  torch-cuda                         compatible\n");
-  auto cu128 = at("  torch212-cu130-x86_64-linux        rejected: compute capability 9.0 of GPU 0 is not in the "
-                  "variant's backend.archs (8.0)\n");
-  auto cu126 = at("  torch211-cxx11-cu126-x86_64-linux  rejected: Torch version (2.11) does not match environment "
-                  "Torch version (2.12)\n");
-  auto cpu = at("  torch-cpu                          rejected: backend (cpu) does not match system backend (cuda) "
-                "and is not universal\n");
+  auto cu128 =
+      at("  torch212-cu130-x86_64-linux        rejected: compute capability 9.0 of GPU 0 is not in the "
+         "variant's backend.archs (8.0)\n");
+  auto cu126 =
+      at("  torch211-cxx11-cu126-x86_64-linux  rejected: Torch version (2.11) does not match environment "
+         "Torch version (2.12)\n");
+  auto cpu =
+      at("  torch-cpu                          rejected: backend (cpu) does not match system backend (cuda) "
+         "and is not universal\n");
   REQUIRE(preferred != std::string::npos);
   REQUIRE(cuda != std::string::npos);
   REQUIRE(cu128 != std::string::npos);
@@ -99,8 +102,8 @@ TEST_CASE("kernels variants: each variant of the highest version, preferred firs
   CHECK(cuda < cu128);
 
   SECTION("a GPU of capability 8.0 takes the untagged build instead") {
-    auto g = run_kernels(args({"--torch", "2.12", "--cuda", "13.0", "--capability", "80", "--only-compatible"}),
-                         env(home));
+    auto g =
+        run_kernels(args({"--torch", "2.12", "--cuda", "13.0", "--capability", "80", "--only-compatible"}), env(home));
     INFO(g.out << g.err);
     CHECK(g.exit_code == 0);
     CHECK(g.out.find("torch212-cu130-x86_64-linux        preferred") != std::string::npos);
@@ -141,17 +144,17 @@ TEST_CASE("kernels variants: no Torch known, --lock, and bad input", "[cli][vari
   CHECK(r.out.find("  torch-cpu                          preferred") != std::string::npos);
 
   // --lock: the locked commit, here v1's.
-  home.write("kernels.lock", "[\n  {\n    \"repo_id\": \"org/var\",\n    \"sha\": \"" + hub().v1 +
-                                 "\",\n    \"variants\": {}\n  }\n]");
-  auto locked = run_kernels(args({"--lock", home.path() + "/kernels.lock", "--torch", "2.11", "--cuda", "12.8"}),
-                            env(home));
+  home.write("kernels.lock",
+             "[\n  {\n    \"repo_id\": \"org/var\",\n    \"sha\": \"" + hub().v1 + "\",\n    \"variants\": {}\n  }\n]");
+  auto locked =
+      run_kernels(args({"--lock", home.path() + "/kernels.lock", "--torch", "2.11", "--cuda", "12.8"}), env(home));
   INFO(locked.out << locked.err);
   CHECK(locked.exit_code == 0);
   CHECK(locked.out.find("org/var at " + hub().v1) != std::string::npos);
   CHECK(locked.out.find("torch211-cxx11-cu126-x86_64-linux  preferred") != std::string::npos);
 
-  auto other = run_kernels({"variants", "org/other", "--lock", home.path() + "/kernels.lock", "--torch", "none"},
-                           env(home));
+  auto other =
+      run_kernels({"variants", "org/other", "--lock", home.path() + "/kernels.lock", "--torch", "none"}, env(home));
   CHECK(other.exit_code == 1);
   CHECK(other.err.find("org/other is not in") != std::string::npos);
 

@@ -98,7 +98,8 @@ CaseOutcome run_case(const fs::path& dir) {
     std::string issuer = fs::exists(dir / "issuer") ? trim(slurp(dir / "issuer")) : kDefaultIssuer;
     args.insert(args.end(), {"--certificate-identity", identity, "--certificate-oidc-issuer", issuer});
   }
-  if (fs::exists(dir / "trusted_root.json")) args.insert(args.end(), {"--trusted-root", (dir / "trusted_root.json").string()});
+  if (fs::exists(dir / "trusted_root.json"))
+    args.insert(args.end(), {"--trusted-root", (dir / "trusted_root.json").string()});
   fs::path artifact = fs::exists(dir / "artifact") ? dir / "artifact" : dir.parent_path() / "a.txt";
   CaseOutcome o;
   auto with_file = args;

@@ -41,8 +41,8 @@
 #include "tests/support/process.hpp"
 #include "tests/support/test_sigstore.hpp"
 
-using kernels::test::RunOptions;
 using kernels::test::run_kernels;
+using kernels::test::RunOptions;
 using kernels::test::TempDir;
 namespace fs = std::filesystem;
 namespace he = kernels::hub_emulator;
@@ -200,8 +200,9 @@ TEST_CASE("kernels verify-signature: a signed variant whose digest matches is co
   CHECK(r.exit_code == 0);
   // -v says who signed and where it was logged.
   auto v = run({"org/real", "1", "--trusted-root", hub().trusted_root, "-v"});
-  CHECK(v.out.find("    signed by https://github.com/huggingface/kernels-community/.github/workflows/build.yaml@refs/heads/"
-                   "main") != std::string::npos);
+  CHECK(v.out.find(
+            "    signed by https://github.com/huggingface/kernels-community/.github/workflows/build.yaml@refs/heads/"
+            "main") != std::string::npos);
   CHECK(v.out.find(kernels::test::TestSigstore::kRekorUrl) != std::string::npos);
   // Against the production root, the test instance is not trusted.
   auto production = run({"org/real", "1"});
@@ -222,16 +223,17 @@ TEST_CASE("kernels verify-signature: a digest mismatch lists its violations in o
   CHECK(r.out.rfind("\xE2\x9D\x8C torch-cpu: kernel integrity check failed\nFile hash mismatch for " + first.path +
                         ": expected: ",
                     0) == 0);
-  CHECK(r.out.find(", got: " + he::sha256_base64(first.content) + "\nUnknown file: x/extra.py\n") !=
-        std::string::npos);
+  CHECK(r.out.find(", got: " + he::sha256_base64(first.content) + "\nUnknown file: x/extra.py\n") != std::string::npos);
   CHECK(std::count(r.out.begin(), r.out.end(), '\n') == 3);
   auto j = nlohmann::json::parse(run({"org/real", "2", "--trusted-root", hub().trusted_root, "--json"}).out);
   CHECK(j["variants"][0]["status"] == "digest-failed");
   REQUIRE(j["variants"][0]["violations"].size() == 2);
   CHECK(j["variants"][0]["violations"][0]["kind"] == "hash-mismatch");
   CHECK(j["variants"][0]["violations"][0]["actual"] == he::sha256_base64(first.content));
-  CHECK(j["variants"][0]["violations"][1] == nlohmann::json{{"kind", "unknown-file"}, {"path", "x/extra.py"},
-                                                            {"expected", nullptr}, {"actual", nullptr},
+  CHECK(j["variants"][0]["violations"][1] == nlohmann::json{{"kind", "unknown-file"},
+                                                            {"path", "x/extra.py"},
+                                                            {"expected", nullptr},
+                                                            {"actual", nullptr},
                                                             {"message", "Unknown file: x/extra.py"}});
 }
 
@@ -399,7 +401,7 @@ TEST_CASE("kernels verify-signature: an unreadable --trusted-root is a usage err
   auto r = run({"org/unsigned", "1", "--trusted-root", run.dir.path() + "/nope.json"});
   CHECK(r.exit_code == 2);
   CHECK(r.err.find("nope.json") != std::string::npos);
-  CHECK_FALSE(fs::exists(run.cache()));  // nothing was downloaded
+  CHECK_FALSE(fs::exists(run.cache()));                                 // nothing was downloaded
   CHECK(run({"org/unsigned", "1", "--identity", "x"}).exit_code == 2);  // --identity needs --issuer
 }
 
@@ -419,8 +421,8 @@ TEST_CASE("kernels verify-signature --help teaches the checks, the trust and the
 
 namespace {
 
-using kernels::test::FixtureFile;
 using kernels::test::fixture_lock_hash;
+using kernels::test::FixtureFile;
 using kernels::test::HfCacheFixture;
 
 const std::string kCachedSha = "89abcdef0123456789abcdef0123456789abcdef";

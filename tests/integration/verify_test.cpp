@@ -11,8 +11,8 @@
 #include "tests/support/hf_cache_fixture.hpp"
 #include "tests/support/process.hpp"
 
-using kernels::test::FixtureFile;
 using kernels::test::fixture_lock_hash;
+using kernels::test::FixtureFile;
 using kernels::test::HfCacheFixture;
 using kernels::test::run_kernels;
 using kernels::test::RunOptions;
@@ -41,9 +41,10 @@ struct Project {
   std::string dir;
   Project() {
     dir = cache.add_variant("org/relu", kSha, "torch-cpu", files);
-    kernels::test::write_lock(project, {{"org/relu", kSha,
-                                         {{"torch-cpu", fixture_lock_hash(files)},
-                                          {"torch-cuda", "sha256-" + std::string(64, 'a')}}}});
+    kernels::test::write_lock(
+        project, {{"org/relu",
+                   kSha,
+                   {{"torch-cpu", fixture_lock_hash(files)}, {"torch-cuda", "sha256-" + std::string(64, 'a')}}}});
   }
   kernels::test::ProcessResult verify(std::vector<std::string> extra = {}) const {
     std::vector<std::string> args{"verify", project};
@@ -76,7 +77,8 @@ TEST_CASE("kernels verify: a tampered blob is named and the exit status is 1", "
   kernels::test::fixture_put(blob, "def relu(x):\n    import os; os.system('x')\n");
   auto r = p.verify();
   CHECK(r.exit_code == 1);
-  CHECK(r.out.rfind("mismatch  org/relu torch-cpu\n    lock: relu/__init__.py: content does not match its blob", 0) == 0);
+  CHECK(r.out.rfind("mismatch  org/relu torch-cpu\n    lock: relu/__init__.py: content does not match its blob", 0) ==
+        0);
   CHECK(r.out.find("    digest: File hash mismatch for relu/__init__.py: expected: ") != std::string::npos);
   CHECK(r.out.find("1 variant: 1 mismatch") != std::string::npos);
 }
@@ -97,7 +99,8 @@ TEST_CASE("kernels verify: a missing file and an extra file", "[cli][verify]") {
   p.cache.add_variant("org/relu", kSha, "torch-cpu", {{"backdoor.py", "import os\n"}});
   auto r = p.verify();
   CHECK(r.exit_code == 1);
-  CHECK(r.out.find("    lock: variant hash mismatch: kernels.lock has " + fixture_lock_hash(p.files)) != std::string::npos);
+  CHECK(r.out.find("    lock: variant hash mismatch: kernels.lock has " + fixture_lock_hash(p.files)) !=
+        std::string::npos);
   CHECK(r.out.find("    digest: Missing file: _ops.py\n    digest: Unknown file: backdoor.py\n") != std::string::npos);
 }
 
@@ -107,7 +110,8 @@ TEST_CASE("kernels verify: a dangling symlink", "[cli][verify]") {
   auto r = p.verify();
   CHECK(r.exit_code == 1);
   CHECK(r.out.find("    lock: _relu.abi3.so: a dangling link to ../../../../blobs/" +
-                   kernels::hub_emulator::sha256_hex(p.files[3].content) + ": its blob is missing\n") != std::string::npos);
+                   kernels::hub_emulator::sha256_hex(p.files[3].content) + ": its blob is missing\n") !=
+        std::string::npos);
   CHECK(r.out.find("    digest: dangling symlink _relu.abi3.so") != std::string::npos);
 }
 
@@ -119,12 +123,14 @@ TEST_CASE("kernels verify: no digest is said, and is not an error", "[cli][verif
   kernels::test::write_lock(p.project, {{"org/relu", kSha, {{"torch-cpu", fixture_lock_hash(files)}}}});
   auto r = p.verify();
   CHECK(r.exit_code == 0);
-  CHECK(r.out.rfind("no digest org/relu torch-cpu\n    digest: metadata.json has no digest (the lock hash was checked)\n"
-                    "1 variant: 1 without a digest",
-                    0) == 0);
+  CHECK(
+      r.out.rfind("no digest org/relu torch-cpu\n    digest: metadata.json has no digest (the lock hash was checked)\n"
+                  "1 variant: 1 without a digest",
+                  0) == 0);
 }
 
-TEST_CASE("kernels verify: an entry with nothing cached is missing, KERNELS_CACHE is looked in first", "[cli][verify]") {
+TEST_CASE("kernels verify: an entry with nothing cached is missing, KERNELS_CACHE is looked in first",
+          "[cli][verify]") {
   Project p;
   TempDir other;
   RunOptions o;
@@ -152,8 +158,13 @@ TEST_CASE("kernels verify --format json: the documented shape", "[cli][verify]")
   CHECK(j["cache"] == nlohmann::json::array({p.cache.root()}));
   CHECK(j["all_variants"] == true);
   CHECK(j["ok"] == false);
-  CHECK(j["summary"] == nlohmann::json{{"variants", 2}, {"ok", 0}, {"no_digest", 0}, {"mismatch", 1},
-                                       {"missing", 1}, {"unlocked", 0}, {"files", 4},
+  CHECK(j["summary"] == nlohmann::json{{"variants", 2},
+                                       {"ok", 0},
+                                       {"no_digest", 0},
+                                       {"mismatch", 1},
+                                       {"missing", 1},
+                                       {"unlocked", 0},
+                                       {"files", 4},
                                        {"bytes", j["summary"]["bytes"]}});
   REQUIRE(j["variants"].size() == 2);
   const auto& v = j["variants"][0];
@@ -170,9 +181,11 @@ TEST_CASE("kernels verify --format json: the documented shape", "[cli][verify]")
   CHECK(v["signature"]["status"] == "bundle-missing");
   CHECK(v["digest"]["status"] == "mismatch");
   CHECK(v["digest"]["algorithm"] == "sha256");
-  CHECK(v["digest"]["violations"] ==
-        nlohmann::json::array({{{"kind", "missing-file"}, {"path", "_ops.py"}, {"expected", nullptr},
-                                {"actual", nullptr}, {"message", "Missing file: _ops.py"}}}));
+  CHECK(v["digest"]["violations"] == nlohmann::json::array({{{"kind", "missing-file"},
+                                                             {"path", "_ops.py"},
+                                                             {"expected", nullptr},
+                                                             {"actual", nullptr},
+                                                             {"message", "Missing file: _ops.py"}}}));
   CHECK(v["bytes"] == j["summary"]["bytes"]);
   const auto& m = j["variants"][1];
   CHECK(m["variant"] == "torch-cuda");
@@ -252,9 +265,8 @@ TEST_CASE("kernels verify: a Sigstore bundle is verified before the digest", "[c
   CHECK(r.out.find("digest: ") != std::string::npos);
   CHECK(r.exit_code == 1);
 
-  auto json = nlohmann::json::parse(p.verify({kSuiteIdentity[0], kSuiteIdentity[1], kSuiteIdentity[2],
-                                              kSuiteIdentity[3], "--format", "json"})
-                                        .out);
+  auto json = nlohmann::json::parse(
+      p.verify({kSuiteIdentity[0], kSuiteIdentity[1], kSuiteIdentity[2], kSuiteIdentity[3], "--format", "json"}).out);
   CHECK(json["variants"][0]["signature"]["status"] == "verified");
 }
 

@@ -20,7 +20,8 @@ TEST_CASE("kernels versions lists each version's commit and variants in the Hub'
   CHECK(r.out == "Version 1: " + hub.relu_first +
                      "\n"
                      "  torch-cpu\n  torch-cuda-x\n  torch-cuda\n  torch210-cxx11-cu128-x86_64-linux\n"
-                     "Version 2: " + hub.relu_second +
+                     "Version 2: " +
+                     hub.relu_second +
                      "\n"
                      "  torch-cpu\n  torch-cuda-x\n  torch-cuda\n  torch210-cxx11-cu128-x86_64-linux\n"
                      "  torch211-cxx11-cu130-x86_64-linux\n");
@@ -82,8 +83,8 @@ TEST_CASE("kernels versions offline reads refs and snapshots from the HF cache",
   auto flag = run_kernels({"versions", "org/k", "--offline"}, hub_env(home.path()));
   CHECK(flag.out == r.out);
   // The global flag, before the command: the same, and no request to the (unreachable) endpoint.
-  auto global = run_kernels({"--offline", "versions", "org/k", "--endpoint", "http://127.0.0.1:1"},
-                            hub_env(home.path()));
+  auto global =
+      run_kernels({"--offline", "versions", "org/k", "--endpoint", "http://127.0.0.1:1"}, hub_env(home.path()));
   CHECK(global.exit_code == 0);
   CHECK(global.out == r.out);
   CHECK(global.err.find("Cannot reach") == std::string::npos);

@@ -64,7 +64,8 @@ inline std::string fixture_blob_name(const FixtureFile& f) {
 
 inline std::string fixture_unhex(const std::string& hex) {
   std::string out;
-  for (std::size_t i = 0; i + 1 < hex.size(); i += 2) out += static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16));
+  for (std::size_t i = 0; i + 1 < hex.size(); i += 2)
+    out += static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16));
   return out;
 }
 
@@ -88,9 +89,11 @@ inline std::string fixture_metadata(const std::vector<FixtureFile>& files, const
   std::vector<std::pair<std::string, std::string>> entries;
   for (const auto& f : files) entries.emplace_back(f.path, fixture_digest_value(f.content, algorithm));
   std::sort(entries.begin(), entries.end());
-  std::string out = "{\n  \"name\": \"relu\",\n  \"version\": 1,\n  \"python-depends\": [],\n"
-                    "  \"kernel-depends\": [],\n  \"backend\": {\n    \"type\": \"cpu\"\n  },\n"
-                    "  \"digest\": {\n    \"algorithm\": \"" + algorithm + "\",\n    \"files\": {";
+  std::string out =
+      "{\n  \"name\": \"relu\",\n  \"version\": 1,\n  \"python-depends\": [],\n"
+      "  \"kernel-depends\": [],\n  \"backend\": {\n    \"type\": \"cpu\"\n  },\n"
+      "  \"digest\": {\n    \"algorithm\": \"" +
+      algorithm + "\",\n    \"files\": {";
   for (std::size_t i = 0; i < entries.size(); ++i)
     out += std::string(i ? "," : "") + "\n      \"" + entries[i].first + "\": \"" + entries[i].second + "\"";
   out += entries.empty() ? "}\n  }\n}" : "\n    }\n  }\n}";

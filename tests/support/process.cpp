@@ -24,8 +24,8 @@ ProcessResult run_kernels(const std::vector<std::string>& args, RunOptions optio
   // A Python kernels package on the developer's PATH must not choose the
   // format of a new lock in a test; the tests that want it set this.
   if (!options.env.count("KERNELS_PYTHON")) options.env["KERNELS_PYTHON"] = "none";
-  for (const char* k : {"HF_ENDPOINT", "HF_TOKEN", "HUGGING_FACE_HUB_TOKEN", "HF_TOKEN_PATH", "HF_HOME",
-                        "HF_HUB_CACHE", "HF_HUB_OFFLINE", "KERNELS_CACHE", "HF_HUB_DISABLE_TELEMETRY"}) {
+  for (const char* k : {"HF_ENDPOINT", "HF_TOKEN", "HUGGING_FACE_HUB_TOKEN", "HF_TOKEN_PATH", "HF_HOME", "HF_HUB_CACHE",
+                        "HF_HUB_OFFLINE", "KERNELS_CACHE", "HF_HUB_DISABLE_TELEMETRY"}) {
     if (!options.env.count(k)) options.unset_env.push_back(k);
   }
   return run_process(argv, options);

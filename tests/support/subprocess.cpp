@@ -121,5 +121,4 @@ Captured run_capture(const std::vector<std::string>& argv, const std::string& in
   return result;
 }
 
-
 }  // namespace kernels::test

@@ -18,8 +18,7 @@ struct Captured {
 // minus `unset_env`, plus `extra_env` ("NAME=value", replacing), in `cwd`
 // when it is not empty.
 Captured run_capture(const std::vector<std::string>& argv, const std::string& input = {},
-                     const std::vector<std::string>& extra_env = {},
-                     const std::vector<std::string>& unset_env = {}, const std::string& cwd = {});
-
+                     const std::vector<std::string>& extra_env = {}, const std::vector<std::string>& unset_env = {},
+                     const std::string& cwd = {});
 
 }  // namespace kernels::test

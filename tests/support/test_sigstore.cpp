@@ -167,7 +167,8 @@ void add_raw_ext(X509* cert, const char* oid, std::string_view value) {
   ASN1_OBJECT* obj = OBJ_txt2obj(oid, 1);
   ASN1_OCTET_STRING* data = ASN1_OCTET_STRING_new();
   if (obj == nullptr || data == nullptr ||
-      ASN1_OCTET_STRING_set(data, reinterpret_cast<const unsigned char*>(value.data()), static_cast<int>(value.size())) != 1) {
+      ASN1_OCTET_STRING_set(data, reinterpret_cast<const unsigned char*>(value.data()),
+                            static_cast<int>(value.size())) != 1) {
     fail(std::string("extension ") + oid);
   }
   X509_EXTENSION* ext = X509_EXTENSION_create_by_OBJ(nullptr, obj, 0, data);
@@ -190,8 +191,8 @@ std::string der_utf8(std::string_view s) {
 // is an OCTET STRING inside the extension's own OCTET STRING).
 std::string der_octets(std::string_view content) {
   ASN1_OCTET_STRING* o = ASN1_OCTET_STRING_new();
-  if (o == nullptr ||
-      ASN1_OCTET_STRING_set(o, reinterpret_cast<const unsigned char*>(content.data()), static_cast<int>(content.size())) != 1) {
+  if (o == nullptr || ASN1_OCTET_STRING_set(o, reinterpret_cast<const unsigned char*>(content.data()),
+                                            static_cast<int>(content.size())) != 1) {
     fail("OCTET STRING");
   }
   std::string der = der_of(o, i2d_ASN1_OCTET_STRING);
@@ -313,9 +314,8 @@ std::string TestSigstore::trusted_root_json() const {
   J ca{{"subject", {{"organization", "sigstore.test"}, {"commonName", "sigstore-test"}}},
        {"uri", kFulcioUrl},
        {"certChain",
-        {{"certificates",
-          J::array({J{{"rawBytes", base64(cert_der(s.intermediate.get()))}},
-                    J{{"rawBytes", base64(cert_der(s.root.get()))}}})}}},
+        {{"certificates", J::array({J{{"rawBytes", base64(cert_der(s.intermediate.get()))}},
+                                    J{{"rawBytes", base64(cert_der(s.root.get()))}}})}}},
        {"validFor", {{"start", start}}}};
   J root{{"mediaType", "application/vnd.dev.sigstore.trustedroot+json;version=0.1"},
          {"tlogs", J::array({log(kRekorUrl, s.rekor_key.get(), s.rekor_log_id)})},
@@ -398,7 +398,8 @@ std::string TestSigstore::sign(std::string_view artifact, const Identity& identi
       {"kind", "hashedrekord"},
       {"spec",
        {{"data", {{"hash", {{"algorithm", "sha256"}, {"value", hex(digest)}}}}},
-        {"signature", {{"content", base64(signature)}, {"publicKey", {{"content", base64(pem(leaf_der, "CERTIFICATE"))}}}}}}}};
+        {"signature",
+         {{"content", base64(signature)}, {"publicKey", {{"content", base64(pem(leaf_der, "CERTIFICATE"))}}}}}}}};
   const std::string body = body_json.dump();
 
   std::size_t index = 0, tree_size = 0;
@@ -416,15 +417,14 @@ std::string TestSigstore::sign(std::string_view artifact, const Identity& identi
   const std::int64_t integrated = now;
 
   // The SET: Rekor's signature over the entry's canonical JSON.
-  nlohmann::json set_json = {{"body", base64(body)},
-                             {"integratedTime", integrated},
-                             {"logID", hex(s.rekor_log_id)},
-                             {"logIndex", log_index}};
+  nlohmann::json set_json = {
+      {"body", base64(body)}, {"integratedTime", integrated}, {"logID", hex(s.rekor_log_id)}, {"logIndex", log_index}};
   const std::string set = sign_message(s.rekor_key.get(), set_json.dump());
 
   // The checkpoint: a signed note whose signature line carries the key hint
   // (the first four bytes of the log id) before the signature.
-  const std::string note = std::string(kRekorOrigin) + "\n" + std::to_string(tree_size) + "\n" + base64(root_hash) + "\n";
+  const std::string note =
+      std::string(kRekorOrigin) + "\n" + std::to_string(tree_size) + "\n" + base64(root_hash) + "\n";
   const std::string note_sig = sign_message(s.rekor_key.get(), note);
   const std::string checkpoint =
       note + "\n\xE2\x80\x94 rekor.test.invalid " + base64(s.rekor_log_id.substr(0, 4) + note_sig) + "\n";
@@ -443,10 +443,11 @@ std::string TestSigstore::sign(std::string_view artifact, const Identity& identi
             {"hashes", hashes},
             {"checkpoint", {{"envelope", checkpoint}}}}},
           {"canonicalizedBody", base64(body)}};
-  J bundle{{"mediaType", "application/vnd.dev.sigstore.bundle.v0.3+json"},
-           {"verificationMaterial", {{"certificate", {{"rawBytes", base64(leaf_der)}}}, {"tlogEntries", J::array({entry})}}},
-           {"messageSignature",
-            {{"messageDigest", {{"algorithm", "SHA2_256"}, {"digest", base64(digest)}}}, {"signature", base64(signature)}}}};
+  J bundle{
+      {"mediaType", "application/vnd.dev.sigstore.bundle.v0.3+json"},
+      {"verificationMaterial", {{"certificate", {{"rawBytes", base64(leaf_der)}}}, {"tlogEntries", J::array({entry})}}},
+      {"messageSignature",
+       {{"messageDigest", {{"algorithm", "SHA2_256"}, {"digest", base64(digest)}}}, {"signature", base64(signature)}}}};
   return bundle.dump();
 }
 

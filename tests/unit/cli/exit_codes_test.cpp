@@ -10,9 +10,9 @@ using kernels::ErrorCode;
 using kernels::cli::exit_status;
 
 TEST_CASE("exit status: 1 for what is missing or wrong, 2 for what stopped the work", "[cli][exit]") {
-  for (auto c : {ErrorCode::repo_not_found, ErrorCode::revision_not_found, ErrorCode::version_not_found,
-                 ErrorCode::offline, ErrorCode::hash_mismatch, ErrorCode::signature, ErrorCode::no_variant,
-                 ErrorCode::cycle, ErrorCode::not_locked})
+  for (auto c :
+       {ErrorCode::repo_not_found, ErrorCode::revision_not_found, ErrorCode::version_not_found, ErrorCode::offline,
+        ErrorCode::hash_mismatch, ErrorCode::signature, ErrorCode::no_variant, ErrorCode::cycle, ErrorCode::not_locked})
     CHECK(exit_status(c) == kernels::cli::kExitProblems);
   for (auto c : {ErrorCode::io, ErrorCode::usage, ErrorCode::parse, ErrorCode::network, ErrorCode::timeout,
                  ErrorCode::server_error, ErrorCode::internal, ErrorCode::no_device, ErrorCode::limit})

@@ -51,7 +51,10 @@ TEST_CASE("filter: other escape sequences and carriage returns are escaped", "[c
   std::stringbuf dest;
   TerminalFilter filter(&dest);
   std::ostream out(&filter);
-  out << "path \x1b[2Jx\n" << "done\rerror: forged\n" << "title \x1b]0;pwned\x07 csi \xc2\x9b" "2J bel \a\n";
+  out << "path \x1b[2Jx\n"
+      << "done\rerror: forged\n"
+      << "title \x1b]0;pwned\x07 csi \xc2\x9b"
+         "2J bel \a\n";
   out.flush();
   std::string shown = dest.str();
   CHECK(shown == "path \\x1b[2Jx\ndone\\rerror: forged\ntitle \\x1b]0;pwned\\x07 csi \\u009b2J bel \\x07\n");
@@ -98,7 +101,8 @@ TEST_CASE("filter: a colour sequence or a UTF-8 character split by a flush stays
   std::stringbuf dest;
   TerminalFilter filter(&dest);
   std::ostream out(&filter);
-  out << "a\x1b[1;3" << std::flush << "1mred\x1b[0m " << "caf\xc3" << std::flush << "\xa9\n";
+  out << "a\x1b[1;3" << std::flush << "1mred\x1b[0m "
+      << "caf\xc3" << std::flush << "\xa9\n";
   CHECK(dest.str() == "a\x1b[1;31mred\x1b[0m caf\xc3\xa9\n");
 }
 

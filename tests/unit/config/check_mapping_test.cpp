@@ -41,34 +41,37 @@ TEST_CASE("check #2 and #3: the table form carries version, or revision and trus
 TEST_CASE("check #4: a layer the model does not register (M2)", "[config][check]") {
   auto r = check(kModel + "[kernel_mapping]\nRMSNorm1 = \"kernels-community/layer-norm:LlamaRMSNorm\"\n");
   CHECK(rendered(r) == Strings{diag(4, 1, "error", "unregistered-layer",
-                                     "Layer RMSNorm1 is not registered in the model, please register it first using "
-                                     "use_kernel_forward_from_hub")});
+                                    "Layer RMSNorm1 is not registered in the model, please register it first using "
+                                    "use_kernel_forward_from_hub")});
   CHECK(r.diagnostics[0].hint == "did you mean 'RMSNorm'? ([model].layers lists the registered names)");
 }
 
 TEST_CASE("check #5: a value of the wrong type (M8)", "[config][check]") {
   auto r = check(kModel + "[kernel_mapping]\nRMSNorm = 1\n");
   CHECK(rendered(r) == Strings{diag(4, 11, "error", "invalid-mapping",
-                                     "Kernel mapping must follow the format: " + kMappingFormat + ", got: 1")});
+                                    "Kernel mapping must follow the format: " + kMappingFormat + ", got: 1")});
   r = check(kModel + "[kernel_mapping]\nRMSNorm = [\"a/b:X\", true, 1.5]\n");
-  CHECK(rendered(r) == Strings{diag(4, 11, "error", "invalid-mapping",
-                                     "Kernel mapping must follow the format: " + kMappingFormat +
-                                         ", got: ['a/b:X', True, 1.5]")});
+  CHECK(rendered(r) ==
+        Strings{diag(4, 11, "error", "invalid-mapping",
+                     "Kernel mapping must follow the format: " + kMappingFormat + ", got: ['a/b:X', True, 1.5]")});
 }
 
 TEST_CASE("check #6: kernel_mapping that is not a table (M1)", "[config][check]") {
   auto r = check("kernel_mapping = [\"RMSNorm\"]\n" + kModel);  // top-level key: before [model]
   CHECK(rendered(r) == Strings{diag(1, 18, "error", "mapping-not-table",
-                                     "Kernel mapping must be a dict of the following format: " + kMappingFormat +
-                                         ", got: <class 'list'>")});
+                                    "Kernel mapping must be a dict of the following format: " + kMappingFormat +
+                                        ", got: <class 'list'>")});
 }
 
 TEST_CASE("check #7: registration is reported before the shape, and both are reported", "[config][check]") {
   auto r = check(kModel + "[kernel_mapping]\nFoo = 1\n");
-  CHECK(rendered(r) ==
-        Strings{diag(4, 1, "error", "unregistered-layer",
-                     "Layer Foo is not registered in the model, please register it first using use_kernel_forward_from_hub"),
-                diag(4, 7, "error", "invalid-mapping", "Kernel mapping must follow the format: " + kMappingFormat + ", got: 1")});
+  CHECK(
+      rendered(r) ==
+      Strings{
+          diag(4, 1, "error", "unregistered-layer",
+               "Layer Foo is not registered in the model, please register it first using use_kernel_forward_from_hub"),
+          diag(4, 7, "error", "invalid-mapping",
+               "Kernel mapping must follow the format: " + kMappingFormat + ", got: 1")});
 }
 
 TEST_CASE("check #8, #9, #10: repo strings without '/' or ':' (M7)", "[config][check]") {
@@ -85,7 +88,7 @@ TEST_CASE("check #11, #12: devices KernelConfig does not accept (M3)", "[config]
     std::string line = "RMSNorm = { " + device + " = \"org/r:X\" }";
     auto r = check(kModel + "[kernel_mapping]\n" + line + "\n");
     CHECK(rendered(r) == Strings{diag(4, 13, "error", "unsupported-device",
-                                       "Only cuda, rocm, xpu, npu, neuron and tpu devices supported, got: " + device)});
+                                      "Only cuda, rocm, xpu, npu, neuron and tpu devices supported, got: " + device)});
   }
 }
 
@@ -110,40 +113,42 @@ TEST_CASE("check #15: a mode table under a device (M7 with the Python dict)", "[
   std::string line = "RMSNorm = { cuda = { inference = \"org/r:X\" } }";
   auto r = check(kModel + "[kernel_mapping]\n" + line + "\n");
   CHECK(rendered(r) == Strings{diag(4, column_of(line, "{ inference"), "error", "invalid-repo",
-                                     m7("RMSNorm", "{'inference': 'org/r:X'}"))});
+                                    m7("RMSNorm", "{'inference': 'org/r:X'}"))});
 }
 
 TEST_CASE("check #17: trust_remote_code that is not a boolean (M5)", "[config][check]") {
   std::string line = "RMSNorm = { repo = \"org/r:X\", version = 1, trust_remote_code = \"yes\" }";
   auto r = check(kModel + "[kernel_mapping]\n" + line + "\n");
   CHECK(rendered(r) == Strings{diag(4, column_of(line, "\"yes\""), "error", "trust-remote-code-type",
-                                     "Expected a bool value for `trust_remote_code` but got yes")});
+                                    "Expected a bool value for `trust_remote_code` but got yes")});
 }
 
 TEST_CASE("check #18: a table with repo but neither version nor revision (M6)", "[config][check]") {
   auto r = check(kModel + "[kernel_mapping]\nRMSNorm = { repo = \"org/r:X\" }\n");
-  CHECK(rendered(r) == Strings{diag(4, 11, "error", "missing-version",
-                                     "Expected valid combination for version/revision (mutually exclusive but one of "
-                                     "them) to be passed when passed as tuple, but got revision= None and version= None")});
+  CHECK(rendered(r) ==
+        Strings{diag(4, 11, "error", "missing-version",
+                     "Expected valid combination for version/revision (mutually exclusive but one of "
+                     "them) to be passed when passed as tuple, but got revision= None and version= None")});
 }
 
 TEST_CASE("check #19: both version and revision (the kernels library's message)", "[config][check]") {
   std::string line = "RMSNorm = { repo = \"org/r:X\", version = 1, revision = \"main\" }";
   auto r = check(kModel + "[kernel_mapping]\n" + line + "\n");
   CHECK(rendered(r) == Strings{diag(4, column_of(line, "revision"), "error", "version-and-revision",
-                                     "Either a revision or a version must be specified, not both.")});
+                                    "Either a revision or a version must be specified, not both.")});
 }
 
 TEST_CASE("check #21: a second ':' leaves a layer name that is not an identifier", "[config][check]") {
   auto r = check(kModel + "[kernel_mapping]\nRMSNorm = \"a/b:c:d\"\n");
   CHECK(rendered(r) == Strings{diag(4, 11, "error", "invalid-layer-name",
-                                     "'c:d' (after the first ':' in 'a/b:c:d') is not a Python identifier, so it "
-                                     "cannot name a layer in the kernel")});
+                                    "'c:d' (after the first ':' in 'a/b:c:d') is not a Python identifier, so it "
+                                    "cannot name a layer in the kernel")});
 }
 
 TEST_CASE("check #22: an empty per-device table is a warning", "[config][check]") {
   auto r = check(kModel + "[kernel_mapping]\nRMSNorm = {}\n");
-  CHECK(rendered(r) == Strings{diag(4, 1, "warning", "empty-mapping", "'RMSNorm' maps no device, so it has no kernel anywhere")});
+  CHECK(rendered(r) ==
+        Strings{diag(4, 1, "warning", "empty-mapping", "'RMSNorm' maps no device, so it has no kernel anywhere")});
   CHECK_FALSE(has_errors(r.diagnostics));
 }
 
@@ -160,12 +165,14 @@ TEST_CASE("check #25, #27: local kernels need an absolute path and a ':'", "[con
   CHECK(rendered(r) == Strings{diag(6, 11, "error", "invalid-repo", m7("RMSNorm", "layer_norm:X"))});
 
   r = check(kModel + local + "RMSNorm = \"rel/path:X\"\n");
-  CHECK(rendered(r) == Strings{diag(6, 11, "error", "local-path",
-                                     "with use_local_kernel = true the part before ':' must be an absolute path, got: rel/path")});
+  CHECK(rendered(r) ==
+        Strings{diag(6, 11, "error", "local-path",
+                     "with use_local_kernel = true the part before ':' must be an absolute path, got: rel/path")});
 
   r = check(kModel + local + "RMSNorm = { repo = \"/abs/k:X\", version = 1 }\n");
-  CHECK(rendered(r) == Strings{diag(6, 11, "error", "local-metadata",
-                                     "with use_local_kernel = true a kernel is a plain \"/abs/path:Layer\" string, not a table")});
+  CHECK(rendered(r) ==
+        Strings{diag(6, 11, "error", "local-metadata",
+                     "with use_local_kernel = true a kernel is a plain \"/abs/path:Layer\" string, not a table")});
 }
 
 TEST_CASE("check: a Hub repo id must be a valid org/name", "[config][check]") {
@@ -194,11 +201,12 @@ TEST_CASE("check: a Hub repo id must be a valid org/name", "[config][check]") {
 
 TEST_CASE("check: the layer name after ':' must be a Python identifier", "[config][check]") {
   auto r = check(kModel + "[kernel_mapping]\nRMSNorm = \"org/repo:2Norm\"\nMLP = \"org/repo:class\"\n");
-  CHECK(rendered(r) ==
-        Strings{diag(4, 11, "error", "invalid-layer-name",
-                     "'2Norm' (after the first ':' in 'org/repo:2Norm') is not a Python identifier, so it cannot name a layer in the kernel"),
-                diag(5, 7, "error", "invalid-layer-name",
-                     "'class' (after the first ':' in 'org/repo:class') is not a Python identifier, so it cannot name a layer in the kernel")});
+  CHECK(rendered(r) == Strings{diag(4, 11, "error", "invalid-layer-name",
+                                    "'2Norm' (after the first ':' in 'org/repo:2Norm') is not a Python identifier, so "
+                                    "it cannot name a layer in the kernel"),
+                               diag(5, 7, "error", "invalid-layer-name",
+                                    "'class' (after the first ':' in 'org/repo:class') is not a Python identifier, so "
+                                    "it cannot name a layer in the kernel")});
 }
 
 TEST_CASE("check: version must be an integer >= 1 and revision a non-empty string", "[config][check]") {
@@ -206,19 +214,21 @@ TEST_CASE("check: version must be an integer >= 1 and revision a non-empty strin
   std::string b = "MLP = { repo = \"org/r:X\", version = \"1\" }";
   std::string c = "rotary_pos_emb = { repo = \"org/r:X\", revision = \"\" }";
   auto r = check(kModel + "[kernel_mapping]\n" + a + "\n" + b + "\n" + c + "\n");
-  CHECK(rendered(r) == Strings{diag(4, column_of(a, "0"), "error", "invalid-version", "version must be an integer >= 1, got: 0"),
-                               diag(5, column_of(b, "\"1\""), "error", "invalid-version", "version must be an integer >= 1, got: 1"),
-                               diag(6, column_of(c, "\"\""), "error", "invalid-revision",
-                                    "revision must be a non-empty string (a branch, tag or commit sha), got: ''")});
+  CHECK(rendered(r) ==
+        Strings{diag(4, column_of(a, "0"), "error", "invalid-version", "version must be an integer >= 1, got: 0"),
+                diag(5, column_of(b, "\"1\""), "error", "invalid-version", "version must be an integer >= 1, got: 1"),
+                diag(6, column_of(c, "\"\""), "error", "invalid-revision",
+                     "revision must be a non-empty string (a branch, tag or commit sha), got: ''")});
 }
 
 TEST_CASE("check: a typo'd repo key makes a device table, the hint says so", "[config][check]") {
   std::string line = "RMSNorm = { rpeo = \"org/r:X\", version = 1 }";
   auto r = check(kModel + "[kernel_mapping]\n" + line + "\n");
-  CHECK(rendered(r) ==
-        Strings{diag(4, 13, "error", "unsupported-device", "Only cuda, rocm, xpu, npu, neuron and tpu devices supported, got: rpeo"),
-                diag(4, column_of(line, "version"), "error", "unsupported-device",
-                     "Only cuda, rocm, xpu, npu, neuron and tpu devices supported, got: version")});
+  CHECK(rendered(r) == Strings{diag(4, 13, "error", "unsupported-device",
+                                    "Only cuda, rocm, xpu, npu, neuron and tpu devices supported, got: rpeo"),
+                               diag(4, column_of(line, "version"), "error", "unsupported-device",
+                                    "Only cuda, rocm, xpu, npu, neuron and tpu devices supported, got: version")});
   CHECK(r.diagnostics[0].hint == "did you mean 'repo'? Without it the table is read as a per-device mapping");
-  CHECK(r.diagnostics[1].hint == "a table with a version, revision or trust_remote_code needs repo = \"org/repo:Layer\"");
+  CHECK(r.diagnostics[1].hint ==
+        "a table with a version, revision or trust_remote_code needs repo = \"org/repo:Layer\"");
 }

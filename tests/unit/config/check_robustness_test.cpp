@@ -28,8 +28,9 @@ struct Rng {
 };
 
 std::string mutate(std::string text, Rng& rng) {
-  static const std::string pieces[] = {"[", "]", "{", "}", "\"", "'", "=", ",", ".", "\n", "#", "\\", "[[", "\"\"\"",
-                                       "'''", "\xC3", "\xFF", "0x", "1e", "-", "inf", "true", "\t", "\r"};
+  static const std::string pieces[] = {"[",    "]",  "{",  "}",  "\"",  "'",      "=",   ",",
+                                       ".",    "\n", "#",  "\\", "[[",  "\"\"\"", "'''", "\xC3",
+                                       "\xFF", "0x", "1e", "-",  "inf", "true",   "\t",  "\r"};
   int edits = 1 + static_cast<int>(rng.below(4));
   for (int e = 0; e < edits && !text.empty(); ++e) {
     std::size_t at = rng.below(text.size());
@@ -44,7 +45,8 @@ std::string mutate(std::string text, Rng& rng) {
 
 }  // namespace
 
-TEST_CASE("check_config survives corrupted configs and keeps positions inside the file", "[config][check][robustness]") {
+TEST_CASE("check_config survives corrupted configs and keeps positions inside the file",
+          "[config][check][robustness]") {
   auto original = kernels::read_file(kernels::test::source_path("examples/all-features.toml"));
   REQUIRE(original.ok());
   Rng rng{0x9E3779B97F4A7C15ull};

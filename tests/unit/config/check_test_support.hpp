@@ -83,7 +83,8 @@ inline const std::string kMappingFormat = R"(
 
 inline std::string m7(const std::string& layer, const std::string& got) {
   return "Kernel mapping for '" + layer +
-         "' must be a valid repo name with a layer name (e.g., 'org/repo:layer_name' or '/abs/path:layer_name'), got: " +
+         "' must be a valid repo name with a layer name (e.g., 'org/repo:layer_name' or '/abs/path:layer_name'), "
+         "got: " +
          got;
 }
 

@@ -13,8 +13,8 @@ TEST_CASE("check: a misspelt [kernel_mapping] is one error naming the table mean
   auto r = check("[kernel_maping]\nRMSNorm = \"kernels-community/layer-norm:LlamaRMSNorm\"\n");
   // Not also no-kernels: the one fault gets one error.
   CHECK(rendered(r) == Strings{diag(1, 2, "error", "unknown-top-level",
-                                     "unknown top-level table [kernel_maping]: nothing in it is read; did you mean "
-                                     "[kernel_mapping]?")});
+                                    "unknown top-level table [kernel_maping]: nothing in it is read; did you mean "
+                                    "[kernel_mapping]?")});
   CHECK(r.diagnostics[0].hint.empty());
   CHECK(has_errors(r.diagnostics));
   CHECK(r.config.mapping.empty());
@@ -56,7 +56,8 @@ TEST_CASE("check: the nearest top-level table despite case, separators and dots"
 TEST_CASE("check: an unknown top-level table with nothing near lists the tables", "[config][check][top-level]") {
   auto r = check("[kernel_mapping]\nA = \"o/r:A\"\n[extras]\nx = 1\n");
   CHECK(rendered(r) ==
-        Strings{diag(1, 2, "note", "registration-unchecked", "layer registration was not checked: the file has no [model] layers"),
+        Strings{diag(1, 2, "note", "registration-unchecked",
+                     "layer registration was not checked: the file has no [model] layers"),
                 diag(3, 2, "error", "unknown-top-level", "unknown top-level table [extras]: nothing in it is read")});
   CHECK(r.diagnostics[1].hint ==
         "the top-level tables are [model], [kernel_config], [kernel_mapping], [[fusion]] and [[layer]]");
@@ -67,17 +68,21 @@ TEST_CASE("check: an unknown top-level table with nothing near lists the tables"
 
 TEST_CASE("check: unknown keys inside tables stay warnings", "[config][check][top-level]") {
   auto r = check(kModel + "modules_x = [\"a\"]\n[kernel_mapping]\nRMSNorm = \"o/r:X\"\n");
-  CHECK(rendered(r) == Strings{diag(3, 1, "warning", "unknown-key", "unknown key 'modules_x' in [model]; did you mean 'modules'?")});
+  CHECK(rendered(r) ==
+        Strings{diag(3, 1, "warning", "unknown-key", "unknown key 'modules_x' in [model]; did you mean 'modules'?")});
   CHECK_FALSE(has_errors(r.diagnostics));
 }
 
 TEST_CASE("check: every file that configures nothing is no-kernels", "[config][check][top-level]") {
-  const std::string none = "no kernels are configured: the file has no [kernel_mapping] entries, [[fusion]] or [[layer]]";
+  const std::string none =
+      "no kernels are configured: the file has no [kernel_mapping] entries, [[fusion]] or [[layer]]";
   CHECK(rendered(check("# only a comment\n")) == Strings{diag(0, 0, "error", "no-kernels", none)});
-  CHECK(rendered(check("[kernel_config]\nuse_local_kernel = true\n")) == Strings{diag(0, 0, "error", "no-kernels", none)});
+  CHECK(rendered(check("[kernel_config]\nuse_local_kernel = true\n")) ==
+        Strings{diag(0, 0, "error", "no-kernels", none)});
   CHECK(rendered(check("fusion = []\nlayer = []\n")) ==
         Strings{diag(0, 0, "error", "no-kernels", none),
-                diag(1, 1, "note", "registration-unchecked", "layer registration was not checked: the file has no [model] layers")});
+                diag(1, 1, "note", "registration-unchecked",
+                     "layer registration was not checked: the file has no [model] layers")});
   // An empty [kernel_mapping]: the error points at it.
   CHECK(rendered(check(kModel + "[kernel_mapping]\n")) ==
         Strings{diag(3, 2, "error", "no-kernels",
@@ -91,5 +96,6 @@ TEST_CASE("check: every file that configures nothing is no-kernels", "[config][c
   REQUIRE(r.diagnostics.size() == 1);
   CHECK(r.diagnostics[0].code == "mapping-not-table");
   // [[layer]] or [[fusion]] alone configure kernels.
-  CHECK_FALSE(has_errors(check("[[layer]]\nname = \"A\"\ndevice = \"cuda\"\nrepo = \"o/r:A\"\nversion = 1\n").diagnostics));
+  CHECK_FALSE(
+      has_errors(check("[[layer]]\nname = \"A\"\ndevice = \"cuda\"\nrepo = \"o/r:A\"\nversion = 1\n").diagnostics));
 }

@@ -8,9 +8,11 @@ using namespace kernels::config::test;
 
 TEST_CASE("hub_dependencies lists every Hub repo mention in source order with its pin", "[config][dependencies]") {
   auto r = check(
-      "[[layer]]\nname = \"SiluAndMul\"\ndevice = \"cuda\"\nrepo = \"kernels-community/activation-hopper:SiluAndMul\"\nversion = 2\n"
+      "[[layer]]\nname = \"SiluAndMul\"\ndevice = \"cuda\"\nrepo = "
+      "\"kernels-community/activation-hopper:SiluAndMul\"\nversion = 2\n"
       "[kernel_mapping]\nRMSNorm = \"kernels-community/layer-norm:LlamaRMSNorm\"\n"
-      "Custom = { repo = \"acme/custom:C\", revision = \"e5dcd4fe743b81fa2b065964ef9a108107496c4f\", trust_remote_code = true }\n"
+      "Custom = { repo = \"acme/custom:C\", revision = \"e5dcd4fe743b81fa2b065964ef9a108107496c4f\", trust_remote_code "
+      "= true }\n"
       "[kernel_mapping.MoE]\ncuda = \"kernels-community/megablocks:MegaBlocksMoeMLP\"\n"
       "rocm = { repo = \"kernels-community/megablocks:MegaBlocksMoeMLP\", version = 1 }\n"
       "[[fusion]]\nrepo = \"acme/fused:RMSNormMLP\"\nmembers = [{ layer = \"RMSNorm\", path = \"m.l.*.n\" }]\n");
@@ -50,7 +52,8 @@ TEST_CASE("hub_dependencies lists every Hub repo mention in source order with it
 }
 
 TEST_CASE("hub_dependencies leaves out local kernels", "[config][dependencies]") {
-  auto r = check("[kernel_config]\nuse_local_kernel = true\n[kernel_mapping]\nRMSNorm = \"/opt/kernels/norm:LlamaRMSNorm\"\n");
+  auto r = check(
+      "[kernel_config]\nuse_local_kernel = true\n[kernel_mapping]\nRMSNorm = \"/opt/kernels/norm:LlamaRMSNorm\"\n");
   REQUIRE_FALSE(has_errors(r.diagnostics));
   REQUIRE(r.config.mapping.size() == 1);
   CHECK(hub_dependencies(r.config).empty());

@@ -64,8 +64,9 @@ TEST_CASE("resolve #1: a bare repo string on cuda registers for the requested mo
 }
 
 TEST_CASE("resolve #13, #14: per-device entries apply only on their device", "[config][resolve]") {
-  auto c = load(kModel + "[kernel_mapping.RMSNorm]\ncuda = \"org/cuda-norm:N\"\nrocm = \"org/rocm-norm:N\"\n"
-                         "[kernel_mapping.MLP]\nrocm = \"org/rocm-mlp:M\"\n");
+  auto c = load(kModel +
+                "[kernel_mapping.RMSNorm]\ncuda = \"org/cuda-norm:N\"\nrocm = \"org/rocm-norm:N\"\n"
+                "[kernel_mapping.MLP]\nrocm = \"org/rocm-mlp:M\"\n");
   auto cuda = resolve_ok(c, {"cuda", 80, false, false});
   CHECK(layer(cuda, "RMSNorm").kernel->kernel.repo_id == "org/cuda-norm");
   CHECK_FALSE(layer(cuda, "MLP").kernel);
@@ -86,7 +87,9 @@ TEST_CASE("resolve #23: training with torch.compile registers TRAINING|TORCH_COM
 }
 
 TEST_CASE("resolve #26: KernelConfig entries cannot apply on cpu or mps", "[config][resolve]") {
-  auto c = load(kModel + "[kernel_config]\nuse_local_kernel = true\n[kernel_mapping]\nRMSNorm = \"/abs/path/kernel:LlamaRMSNorm\"\n");
+  auto c =
+      load(kModel +
+           "[kernel_config]\nuse_local_kernel = true\n[kernel_mapping]\nRMSNorm = \"/abs/path/kernel:LlamaRMSNorm\"\n");
   auto r = resolve_ok(c, {"cpu", std::nullopt, false, false});
   const auto& l = layer(r, "RMSNorm");
   CHECK_FALSE(l.kernel);
@@ -129,8 +132,8 @@ TEST_CASE("resolve #35: training never falls back to inference", "[config][resol
 }
 
 TEST_CASE("resolve #36: inference with torch.compile picks the fallback over plain inference", "[config][resolve]") {
-  auto c = load(kLinear + entry("Linear", "cuda", "fallback", "org/f:F") + entry("Linear", "cuda", "inference", "org/i:I") +
-                entry("Linear", "cuda", "training", "org/t:T"));
+  auto c = load(kLinear + entry("Linear", "cuda", "fallback", "org/f:F") +
+                entry("Linear", "cuda", "inference", "org/i:I") + entry("Linear", "cuda", "training", "org/t:T"));
   CHECK(layer(resolve_ok(c, {"cuda", 90, false, true}), "Linear").kernel->kernel.repo_id == "org/f");
   CHECK(layer(resolve_ok(c, {"cuda", 90, false, false}), "Linear").kernel->kernel.repo_id == "org/i");
   CHECK(layer(resolve_ok(c, {"cuda", 90, true, false}), "Linear").kernel->kernel.repo_id == "org/t");
@@ -146,7 +149,8 @@ TEST_CASE("resolve #37: the smallest capability range containing the device wins
   auto r = resolve_ok(c, {"cuda", 90, false, false});
   const auto& r90 = layer(r, "Linear");
   CHECK_FALSE(r90.kernel);
-  CHECK(r90.reason == "No layer mapping for `Linear` device `Device(type='cuda', properties=None)` with the right properties");
+  CHECK(r90.reason ==
+        "No layer mapping for `Linear` device `Device(type='cuda', properties=None)` with the right properties");
   // Without a capability only unranged registrations match.
   CHECK_FALSE(layer(resolve_ok(c, {"cuda", std::nullopt, false, false}), "Linear").kernel);
   // On another device: no entry for the device type.
@@ -161,7 +165,8 @@ TEST_CASE("resolve: ranges of equal width go to the later registration", "[confi
   CHECK(layer(resolve_ok(c, {"cuda", 80, false, false}), "Linear").kernel->kernel.repo_id == "org/a");
 }
 
-TEST_CASE("resolve #40: [kernel_mapping] replaces the Mode table of an unranged [[layer]] registration", "[config][resolve]") {
+TEST_CASE("resolve #40: [kernel_mapping] replaces the Mode table of an unranged [[layer]] registration",
+          "[config][resolve]") {
   auto c = load(kLinear + entry("Linear", "cuda", "training", "org/a:A") + "[kernel_mapping]\nLinear = \"org/b:B\"\n");
   auto inference = resolve_ok(c, {"cuda", 90, false, false});
   CHECK(layer(inference, "Linear").kernel->kernel.repo_id == "org/b");
@@ -186,9 +191,10 @@ TEST_CASE("resolve: a ranged [[layer]] registration beats [kernel_mapping] insid
 }
 
 TEST_CASE("resolve: fusion wins over an earlier mapping of the same name", "[config][resolve]") {
-  auto c = load("[kernel_mapping]\nRMSNormMLP = \"org/plain:RMSNormMLP\"\n"
-                "[[fusion]]\nrepo = \"acme/fused:RMSNormMLP\"\nmembers = [{ layer = \"RMSNorm\", path = \"m.l.*.norm\" },"
-                " { layer = \"MLP\", path = \"m.l.*.mlp\" }]\n");
+  auto c = load(
+      "[kernel_mapping]\nRMSNormMLP = \"org/plain:RMSNormMLP\"\n"
+      "[[fusion]]\nrepo = \"acme/fused:RMSNormMLP\"\nmembers = [{ layer = \"RMSNorm\", path = \"m.l.*.norm\" },"
+      " { layer = \"MLP\", path = \"m.l.*.mlp\" }]\n");
   auto r = resolve_ok(c, {"cuda", 90, false, false});
   const auto& l = layer(r, "RMSNormMLP");
   REQUIRE(l.kernel);
@@ -215,10 +221,12 @@ TEST_CASE("resolve: [[layer]] devices outside KernelConfig's list (mps, cpu) res
   CHECK(layer(r, "Linear").kernel->mode == Mode::Fallback);
 }
 
-TEST_CASE("resolve explains: what the winner replaced, and what it out-ranked by mode or by a narrower range", "[config][resolve]") {
+TEST_CASE("resolve explains: what the winner replaced, and what it out-ranked by mode or by a narrower range",
+          "[config][resolve]") {
   const std::string model = "[model]\nlayers = [\"RMSNorm\", \"MLP\", \"Gelu\"]\n";
-  auto c = load(model + entry("RMSNorm", "cuda", "fallback", "org/old:N") + entry("RMSNorm", "cuda", "training", "org/train:N") +
-                entry("Gelu", "cuda", "fallback", "org/any:G") + entry("Gelu", "cuda", "fallback", "org/hopper:G", "[90, 100]") +
+  auto c = load(model + entry("RMSNorm", "cuda", "fallback", "org/old:N") +
+                entry("RMSNorm", "cuda", "training", "org/train:N") + entry("Gelu", "cuda", "fallback", "org/any:G") +
+                entry("Gelu", "cuda", "fallback", "org/hopper:G", "[90, 100]") +
                 entry("Gelu", "cuda", "training", "org/hopper-train:G", "[90, 100]") +
                 "[kernel_mapping]\nRMSNorm = \"org/new:N\"\n[kernel_mapping.MLP]\ncuda = \"org/mlp:M\"\n");
   auto r = resolve_ok(c, {"cuda", 90, false, false});
@@ -240,8 +248,8 @@ TEST_CASE("resolve explains: what the winner replaced, and what it out-ranked by
   CHECK(gelu.kernel->kernel.repo_id == "org/hopper-train");
   std::vector<std::pair<std::string, Beaten>> got;
   for (const auto& b : gelu.beaten) got.emplace_back(b.registration.kernel.repo_id, b.why);
-  CHECK(got == std::vector<std::pair<std::string, Beaten>>{{"org/hopper", Beaten::ModeOrder},
-                                                            {"org/any", Beaten::Narrower}});
+  CHECK(got ==
+        std::vector<std::pair<std::string, Beaten>>{{"org/hopper", Beaten::ModeOrder}, {"org/any", Beaten::Narrower}});
   CHECK(std::string(beaten_name(Beaten::ModeOrder)) == "mode-order");
 
   // A per-device value is positioned at its `cuda = ...` line, not the table header.
@@ -257,7 +265,8 @@ TEST_CASE("resolve explains: what the winner replaced, and what it out-ranked by
   CHECK(layer(ampere, "Gelu").beaten.empty());
 }
 
-TEST_CASE("resolve explains: of two ranges as narrow that hold the capability, the later one wins", "[config][resolve]") {
+TEST_CASE("resolve explains: of two ranges as narrow that hold the capability, the later one wins",
+          "[config][resolve]") {
   auto c = load("[model]\nlayers = [\"Gelu\"]\n" + entry("Gelu", "cuda", "fallback", "org/first:G", "[80, 89]") +
                 entry("Gelu", "cuda", "fallback", "org/second:G", "[85, 94]"));
   auto r = resolve_ok(c, {"cuda", 86, false, false});

@@ -10,7 +10,8 @@ namespace {
 
 toml::Value ok(const std::string& text) {
   auto r = toml::parse(text);
-  if (auto* e = std::get_if<toml::SyntaxError>(&r)) FAIL("unexpected syntax error at " << e->pos.line << ":" << e->pos.column << ": " << e->message);
+  if (auto* e = std::get_if<toml::SyntaxError>(&r))
+    FAIL("unexpected syntax error at " << e->pos.line << ":" << e->pos.column << ": " << e->message);
   return std::get<toml::Value>(std::move(r));
 }
 
@@ -47,11 +48,11 @@ TEST_CASE("toml: columns count code points", "[config][toml]") {
 }
 
 TEST_CASE("toml: values of every type", "[config][toml]") {
-  auto doc = ok(
-      "s = \"a\\tb\\u00e9\"\nl = 'C:\\path'\nm = \"\"\"\nline1\\\n   line2\"\"\"\nlit = '''\nx\ny'''\n"
-      "i = +1_000\nh = 0xff\no = 0o17\nb = 0b101\nf = 6.5e-1\ninf = -inf\n"
-      "d = 1979-05-27T07:32:00Z\nld = 1979-05-27\nlt = 07:32:00.5\nsp = 1979-05-27 07:32:00\n"
-      "arr = [1, [2, 3], ] # trailing comma\ninl = { a.b = 1, c = \"x\" }\n");
+  auto doc =
+      ok("s = \"a\\tb\\u00e9\"\nl = 'C:\\path'\nm = \"\"\"\nline1\\\n   line2\"\"\"\nlit = '''\nx\ny'''\n"
+         "i = +1_000\nh = 0xff\no = 0o17\nb = 0b101\nf = 6.5e-1\ninf = -inf\n"
+         "d = 1979-05-27T07:32:00Z\nld = 1979-05-27\nlt = 07:32:00.5\nsp = 1979-05-27 07:32:00\n"
+         "arr = [1, [2, 3], ] # trailing comma\ninl = { a.b = 1, c = \"x\" }\n");
   CHECK(doc.find("s")->text == "a\tb\xC3\xA9");
   CHECK(doc.find("l")->text == "C:\\path");
   CHECK(doc.find("m")->text == "line1line2");

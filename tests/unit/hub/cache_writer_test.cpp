@@ -37,10 +37,10 @@ TEST_CASE("check_repo_path refuses what could escape or confuse the snapshot", "
   CHECK(code_of(check_repo_path("build/torch-cpu/relu/__init__.py")) == "ok");
   CHECK(code_of(check_repo_path("build/torch-cpu/a file.py")) == "ok");
   CHECK(code_of(check_repo_path("..foo/bar..")) == "ok");  // dots inside names are fine
-  for (std::string bad : {std::string(""), std::string("/etc/passwd"), std::string("build/../../x"),
-                          std::string("build/./x"), std::string("build//x"), std::string("build/x/"),
-                          std::string("build\\x"), std::string("build/\0x", 8), std::string(".."),
-                          "build/" + std::string(256, 'a')}) {
+  for (std::string bad :
+       {std::string(""), std::string("/etc/passwd"), std::string("build/../../x"), std::string("build/./x"),
+        std::string("build//x"), std::string("build/x/"), std::string("build\\x"), std::string("build/\0x", 8),
+        std::string(".."), "build/" + std::string(256, 'a')}) {
     INFO(bad);
     CHECK(code_of(check_repo_path(bad)) == "bad-path");
   }
@@ -75,8 +75,8 @@ TEST_CASE("cache writer: blob, link and lock in huggingface_hub's layout", "[hub
   CHECK(fs::is_regular_file(link));  // resolves to the blob
   CHECK(fs::exists(root.path() + "/.locks/kernels--org--name/" + kEtag + ".lock"));
   CHECK((*w)->has_link(kCommit, "build/torch-cpu/x/__init__.py", kEtag, 0));
-  CHECK_FALSE((*w)->has_link(kCommit, "build/torch-cpu/x/__init__.py", kEtag, 1));  // wrong size
-  CHECK(count_entries(repo + "/blobs") == 1);                                       // no .incomplete left
+  CHECK_FALSE((*w)->has_link(kCommit, "build/torch-cpu/x/__init__.py", kEtag, 1));   // wrong size
+  CHECK(count_entries(repo + "/blobs") == 1);                                        // no .incomplete left
   CHECK(count_entries(repo + "/snapshots/" + kCommit + "/build/torch-cpu/x") == 1);  // no temporary link left
   REQUIRE((*w)->tag_root().ok());
   CHECK(read_file(root.path() + "/CACHEDIR.TAG")->rfind("Signature: 8a477f597d28d172789f06886806bc55\n", 0) == 0);
@@ -89,9 +89,9 @@ TEST_CASE("cache writer: a leftover .incomplete is taken over, other leftovers r
   const std::string etag(64, 'a');
   std::string blobs = root.path() + "/kernels--org--name/blobs/";
   root.write("kernels--org--name/blobs/" + etag + ".0123abcd.incomplete", "hello");
-  root.write("kernels--org--name/blobs/" + etag + ".incomplete", "he");            // older naming, shorter
+  root.write("kernels--org--name/blobs/" + etag + ".incomplete", "he");  // older naming, shorter
   root.write("kernels--org--name/blobs/" + etag + ".ffffffff.incomplete", "too long for it");
-  root.write("kernels--org--name/blobs/" + etag + ".notahex!.incomplete", "x");   // not ours: left alone
+  root.write("kernels--org--name/blobs/" + etag + ".notahex!.incomplete", "x");  // not ours: left alone
   auto blob = (*w)->start_blob(etag, 10);
   REQUIRE(blob.ok());
   CHECK(blob->resumed());
@@ -182,11 +182,16 @@ TEST_CASE("trees/<commit>.json has the bytes of huggingface_hub's json.dump(inde
   listing[3].oid = std::string(40, 'e');
   listing[3].size = 0;
   std::string a(40, 'a'), b(40, 'b'), c(64, 'c'), e(40, 'e');
-  std::string expected = "{\n \"format_version\": 1,\n \"files\": {\n"
-                         "  \"README.md\": {\n   \"size\": 12,\n   \"blob_id\": \"" + a + "\"\n  },\n"
-                         "  \"build/torch-cpu/_ops.so\": {\n   \"size\": 548123560,\n   \"blob_id\": \"" + b +
-                         "\",\n   \"lfs_sha256\": \"" + c + "\",\n   \"lfs_size\": 548123560\n  },\n"
-                         "  \"caf\\u00e9.txt\": {\n   \"size\": 0,\n   \"blob_id\": \"" + e + "\"\n  }\n }\n}";
+  std::string expected =
+      "{\n \"format_version\": 1,\n \"files\": {\n"
+      "  \"README.md\": {\n   \"size\": 12,\n   \"blob_id\": \"" +
+      a +
+      "\"\n  },\n"
+      "  \"build/torch-cpu/_ops.so\": {\n   \"size\": 548123560,\n   \"blob_id\": \"" +
+      b + "\",\n   \"lfs_sha256\": \"" + c +
+      "\",\n   \"lfs_size\": 548123560\n  },\n"
+      "  \"caf\\u00e9.txt\": {\n   \"size\": 0,\n   \"blob_id\": \"" +
+      e + "\"\n  }\n }\n}";
   CHECK(tree_cache_json(listing) == expected);
   CHECK(tree_cache_json({}) == "{\n \"format_version\": 1,\n \"files\": {}\n}");
 
@@ -232,7 +237,7 @@ TEST_CASE("cache writer: refs, .no_exist markers and small blobs", "[hub][cache_
   CHECK(code_of((*w)->mark_missing(kCommit, "../x")) == "bad-path");
   CHECK(code_of((*w)->mark_missing("main", "x")) == "bad-path");
 
-  const std::string etag = "3b18e512dba79e4c8300dd08aeb37f8e728b8dad";  // git blob of "hello world\n"
+  const std::string etag = "3b18e512dba79e4c8300dd08aeb37f8e728b8dad";               // git blob of "hello world\n"
   root.write("kernels--org--name/blobs/" + etag + ".0123abcd.incomplete", "hello");  // a leftover
   REQUIRE((*w)->store_blob(etag, "hello world\n").ok());
   CHECK(*read_file(repo + "/blobs/" + etag) == "hello world\n");

@@ -90,7 +90,8 @@ TEST_CASE("500s are retried with backoff, persistent ones become a ServerError",
   CHECK(count() - start == 4);
 }
 
-TEST_CASE("dropped connections are retried, if they persist the error says the Hub cannot be reached", "[hub][faults]") {
+TEST_CASE("dropped connections are retried, if they persist the error says the Hub cannot be reached",
+          "[hub][faults]") {
   auto& hub = fault_hub();
   HubClient client(config_for(hub), fast_retries(3));
   {

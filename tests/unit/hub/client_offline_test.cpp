@@ -250,19 +250,21 @@ TEST_CASE("list_commit_tree offline: a corrupt record is no listing, and says wh
   hub_emulator::ScratchDir dir;
   make_cache(dir.path());
   std::string record = dir.path() + "/kernels--org--k/trees/" + kCommit + ".json";
-  const std::string good = "{\"format_version\": 1, \"files\": {\"build/torch-cpu/__init__.py\": {\"size\": 13, \"blob_id\": \"" +
-                           kBlob + "\"}}}";
+  const std::string good =
+      "{\"format_version\": 1, \"files\": {\"build/torch-cpu/__init__.py\": {\"size\": 13, \"blob_id\": \"" + kBlob +
+      "\"}}}";
   struct Case {
     std::string text, reason;
   };
-  for (const Case& c : {Case{"{\"format_version\": 1, \"files\": {", "not valid JSON"},
-                        Case{"{\"format_version\": 2, \"files\": {}}", "format_version 2 is not 1"},
-                        Case{"{\"format_version\": 1, \"files\": []}", "no \"files\" object"},
-                        Case{"{\"format_version\": 1, \"files\": {\"a\": {\"size\": \"12\", \"blob_id\": \"" + kBlob + "\"}}}",
-                             "no whole-number \"size\""},
-                        Case{"{\"format_version\": 1, \"files\": {\"../../x\": {\"size\": 1, \"blob_id\": \"" + kBlob + "\"}}}",
-                             "\"..\" component"},
-                        Case{"[" + std::string(100, '[') + std::string(101, ']'), "deeper than"}}) {
+  for (const Case& c :
+       {Case{"{\"format_version\": 1, \"files\": {", "not valid JSON"},
+        Case{"{\"format_version\": 2, \"files\": {}}", "format_version 2 is not 1"},
+        Case{"{\"format_version\": 1, \"files\": []}", "no \"files\" object"},
+        Case{"{\"format_version\": 1, \"files\": {\"a\": {\"size\": \"12\", \"blob_id\": \"" + kBlob + "\"}}}",
+             "no whole-number \"size\""},
+        Case{"{\"format_version\": 1, \"files\": {\"../../x\": {\"size\": 1, \"blob_id\": \"" + kBlob + "\"}}}",
+             "\"..\" component"},
+        Case{"[" + std::string(100, '[') + std::string(101, ']'), "deeper than"}}) {
     INFO(c.text);
     put(record, c.text);
     HubClient client(offline_config(dir.path()));
@@ -318,7 +320,8 @@ TEST_CASE("record_ref writes refs/<ref> as huggingface_hub does, offline finds t
   CHECK_FALSE(fs::exists(cache.path() + "/kernels--org--k/refs/v9"));
 }
 
-TEST_CASE("cached_file: downloaded once into the cache, then read from it online and offline", "[hub][offline][cached_file]") {
+TEST_CASE("cached_file: downloaded once into the cache, then read from it online and offline",
+          "[hub][offline][cached_file]") {
   auto& hub = recording_hub();
   hub_emulator::ScratchDir cache;
   HubClient online(online_config(hub, cache.path()));
@@ -355,10 +358,12 @@ TEST_CASE("cached_file: downloaded once into the cache, then read from it online
   auto missing = offline.cached_file(repo, hub.download_commit, other, 1 << 20);
   REQUIRE_FALSE(missing.ok());
   CHECK(missing.error().code == ErrorCode::offline);
-  CHECK_THAT(missing.error().message, Catch::Contains(other + " of " + repo + " at " + hub.download_commit.substr(0, 12)));
+  CHECK_THAT(missing.error().message,
+             Catch::Contains(other + " of " + repo + " at " + hub.download_commit.substr(0, 12)));
   CHECK(offline.request_count() == 0);
   CHECK_FALSE(offline.cached_file(repo, "main", path, 1 << 20).ok());
-  CHECK(offline.cached_file(repo, hub.download_commit, "../../../etc/passwd", 1 << 20).error().code == ErrorCode::bad_path);
+  CHECK(offline.cached_file(repo, hub.download_commit, "../../../etc/passwd", 1 << 20).error().code ==
+        ErrorCode::bad_path);
 
   // A file the Hub has not: its error, nothing recorded.
   auto absent = online.cached_file(repo, hub.download_commit, "build/nope/metadata.json", 1 << 20);
@@ -379,7 +384,8 @@ TEST_CASE("cached_file: bytes that do not match their ETag are refused and not s
   REQUIRE_FALSE(bad.ok());
   CHECK(bad.error().code == ErrorCode::bad_response);
   CHECK_THAT(bad.error().message, Catch::Contains("do not hash to its ETag"));
-  CHECK_FALSE(fs::exists(cache.path() + "/kernels--kernels-test--download/snapshots/" + hub.download_commit + "/" + path));
+  CHECK_FALSE(
+      fs::exists(cache.path() + "/kernels--kernels-test--download/snapshots/" + hub.download_commit + "/" + path));
   auto good = online.cached_file("kernels-test/download", hub.download_commit, path, 1 << 20);
   REQUIRE(good.ok());
   CHECK(*good == hub.download_variants.at("torch-universal").metadata);
@@ -414,8 +420,9 @@ TEST_CASE("cached_file: 8 threads on one file, and on different files, into one 
       for (std::size_t k = 0; k < variants.size(); ++k) {
         const std::string& v = variants[(k + static_cast<std::size_t>(t)) % variants.size()];
         auto r = online.cached_file(repo, hub.download_commit, "build/" + v + "/metadata.json", 1 << 20);
-        many[t].push_back(v + ": " + (r.ok() ? (*r == hub.download_variants.at(v).metadata ? "ok" : "wrong bytes")
-                                             : r.error().message));
+        many[t].push_back(
+            v + ": " +
+            (r.ok() ? (*r == hub.download_variants.at(v).metadata ? "ok" : "wrong bytes") : r.error().message));
       }
     });
   }

@@ -39,8 +39,8 @@ TEST_CASE("list_refs: branches and tags, annotated tags peeled to their commit",
   std::map<std::string, std::string> branches, tags;
   for (const auto& b : refs->branches) branches[b.name] = b.target_commit;
   for (const auto& t : refs->tags) tags[t.name] = t.target_commit;
-  CHECK(branches == std::map<std::string, std::string>{
-                        {"main", hub.relu_second}, {"v1", hub.relu_first}, {"v2", hub.relu_second}});
+  CHECK(branches ==
+        std::map<std::string, std::string>{{"main", hub.relu_second}, {"v1", hub.relu_first}, {"v2", hub.relu_second}});
   CHECK(tags == std::map<std::string, std::string>{{"v1.0", hub.relu_first}, {"latest", hub.relu_second}});
   CHECK(refs->branches[0].ref == "refs/heads/" + refs->branches[0].name);
 }
@@ -151,10 +151,12 @@ TEST_CASE("tree pagination follows Link rel=next until the last page", "[hub][cl
   CHECK(a == b);
   CHECK(paged.emulator().request_count() - before == (whole->size() + 1) / 2);
   auto log = paged.emulator().requests();
-  CHECK(std::any_of(log.begin(), log.end(), [](const auto& r) { return r.target.find("cursor=2") != std::string::npos; }));
+  CHECK(std::any_of(log.begin(), log.end(),
+                    [](const auto& r) { return r.target.find("cursor=2") != std::string::npos; }));
 }
 
-TEST_CASE("file metadata: git sha1 ETag for plain files, sha256 and a 302 to the LFS host for LFS files", "[hub][client][resolve]") {
+TEST_CASE("file metadata: git sha1 ETag for plain files, sha256 and a 302 to the LFS host for LFS files",
+          "[hub][client][resolve]") {
   auto& hub = shared_hub();
   HubClient client(config_for(hub));
   auto git = hub_test::git_ls_tree(hub.git_dir("kernels-test/relu"), hub.relu_first);
@@ -282,7 +284,8 @@ TEST_CASE("requests carry the configured User-Agent", "[hub][client]") {
   HubClient client(config);
   hub.emulator().clear_log();
   REQUIRE(client.list_refs("kernels-test/relu").ok());
-  CHECK(hub.emulator().requests().at(0).user_agent == std::string("kernels-cli/") + KERNELS_VERSION + "; file_type/kernel");
+  CHECK(hub.emulator().requests().at(0).user_agent ==
+        std::string("kernels-cli/") + KERNELS_VERSION + "; file_type/kernel");
 }
 
 TEST_CASE("many threads share one client, every request is counted", "[hub][client][threads]") {

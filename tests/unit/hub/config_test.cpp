@@ -55,7 +55,8 @@ TEST_CASE("HF_ENDPOINT loses its trailing slash, --endpoint wins, a non-URL is r
   CHECK(bad.error().message.find("HF_ENDPOINT") != std::string::npos);
 }
 
-TEST_CASE("token order: --token-file, HF_TOKEN, HUGGING_FACE_HUB_TOKEN, HF_TOKEN_PATH, $HF_HOME/token", "[hub][config]") {
+TEST_CASE("token order: --token-file, HF_TOKEN, HUGGING_FACE_HUB_TOKEN, HF_TOKEN_PATH, $HF_HOME/token",
+          "[hub][config]") {
   kernels::hub_emulator::ScratchDir dir;
   REQUIRE(kernels::write_file_atomic(dir.path() + "/token", "  from-home\r\n").ok());
   REQUIRE(kernels::write_file_atomic(dir.path() + "/other", "from-path\n").ok());
@@ -111,6 +112,6 @@ TEST_CASE("a token file that is there but unreadable is an error, not no token",
   auto c = load_hub_config(env_of(vars));
   REQUIRE_FALSE(c.ok());
   CHECK(c.error().code == ErrorCode::io);
-  CHECK_THAT(c.error().message, Catch::StartsWith("cannot read the token file ($HF_HOME/token): " + dir.path() +
-                                                  "/token is a directory"));
+  CHECK_THAT(c.error().message,
+             Catch::StartsWith("cannot read the token file ($HF_HOME/token): " + dir.path() + "/token is a directory"));
 }

@@ -12,9 +12,7 @@ using namespace kernels::hub;
 namespace {
 const std::string kCommit = "0123456789abcdef0123456789abcdef01234567";
 
-std::string refs_with(const std::string& branch) {
-  return R"({"branches":[)" + branch + R"(],"tags":[]})";
-}
+std::string refs_with(const std::string& branch) { return R"({"branches":[)" + branch + R"(],"tags":[]})"; }
 }  // namespace
 
 TEST_CASE("decode_refs: names, commits and ref paths are checked before use", "[hub][decode]") {
@@ -36,9 +34,9 @@ TEST_CASE("decode_refs: names, commits and ref paths are checked before use", "[
   CHECK(ref_number->branches[0].ref.empty());
   HubLimits one;
   one.refs = 1;
-  auto two = decode_refs(refs_with(R"({"name":"a","targetCommit":")" + kCommit + R"("},{"name":"b","targetCommit":")" +
-                                   kCommit + R"("})"),
-                         one);
+  auto two = decode_refs(
+      refs_with(R"({"name":"a","targetCommit":")" + kCommit + R"("},{"name":"b","targetCommit":")" + kCommit + R"("})"),
+      one);
   REQUIRE_FALSE(two.ok());
   CHECK(two.error().message == "more than 1 refs in \"branches\"");
 }
@@ -55,9 +53,7 @@ TEST_CASE("decode_*: deep, malformed and mistyped answers are bad-response error
 }
 
 TEST_CASE("decode_tree_page: sizes must be whole numbers >= 0", "[hub][decode]") {
-  auto file = [](const std::string& size) {
-    return R"([{"type":"file","path":"a","oid":"x","size":)" + size + "}]";
-  };
+  auto file = [](const std::string& size) { return R"([{"type":"file","path":"a","oid":"x","size":)" + size + "}]"; };
   REQUIRE(decode_tree_page(file("12")).ok());
   CHECK(decode_tree_page(file("12"))->front().size == 12u);
   for (const char* bad : {"-1", "1.5", "\"12\"", "1e3"}) {

@@ -51,9 +51,7 @@ const hub_emulator::VariantFile& so_file(TestHub& hub, const std::string& varian
 std::string openssl_base64(const std::string& content) {
   hub_emulator::ScratchDir dir;
   std::string file = dir.path() + "/f";
-  {
-    std::ofstream(file, std::ios::binary) << content;
-  }
+  { std::ofstream(file, std::ios::binary) << content; }
   auto r = hub_emulator::run_capture({"sh", "-c", "openssl dgst -sha256 -binary \"$0\" | base64 -w0", file});
   REQUIRE(r.status == 0);
   return r.out;
@@ -91,7 +89,8 @@ TEST_CASE("emulator HEAD on an LFS file: 302 to the LFS host with X-Linked-Etag,
 TEST_CASE("emulator LFS host: whole object, bytes=N- as 206 with Content-Range, 416 past the end", "[hub][emulator]") {
   auto& hub = download_hub();
   const auto& so = so_file(hub, kCu128);
-  std::string url = hub.emulator().lfs_endpoint() + "/lfs/kernels-test/download/" + hub_emulator::sha256_hex(so.content);
+  std::string url =
+      hub.emulator().lfs_endpoint() + "/lfs/kernels-test/download/" + hub_emulator::sha256_hex(so.content);
   const std::size_t size = so.content.size();
   auto whole = fetch(url);
   CHECK(whole.status == 200);
@@ -132,8 +131,8 @@ TEST_CASE("emulator resolve of a git file: bytes=N- as 206 with Content-Range, 4
   const std::string readme = "# download fixtures\n";
   auto part = fetch(url, "GET", "bytes=2-");
   CHECK(part.status == 206);
-  CHECK(part.header("content-range") == "bytes 2-" + std::to_string(readme.size() - 1) + "/" +
-                                              std::to_string(readme.size()));
+  CHECK(part.header("content-range") ==
+        "bytes 2-" + std::to_string(readme.size() - 1) + "/" + std::to_string(readme.size()));
   CHECK(part.body == readme.substr(2));
   CHECK(part.header("x-repo-commit") == hub.download_commit);
   auto past = fetch(url, "GET", "bytes=" + std::to_string(readme.size()) + "-");
@@ -181,8 +180,8 @@ TEST_CASE("download fixture: metadata.json per variant in serde's field order, d
     auto meta = nlohmann::ordered_json::parse(served.body);
     std::vector<std::string> keys;
     for (const auto& item : meta.items()) keys.push_back(item.key());
-    std::vector<std::string> expected_keys = {"name", "id", "version", "license", "python-depends", "kernel-depends",
-                                              "backend"};
+    std::vector<std::string> expected_keys = {"name",           "id",     "version", "license", "python-depends",
+                                              "kernel-depends", "backend"};
     if (variant != "torch210-cxx11-cpu-x86_64-linux") expected_keys.push_back("digest");
     CHECK(keys == expected_keys);
     CHECK(meta["name"] == "relu");

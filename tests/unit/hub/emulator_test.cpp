@@ -48,9 +48,7 @@ TEST_CASE("fixture commits are reproducible: the same calls give the same commit
 TEST_CASE("git_blob_oid, sha256_hex and lfs_pointer agree with git and sha256sum", "[hub][emulator]") {
   hub_emulator::ScratchDir dir;
   std::string file = dir.path() + "/f";
-  {
-    std::ofstream(file, std::ios::binary) << "hello\n";
-  }
+  { std::ofstream(file, std::ios::binary) << "hello\n"; }
   auto hashed = hub_emulator::run_capture({"git", "hash-object", file});
   CHECK(hub_emulator::git_blob_oid("hello\n") == hashed.out.substr(0, 40));
   CHECK(hub_emulator::sha256_hex("hello\n") == hub_test::sha256sum(file));
@@ -83,8 +81,9 @@ TEST_CASE("emulator tree pages: JSON arrays, folders as directory, absolute Link
 
 TEST_CASE("emulator LFS entries carry lfs{oid,size,pointerSize}", "[hub][emulator]") {
   auto& hub = raw_hub();
-  auto page = get(hub.endpoint() +
-                  "/api/kernels/kernels-test/relu/tree/v1/build%2Ftorch210-cxx11-cu128-x86_64-linux%2Frelu?recursive=false");
+  auto page =
+      get(hub.endpoint() +
+          "/api/kernels/kernels-test/relu/tree/v1/build%2Ftorch210-cxx11-cu128-x86_64-linux%2Frelu?recursive=false");
   auto items = nlohmann::json::parse(page.body);
   REQUIRE(items.size() == 2);
   const auto& lfs = items[1];

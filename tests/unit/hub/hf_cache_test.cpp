@@ -97,20 +97,27 @@ TEST_CASE("offline: the first cache root that has the repo answers", "[hub][cach
 TEST_CASE("trees/<commit>.json parses into git tree order, folders before what they hold", "[hub][cache][tree]") {
   // Python's sorted() order of the record's keys; git puts build/torch-cuda-x
   // before build/torch-cuda, since "torch-cuda/" > "torch-cuda-x".
-  std::string text = "{\"format_version\": 1, \"files\": {"
-                     "\"README.md\": {\"size\": 7, \"blob_id\": \"" + std::string(40, 'a') + "\"},"
-                     "\"build/torch-cuda-x/k/__init__.py\": {\"size\": 3, \"blob_id\": \"" + std::string(40, 'c') + "\"},"
-                     "\"build/torch-cuda/k/__init__.py\": {\"size\": 2, \"blob_id\": \"" + std::string(40, 'b') + "\"},"
-                     "\"build/torch-cuda/k/_k.so\": {\"size\": 300, \"blob_id\": \"" + std::string(40, 'd') +
-                     "\", \"lfs_sha256\": \"" + kLfs + "\", \"lfs_size\": 300, \"future_field\": true}}}";
+  std::string text =
+      "{\"format_version\": 1, \"files\": {"
+      "\"README.md\": {\"size\": 7, \"blob_id\": \"" +
+      std::string(40, 'a') +
+      "\"},"
+      "\"build/torch-cuda-x/k/__init__.py\": {\"size\": 3, \"blob_id\": \"" +
+      std::string(40, 'c') +
+      "\"},"
+      "\"build/torch-cuda/k/__init__.py\": {\"size\": 2, \"blob_id\": \"" +
+      std::string(40, 'b') +
+      "\"},"
+      "\"build/torch-cuda/k/_k.so\": {\"size\": 300, \"blob_id\": \"" +
+      std::string(40, 'd') + "\", \"lfs_sha256\": \"" + kLfs + "\", \"lfs_size\": 300, \"future_field\": true}}}";
   auto parsed = parse_tree_cache(text, 100);
   REQUIRE(parsed.ok());
   std::vector<std::string> paths;
   for (const auto& e : *parsed) paths.push_back((e.is_directory ? "dir " : "") + e.path);
-  CHECK(paths == std::vector<std::string>{"README.md", "dir build", "dir build/torch-cuda-x", "dir build/torch-cuda-x/k",
-                                          "build/torch-cuda-x/k/__init__.py", "dir build/torch-cuda",
-                                          "dir build/torch-cuda/k", "build/torch-cuda/k/__init__.py",
-                                          "build/torch-cuda/k/_k.so"});
+  CHECK(paths == std::vector<std::string>{"README.md", "dir build", "dir build/torch-cuda-x",
+                                          "dir build/torch-cuda-x/k", "build/torch-cuda-x/k/__init__.py",
+                                          "dir build/torch-cuda", "dir build/torch-cuda/k",
+                                          "build/torch-cuda/k/__init__.py", "build/torch-cuda/k/_k.so"});
   const TreeEntry& so = parsed->back();
   CHECK(so.oid == std::string(40, 'd'));
   CHECK(so.size == 300);
@@ -152,11 +159,14 @@ TEST_CASE("trees/<commit>.json: hostile records are refused with the reason", "[
                 "not 64 hex digits"},
            Case{entry("/etc/passwd", "\"size\": 1, \"blob_id\": \"" + b + "\""), "absolute"},
            Case{entry("a//b", "\"size\": 1, \"blob_id\": \"" + b + "\""), "empty component"},
-           Case{entry("a", "\"size\": 1, \"blob_id\": \"" + b + "\"}, \"a/b\": {\"size\": 1, \"blob_id\": \"" + b + "\""),
+           Case{entry("a",
+                      "\"size\": 1, \"blob_id\": \"" + b + "\"}, \"a/b\": {\"size\": 1, \"blob_id\": \"" + b + "\""),
                 "both as a file and as a folder"},
-           Case{entry("a", "\"size\": 1, \"blob_id\": \"" + b + "\"}, \"z\": 3, \"c\": {\"size\": 1, \"blob_id\": \"" + b + "\""),
+           Case{entry("a", "\"size\": 1, \"blob_id\": \"" + b + "\"}, \"z\": 3, \"c\": {\"size\": 1, \"blob_id\": \"" +
+                               b + "\""),
                 "not an object"},
-           Case{"{\"format_version\": 1, \"files\": " + std::string(70, '[') + std::string(70, ']') + "}", "deeper than"},
+           Case{"{\"format_version\": 1, \"files\": " + std::string(70, '[') + std::string(70, ']') + "}",
+                "deeper than"},
        }) {
     INFO(c.text);
     auto r = parse_tree_cache(c.text, 1000);

@@ -29,8 +29,8 @@ TEST_CASE("http: 16 threads x 60 requests share the client and get every body ri
   HttpClient http("kernels-cli/test");
   const std::string base = hub.endpoint() + "/kernels/kernels-test/relu/resolve/" + hub.relu_first + "/";
   const std::string small = "build/torch-cpu/relu/a%20file.py";
-  const std::string lfs_url = hub.emulator().lfs_endpoint() + "/lfs/kernels-test/relu/" +
-                              hub_emulator::sha256_hex(hub.lfs_content);
+  const std::string lfs_url =
+      hub.emulator().lfs_endpoint() + "/lfs/kernels-test/relu/" + hub_emulator::sha256_hex(hub.lfs_content);
   std::atomic<int> good{0}, bad{0};
   std::vector<std::thread> threads;
   for (int t = 0; t < 16; ++t) {

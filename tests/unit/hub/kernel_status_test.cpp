@@ -38,8 +38,8 @@ TEST_CASE("kernel-status.toml: bad files are errors that say why", "[hub][status
 
 TEST_CASE("kernel-status.toml: deep nesting is a clear error, not a crash", "[hub][status][limits]") {
   // Regression: 20k nested arrays crashed lock and info (toml11 recursed without a limit).
-  std::string deep = "kind = \"redirect\"\ndestination = \"a/b\"\nx = " + std::string(20000, '[') +
-                     std::string(20000, ']') + "\n";
+  std::string deep =
+      "kind = \"redirect\"\ndestination = \"a/b\"\nx = " + std::string(20000, '[') + std::string(20000, ']') + "\n";
   auto r = parse_kernel_status(deep, "org/old");
   REQUIRE_FALSE(r.ok());
   CHECK(r.error().code == ErrorCode::bad_status);
@@ -54,8 +54,8 @@ TEST_CASE("kernel-status.toml: a destination or revision that is no Hub id is re
     CHECK_THAT(r.error().message, Catch::Contains("the destination is not a Hub repo id"));
   }
   for (const char* bad : {"../../x", "a b", "main\\n", "-x", ""}) {
-    auto r = parse_kernel_status(std::string("kind = \"redirect\"\ndestination = \"a/b\"\nrevision = \"") + bad + "\"\n",
-                                 "org/old");
+    auto r = parse_kernel_status(
+        std::string("kind = \"redirect\"\ndestination = \"a/b\"\nrevision = \"") + bad + "\"\n", "org/old");
     REQUIRE_FALSE(r.ok());
     CHECK_THAT(r.error().message, Catch::Contains("the revision "));
   }

@@ -23,10 +23,11 @@ TEST_CASE("variant digest skips top-level metadata files, __pycache__ and .pyc, 
   CHECK_FALSE(digest_covers("relu/__pycache__/x.cpython-311.opt"));
   CHECK_FALSE(digest_covers("__pycache__/x"));
   CHECK_FALSE(digest_covers("relu/x.pyc"));
-  CHECK(digest_covers("relu/.pyc"));     // no extension
-  CHECK(digest_covers("relu/x.PYC"));    // case-sensitive
+  CHECK(digest_covers("relu/.pyc"));   // no extension
+  CHECK(digest_covers("relu/x.PYC"));  // case-sensitive
   CHECK(digest_covers("relu/__pycache__x/y.py"));
-  auto d = variant_digest({{"b/x.py", "hello world"}, {"a.so", ""}, {"b/__pycache__/x.pyc", "junk"}, {"metadata.json", "{}"}});
+  auto d = variant_digest(
+      {{"b/x.py", "hello world"}, {"a.so", ""}, {"b/__pycache__/x.pyc", "junk"}, {"metadata.json", "{}"}});
   REQUIRE(d.size() == 2);
   CHECK(d.begin()->first == "a.so");
   CHECK(d.at("b/x.py") == "uU0nuZNNPgilLlLX2n2r+sSE7+N6U4DukIj3rOLvzek=");
@@ -74,7 +75,8 @@ TEST_CASE("metadata.json bytes: serde pretty printing in kebab-case field order"
         "  \"python-depends\": [],\n  \"kernel-depends\": [],\n  \"backend\": {\n    \"type\": \"cuda\"\n  }\n}");
 }
 
-TEST_CASE("write_variant commits files, LFS pointers and metadata.json, wrong_entry spoils one hash", "[hub][emulator]") {
+TEST_CASE("write_variant commits files, LFS pointers and metadata.json, wrong_entry spoils one hash",
+          "[hub][emulator]") {
   ScratchDir root;
   FixtureRepo repo(root.path(), "o/k");
   VariantMetadata meta;

@@ -18,9 +18,9 @@ std::optional<std::string> repo_id_problem(const std::string& id) {
 }  // namespace
 
 TEST_CASE("repo ids: what the Hub accepts passes", "[hub][repo_id]") {
-  for (std::string id : {std::string("kernels-community/relu"), std::string("a/b"), std::string("Org_1/name.v2"),
-                         std::string("0/0"), std::string("kernels-test/flash-attn3"),
-                         std::string(47, 'a') + "/" + std::string(48, 'b')}) {  // 96 characters
+  for (std::string id :
+       {std::string("kernels-community/relu"), std::string("a/b"), std::string("Org_1/name.v2"), std::string("0/0"),
+        std::string("kernels-test/flash-attn3"), std::string(47, 'a') + "/" + std::string(48, 'b')}) {  // 96 characters
     INFO(id);
     CHECK_FALSE(repo_id_problem(id));
   }
@@ -61,7 +61,8 @@ TEST_CASE("validate_repo_id: a usage error that quotes the id and says why", "[h
 
 TEST_CASE("revision_problem: git ref-name rules keep revisions out of other paths", "[hub][repo_id]") {
   using kernels::hub::revision_problem;
-  for (const char* good : {"main", "v1", "v0.1.0", "refs/pr/1", "feature/x-y_z", "0123456789abcdef0123456789abcdef01234567"}) {
+  for (const char* good :
+       {"main", "v1", "v0.1.0", "refs/pr/1", "feature/x-y_z", "0123456789abcdef0123456789abcdef01234567"}) {
     CHECK_FALSE(revision_problem(good));
   }
   CHECK(*revision_problem("") == "is empty");

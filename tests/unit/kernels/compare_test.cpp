@@ -11,9 +11,9 @@ TEST_CASE("ULP distance counts representable values between two elements", "[ker
   CHECK(ulp_distance(DType::F16, 0x3C00, 0x3C00) == 0);
   CHECK(ulp_distance(DType::F16, 0x3C00, 0x3C01) == 1);
   CHECK(ulp_distance(DType::F16, 0x3C05, 0x3C00) == 5);
-  CHECK(ulp_distance(DType::F16, 0x0000, 0x8000) == 0);  // +0 and -0
-  CHECK(ulp_distance(DType::F16, 0x0001, 0x8001) == 2);  // across zero
-  CHECK(ulp_distance(DType::BF16, 0x3F80, 0x3F7F) == 1); // across a power of two
+  CHECK(ulp_distance(DType::F16, 0x0000, 0x8000) == 0);   // +0 and -0
+  CHECK(ulp_distance(DType::F16, 0x0001, 0x8001) == 2);   // across zero
+  CHECK(ulp_distance(DType::BF16, 0x3F80, 0x3F7F) == 1);  // across a power of two
   CHECK(ulp_distance(DType::F32, 0x3F800000u, 0x3F800003u) == 3);
   CHECK(ulp_distance(DType::F32, 0x00000000u, 0x80000000u) == 0);
   CHECK(ulp_distance(DType::F16, 0x7E00, 0x7E01) == 0);         // NaN vs NaN

@@ -51,8 +51,9 @@ TEST_CASE("a kernel call is checked before launch: layout, pointers, sizes", "[k
   strided.x_row_stride = 16;
   auto e = validate(strided);
   REQUIRE_FALSE(e.ok());
-  CHECK(e.error().message == "SiluAndMul: input is not contiguous: its rows are 16 elements apart, expected 8; "
-                             "make a contiguous copy first");
+  CHECK(e.error().message ==
+        "SiluAndMul: input is not contiguous: its rows are 16 elements apart, expected 8; "
+        "make a contiguous copy first");
   strided.x_row_stride = 8;  // 2D: contiguous for a gated kernel
   CHECK(validate(strided).ok());
 

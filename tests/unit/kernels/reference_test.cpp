@@ -50,8 +50,7 @@ TEST_CASE("MulAndSilu applies the activation to the second half", "[kernels][ref
   CHECK(out_at(b, DType::F32, 0) == Approx(2.19317573589).epsilon(1e-6));
 }
 
-TEST_CASE("gated bf16 rounds the activation to bf16 before the multiply (PyTorch numerics)",
-          "[kernels][reference]") {
+TEST_CASE("gated bf16 rounds the activation to bf16 before the multiply (PyTorch numerics)", "[kernels][reference]") {
   // silu(1) = 0.7310586 rounds to bf16 0.73046875 (0x3F3B); times 1.0078125 = 0.7361755 -> 0x3F3C.
   // Rounding only once would give 0.7310586 * 1.0078125 = 0.7367701 -> 0x3F3D.
   auto c = call(Op::SiluAndMul, DType::BF16, 1, 1);
@@ -133,8 +132,7 @@ TEST_CASE("FusedAddRMSNorm updates the residual and writes the norm into x", "[k
   CHECK(load_element(DType::F32, b.x.data(), 1) == Approx(2.2627417).epsilon(1e-6));
 }
 
-TEST_CASE("FusedAddRMSNorm rounds the sum to the I/O dtype (as vLLM stores the residual)",
-          "[kernels][reference]") {
+TEST_CASE("FusedAddRMSNorm rounds the sum to the I/O dtype (as vLLM stores the residual)", "[kernels][reference]") {
   // fp16: 1 + 2^-11 is not representable (halfway, ties to even): the residual is exactly 1.
   auto c = call(Op::FusedAddRMSNorm, DType::F16, 1, 1);
   auto b = buffers(c, {1.0f}, {1.0f}, {std::ldexp(1.0f, -11)});

@@ -28,10 +28,10 @@ BenchReport sample() {
   a.op = Op::SiluAndMul;
   a.dtype = DType::BF16;
   a.shape = {1024, 14336};
-  a.bytes = 3000000;          // 3 MB in 1 ms median -> 3 GB/s from the events
+  a.bytes = 3000000;  // 3 MB in 1 ms median -> 3 GB/s from the events
   a.kernel = summarize({1.0, 1.0, 1.0, 1.0});
   a.reference = summarize({2.5, 2.5, 2.5, 2.5});
-  a.graph_us = 600.0;         // 3 MB in 600 us -> 5 GB/s, the basis when measured
+  a.graph_us = 600.0;  // 3 MB in 600 us -> 5 GB/s, the basis when measured
   a.verified = true;
   a.tolerance_ulps = 3;
   a.comparison.elements = 100;
@@ -83,7 +83,7 @@ TEST_CASE("the SVG has one line per kernel and dtype, the copy roof, escaped tex
   CHECK(svg.rfind("<svg xmlns=\"http://www.w3.org/2000/svg\"", 0) == 0);
   CHECK(svg.find("</svg>") != std::string::npos);
   CHECK(count(svg, "<polyline class=\"series\"") == 2);  // SiluAndMul bf16 (2 points), RMSNorm bf16
-  CHECK(count(svg, "class=\"roof\"") == 1);  // no copy kernel measured: cudaMemcpyAsync is the roof
+  CHECK(count(svg, "class=\"roof\"") == 1);              // no copy kernel measured: cudaMemcpyAsync is the roof
   CHECK(svg.find("cudaMemcpyAsync 3000.0 GB/s") != std::string::npos);
   CHECK(svg.find("Test GPU &amp; Co &lt;1&gt;") != std::string::npos);
   CHECK(svg.find("Test GPU & Co") == std::string::npos);
@@ -103,8 +103,8 @@ TEST_CASE("the roof is the best of cudaMemcpyAsync and the copy kernels, and say
   CHECK(j["machineInfo"]["roofSource"] == "copy kernel B");
   CHECK(j["machineInfo"]["copyKernels"].size() == 3);
   CHECK(j["results"][1]["gbps"] == 12.0);
-  CHECK(j["results"][1]["percentOfCopy"] == 0.4);   // 12 of 3000 GB/s
-  CHECK(j["results"][1]["percentOfRoof"] == 0.3);   // 12 of 4000 GB/s
+  CHECK(j["results"][1]["percentOfCopy"] == 0.4);  // 12 of 3000 GB/s
+  CHECK(j["results"][1]["percentOfRoof"] == 0.3);  // 12 of 4000 GB/s
   std::string svg = report_svg(rep);
   CHECK(count(svg, "class=\"roof\"") == 2);
   CHECK(svg.find("cudaMemcpyAsync 3000.0 GB/s") != std::string::npos);

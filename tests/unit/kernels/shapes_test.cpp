@@ -24,8 +24,7 @@ TEST_CASE("malformed shapes are errors that show the expected form", "[kernels][
   }
 }
 
-TEST_CASE("default shapes: six token counts at two widths, plus the harness's fp16 workloads",
-          "[kernels][shapes]") {
+TEST_CASE("default shapes: six token counts at two widths, plus the harness's fp16 workloads", "[kernels][shapes]") {
   auto bf16 = default_shapes(Op::SiluAndMul, DType::BF16);
   REQUIRE(bf16.size() == 12);
   CHECK(bf16.front() == Shape{1, 14336});

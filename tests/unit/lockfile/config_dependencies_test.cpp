@@ -18,16 +18,17 @@ kernels::config::Config parse(const std::string& text) {
 
 TEST_CASE("dependencies_from_config: every Hub repo once, in source order, bare strings at version 1",
           "[lockfile][config]") {
-  auto deps = dependencies_from_config(parse("[kernel_mapping]\n"
-                                             "RMSNorm = \"org/norm:RMSNorm\"\n"
-                                             "Silu = { repo = \"org/act:Silu\", revision = \"v0.2\" }\n"
-                                             "Norm2 = { repo = \"org/norm:Other\", version = 1 }\n"
-                                             "Local = { repo = \"/opt/k:L\", use_local_kernel = true }\n"
-                                             "[[layer]]\n"
-                                             "name = \"Attn\"\n"
-                                             "device = \"cuda\"\n"
-                                             "repo = \"org/attn:Attn\"\n"
-                                             "version = 3\n"));
+  auto deps =
+      dependencies_from_config(parse("[kernel_mapping]\n"
+                                     "RMSNorm = \"org/norm:RMSNorm\"\n"
+                                     "Silu = { repo = \"org/act:Silu\", revision = \"v0.2\" }\n"
+                                     "Norm2 = { repo = \"org/norm:Other\", version = 1 }\n"
+                                     "Local = { repo = \"/opt/k:L\", use_local_kernel = true }\n"
+                                     "[[layer]]\n"
+                                     "name = \"Attn\"\n"
+                                     "device = \"cuda\"\n"
+                                     "repo = \"org/attn:Attn\"\n"
+                                     "version = 3\n"));
   REQUIRE(deps.ok());
   REQUIRE(deps->size() == 3);
   CHECK((*deps)[0].repo_id == "org/norm");
@@ -41,10 +42,11 @@ TEST_CASE("dependencies_from_config: every Hub repo once, in source order, bare 
 }
 
 TEST_CASE("dependencies_from_config: one repo at two versions names both places", "[lockfile][config]") {
-  auto deps = dependencies_from_config(parse("[kernel_mapping]\n"
-                                             "A = \"org/norm:A\"\n"
-                                             "B = { repo = \"org/norm:B\", version = 2 }\n"
-                                             "C = { repo = \"org/norm:C\", revision = \"main\" }\n"));
+  auto deps =
+      dependencies_from_config(parse("[kernel_mapping]\n"
+                                     "A = \"org/norm:A\"\n"
+                                     "B = { repo = \"org/norm:B\", version = 2 }\n"
+                                     "C = { repo = \"org/norm:C\", revision = \"main\" }\n"));
   REQUIRE_FALSE(deps.ok());
   CHECK(deps.error().code == ErrorCode::dependency);
   CHECK(deps.error().message ==

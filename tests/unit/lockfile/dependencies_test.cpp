@@ -130,15 +130,17 @@ TEST_CASE("dependencies: bad repo ids, every problem reported on its own line", 
       "\"good/one\" = 1\n"
       "\"a/b/c\" = 1\n"
       "\"org/x\" = \">=1\"\n");
-  CHECK(message ==
-        "pyproject.toml:2: \"relu\" is not a Hub repo id: it has no '/' (expected org/name)\n"
-        "pyproject.toml:4: \"a/b/c\" is not a Hub repo id: it has more than one '/' (expected org/name)\n"
-        "pyproject.toml:5: \"org/x\" = \">=1\" is a version specifier, which kernels no longer supports; write "
-        "\"org/x\" = N to follow branch vN (`kernels versions org/x` lists them), or \"org/x\" = { revision = \"...\" } "
-        "for a branch, tag or commit");
+  CHECK(
+      message ==
+      "pyproject.toml:2: \"relu\" is not a Hub repo id: it has no '/' (expected org/name)\n"
+      "pyproject.toml:4: \"a/b/c\" is not a Hub repo id: it has more than one '/' (expected org/name)\n"
+      "pyproject.toml:5: \"org/x\" = \">=1\" is a version specifier, which kernels no longer supports; write "
+      "\"org/x\" = N to follow branch vN (`kernels versions org/x` lists them), or \"org/x\" = { revision = \"...\" } "
+      "for a branch, tag or commit");
 }
 
-TEST_CASE("dependencies: a TOML syntax error gives the position and the parser's explanation", "[lockfile][dependencies]") {
+TEST_CASE("dependencies: a TOML syntax error gives the position and the parser's explanation",
+          "[lockfile][dependencies]") {
   auto message = parse_error("[tool.kernels.dependencies]\n\"a/b\" = \n", ErrorCode::parse);
   CHECK_THAT(message, Catch::StartsWith("pyproject.toml:2:"));
   CHECK_THAT(message, Catch::Contains("not valid TOML: "));
@@ -171,10 +173,11 @@ TEST_CASE("parse_dependencies never crashes: every truncation of a pyproject.tom
   }
 }
 
-TEST_CASE("parse_dependencies: a pyproject.toml nested 10k deep is a syntax error, not a crash", "[lockfile][dependencies][limits]") {
+TEST_CASE("parse_dependencies: a pyproject.toml nested 10k deep is a syntax error, not a crash",
+          "[lockfile][dependencies][limits]") {
   // Regression: toml11 recursed once per level and overflowed the stack (SIGSEGV in kernels lock).
-  std::string deep = "[tool.kernels.dependencies]\n\"a/b\" = 1\n[x]\ny = " + std::string(10000, '[') +
-                     std::string(10000, ']') + "\n";
+  std::string deep =
+      "[tool.kernels.dependencies]\n\"a/b\" = 1\n[x]\ny = " + std::string(10000, '[') + std::string(10000, ']') + "\n";
   auto message = parse_error(deep, ErrorCode::parse);
   CHECK_THAT(message, Catch::StartsWith("pyproject.toml:4:"));
   std::string inline_tables = "[tool.kernels.dependencies]\n\"a/b\" = 1\n";
@@ -185,7 +188,8 @@ TEST_CASE("parse_dependencies: a pyproject.toml nested 10k deep is a syntax erro
   CHECK_THAT(parse_error(dotted + "]\n", ErrorCode::parse), Catch::StartsWith("pyproject.toml:3:"));
 }
 
-TEST_CASE("parse_dependencies: 80k keys elsewhere in the file read in linear time", "[lockfile][dependencies][limits]") {
+TEST_CASE("parse_dependencies: 80k keys elsewhere in the file read in linear time",
+          "[lockfile][dependencies][limits]") {
   // 80k keys took 17 s with toml11's ordered map (a linear search per key);
   // the reader indexes its tables. Not timed here (scripts/bench-lock is),
   // but the document must still be read correctly.

@@ -16,7 +16,8 @@ const std::string kShaB = "0123456789abcdef0123456789abcdef01234567";
 const std::string kShaC = "f609e51b856b3d874b0ae8445913e200f02c1735";
 
 Lock sample() {
-  return Lock{{LockedKernel{"kernels-community/relu", kShaA,
+  return Lock{{LockedKernel{"kernels-community/relu",
+                            kShaA,
                             {VariantLock{"torch-cpu", "sha256-11"}, VariantLock{"torch-cuda", "sha256-22"}}},
                LockedKernel{"kernels-test/versions", kShaC, {VariantLock{"torch-cpu", "sha256-33"}}}}};
 }

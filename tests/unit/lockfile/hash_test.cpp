@@ -4,11 +4,11 @@
 
 using kernels::ErrorCode;
 
+using kernels::hub::LfsInfo;
+using kernels::hub::TreeEntry;
 using kernels::lockfile::git_lfs_concat_hash;
 using kernels::lockfile::git_lfs_concat_variants;
 using kernels::lockfile::HashedFile;
-using kernels::hub::LfsInfo;
-using kernels::hub::TreeEntry;
 using kernels::lockfile::VariantLock;
 
 namespace {
@@ -79,7 +79,8 @@ TEST_CASE("git_lfs_concat refuses a hash that is not hex", "[lockfile][hash]") {
 }
 
 TEST_CASE("git_lfs_concat variants: the 443-byte example's two variants from a listing", "[lockfile][hash]") {
-  std::vector<TreeEntry> listing = {dir("build"), dir("build/torch-cpu"),
+  std::vector<TreeEntry> listing = {dir("build"),
+                                    dir("build/torch-cpu"),
                                     file("build/torch-cpu/__init__.py", kV1[0].hex),
                                     dir("build/torch-cpu/relu"),
                                     file("build/torch-cpu/relu/__init__.py", kV1[1].hex),
@@ -88,8 +89,7 @@ TEST_CASE("git_lfs_concat variants: the 443-byte example's two variants from a l
     // The LFS file's listing oid is its pointer's blob id, which the hash must not use.
     if (f.relpath.find(".so") != std::string::npos)
       listing.push_back(file("build/torch-cuda/" + f.relpath, "76bddd3d3e4a0618b4d0da78a65441993fb3029f", f.hex));
-    else
-      listing.push_back(file("build/torch-cuda/" + f.relpath, f.hex));
+    else listing.push_back(file("build/torch-cuda/" + f.relpath, f.hex));
   }
   auto variants = git_lfs_concat_variants(listing);
   REQUIRE(variants.ok());
@@ -111,7 +111,8 @@ TEST_CASE("git_lfs_concat variants: the 443-byte example's two variants from a l
 // Expected hashes by hand, e.g. torch-cpu:
 //   { printf '__init__.py'; echo 40a991e2... | xxd -r -p; printf 'notes.pyc.txt'; echo bd930095... | xxd -r -p;
 //     printf 'ops/ünï/kernel.py'; echo b39b3b6d... | xxd -r -p; } | sha256sum
-TEST_CASE("git_lfs_concat variants of a real git tree: order, exclusions, LFS, nesting, non-ASCII", "[lockfile][hash]") {
+TEST_CASE("git_lfs_concat variants of a real git tree: order, exclusions, LFS, nesting, non-ASCII",
+          "[lockfile][hash]") {
   std::vector<TreeEntry> listing = {
       dir("build"),
       file("build/README.md", "8178c76d627cade75005b40711b92f4177bc6cfc"),
@@ -146,8 +147,7 @@ TEST_CASE("git_lfs_concat variants of a real git tree: order, exclusions, LFS, n
   REQUIRE(variants.ok());
   // First-appearance order, not sorted (sorting would put torch-cuda before torch-cuda-x);
   // torch-pyc has only bytecode and vanishes; tvm-ffi and README are not build/torch*.
-  CHECK(names(*variants) ==
-        std::vector<std::string>{"torch-cpu", "torch-cuda-x", "torch-cuda", "torch-notes.md"});
+  CHECK(names(*variants) == std::vector<std::string>{"torch-cpu", "torch-cuda-x", "torch-cuda", "torch-notes.md"});
   CHECK((*variants)[0].hash == "sha256-b6f5481f79f3d75994a276f8716f5d7b749914615e0b25d36248f960ce13e7d8");
   CHECK((*variants)[1].hash == "sha256-50d3fc94fcfb30eba611534ff105bf3263112e927e03346ba3518ebf9e17b8d6");
   CHECK((*variants)[2].hash == "sha256-ff4ae89e9c462d13f85ecd1680b5f7fb977f8bf538a9cf504b52f5281b082cd0");
@@ -165,22 +165,23 @@ TEST_CASE("git_lfs_concat variants: __pycache__ is a path component test, .pyc a
   auto base = git_lfs_concat_variants({file("build/torch-cpu/__init__.py", blob)});
   REQUIRE(base.ok());
   // Excluded: the variant hash is the one of __init__.py alone (V3).
-  for (std::string path : {"build/torch-cpu/x.pyc", "build/torch-cpu/__pycache__/x.txt",
-                           "build/torch-cpu/a/__pycache__/b/c.py"}) {
+  for (std::string path :
+       {"build/torch-cpu/x.pyc", "build/torch-cpu/__pycache__/x.txt", "build/torch-cpu/a/__pycache__/b/c.py"}) {
     auto r = only(path);
     REQUIRE(r.ok());
     CHECK((*r)[0].hash == "sha256-c8eca8bd81e9918b0995475c2190c41be2638cab2f7cdbaf9e2f750760bf87b0");
   }
   // Kept: these change the hash.
-  for (std::string path : {"build/torch-cpu/x.pyc.bak", "build/torch-cpu/my__pycache__/x.py",
-                           "build/torch-cpu/__pycache__x"}) {
+  for (std::string path :
+       {"build/torch-cpu/x.pyc.bak", "build/torch-cpu/my__pycache__/x.py", "build/torch-cpu/__pycache__x"}) {
     auto r = only(path);
     REQUIRE(r.ok());
     CHECK((*r)[0].hash != "sha256-c8eca8bd81e9918b0995475c2190c41be2638cab2f7cdbaf9e2f750760bf87b0");
   }
 }
 
-TEST_CASE("git_lfs_concat variants: an empty listing or one without build/torch gives no variants", "[lockfile][hash]") {
+TEST_CASE("git_lfs_concat variants: an empty listing or one without build/torch gives no variants",
+          "[lockfile][hash]") {
   CHECK(git_lfs_concat_variants({})->empty());
   CHECK(git_lfs_concat_variants({file("README.md", "aa"), file("build/tvm-ffi01-cpu-x86_64-linux/a", "bb"),
                                  file("Build/torch-cpu/a", "cc"), dir("build/torch-cpu")})

@@ -68,7 +68,9 @@ std::string format_error(const std::string& text) {
 std::string entry(const std::string& dependency, const std::string& lock) {
   return "{\"dependency\": " + dependency + ", \"lock\": " + lock + "}";
 }
-std::string one_line(const std::string& dependency, const std::string& lock) { return "[" + entry(dependency, lock) + "]"; }
+std::string one_line(const std::string& dependency, const std::string& lock) {
+  return "[" + entry(dependency, lock) + "]";
+}
 const std::string kDep = R"({"repo-id": "a/b", "version": 1})";
 const std::string kLock = std::string(R"({"commit": ")") + kC1 + "\"}";
 // "[" + kEntry + ", " puts the next value at column 116 (kEntry spans columns 2 to 113).
@@ -93,18 +95,18 @@ TEST_CASE("kernels-data: the upstream fixtures read and write back byte for byte
   // Values from `git show 97dab31e:kernels/tests/kernel_locking/kernels.lock`.
   auto lock = read_lock(data_path("upstream-kernels/kernels-data/kernel_locking/kernels.lock"));
   REQUIRE(lock.ok());
-  CHECK(lock->kernels == std::vector<LockedKernel>{
-                             at_version("kernels-community/einops", 1, "0bd00775195dda6f84c16c31f6d94564232d08b3"),
-                             at_version("kernels-community/relu", 1, "d649efb56fb249ac8f7a57fa1866728ad0c60e52"),
-                             at_version("kernels-test/kernel-deps", 1, "b1c7a501401316a27653d46107b98259ee79d888"),
-                             at_version("kernels-test/versions", 2, "f609e51b856b3d874b0ae8445913e200f02c1735")});
+  CHECK(lock->kernels ==
+        std::vector<LockedKernel>{at_version("kernels-community/einops", 1, "0bd00775195dda6f84c16c31f6d94564232d08b3"),
+                                  at_version("kernels-community/relu", 1, "d649efb56fb249ac8f7a57fa1866728ad0c60e52"),
+                                  at_version("kernels-test/kernel-deps", 1, "b1c7a501401316a27653d46107b98259ee79d888"),
+                                  at_version("kernels-test/versions", 2, "f609e51b856b3d874b0ae8445913e200f02c1735")});
   CHECK(lock->find("kernels-community/relu") == &lock->kernels[1]);
 }
 
 TEST_CASE("kernels-data: serde_json's pretty layout, one entry and none", "[lockfile][kernels-data]") {
   // lock.rs's example (reference §1, F3 details).
-  CHECK(*serialize_lock(kernels_data({at_version("kernels-community/relu", 1,
-                                                 "d649efb56fb249ac8f7a57fa1866728ad0c60e52")})) ==
+  CHECK(*serialize_lock(
+            kernels_data({at_version("kernels-community/relu", 1, "d649efb56fb249ac8f7a57fa1866728ad0c60e52")})) ==
         "[\n"
         "  {\n"
         "    \"dependency\": {\n"
@@ -165,13 +167,14 @@ TEST_CASE("kernels-data: non-ASCII is written as raw UTF-8", "[lockfile][kernels
   REQUIRE(back.ok());
   CHECK(*back == lock);
   // \u escapes in the file decode, and are written raw.
-  auto escaped = parse_lock(one_line(R"({"repo-id": "org/\u00fcn\u00ef", "revision": "br\u00e4nch\ud83d\ude00"})", kLock),
-                            "kernels.lock");
+  auto escaped = parse_lock(
+      one_line(R"({"repo-id": "org/\u00fcn\u00ef", "revision": "br\u00e4nch\ud83d\ude00"})", kLock), "kernels.lock");
   REQUIRE(escaped.ok());
   CHECK(*serialize_lock(*escaped) == expected);
 }
 
-TEST_CASE("kernels-data: quotes, backslashes and control bytes are escaped as serde_json does", "[lockfile][kernels-data]") {
+TEST_CASE("kernels-data: quotes, backslashes and control bytes are escaped as serde_json does",
+          "[lockfile][kernels-data]") {
   // serde_json: \" \\ \b \f \n \r \t, other bytes below 0x20 as \u00XX in lowercase hex; DEL and '/' raw.
   Lock lock = kernels_data({at_revision("q\"uote\\back/slash\x7f", std::string("a\n\r\t\b\f\x01\x1b\x1f\0z", 11))});
   const std::string expected =
@@ -211,9 +214,9 @@ TEST_CASE("serde_json_string: edges", "[lockfile][kernels-data]") {
 TEST_CASE("kernels-data: entries are written in Rust's order of dependencies", "[lockfile][kernels-data]") {
   // Given out of order. Expected: "a-b/c" ('-' 0x2d) < "a/b" ('/' 0x2f); for a/b the versions 2 < 10
   // numerically, then the revisions "X" (0x58) < "x" (0x78); "a/b" < "a/c" < "a/z" < "a/é" (0xc3).
-  Lock lock = kernels_data({at_revision("a/b", "x"), at_version("a/c", 1), at_version("a/b", 10),
-                            at_version("a/\xC3\xA9", 0), at_version("a-b/c", 7, kC2), at_version("a/b", 2),
-                            at_revision("a/b", "X"), at_version("a/z", 3)});
+  Lock lock =
+      kernels_data({at_revision("a/b", "x"), at_version("a/c", 1), at_version("a/b", 10), at_version("a/\xC3\xA9", 0),
+                    at_version("a-b/c", 7, kC2), at_version("a/b", 2), at_revision("a/b", "X"), at_version("a/z", 3)});
   auto text = serialize_lock(lock);
   REQUIRE(text.ok());
   CHECK(*text ==
@@ -240,8 +243,8 @@ TEST_CASE("kernels-data: entries are written in Rust's order of dependencies", "
   REQUIRE(back.ok());
   CHECK(back->kernels[0].repo_id == "a-b/c");
   CHECK(*serialize_lock(*back) == *text);
-  auto unsorted = parse_lock("[" + entry(R"({"repo-id": "z/z", "version": 1})", kLock) + ", " + kEntry + "]",
-                             "kernels.lock");
+  auto unsorted =
+      parse_lock("[" + entry(R"({"repo-id": "z/z", "version": 1})", kLock) + ", " + kEntry + "]", "kernels.lock");
   REQUIRE(unsorted.ok());
   REQUIRE(unsorted->kernels.size() == 2);
   CHECK(unsorted->kernels[0].repo_id == "z/z");
@@ -299,8 +302,7 @@ TEST_CASE("kernels-data: what the reader takes", "[lockfile][kernels-data]") {
   CHECK(lock->format == LockFormat::KernelsData);
   REQUIRE(lock->kernels.size() == 3);
   CHECK(lock->kernels[0] == at_version("a/b", 0, "0123456789abcdef0123456789abcdefabcdef67"));
-  CHECK(lock->kernels[1] ==
-        at_revision("", "", "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"));
+  CHECK(lock->kernels[1] == at_revision("", "", "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"));
   CHECK(lock->kernels[2] == at_version("a/b", 18446744073709551615u));
   // Same repo, version 2 and revision "2": two dependencies. Same version, two repos: two.
   CHECK(parse_lock("[" + entry(R"({"repo-id": "a/b", "version": 2})", kLock) + ", " +
@@ -334,7 +336,8 @@ TEST_CASE("kernels-data: a dependency has exactly one of version and revision", 
         "kernels.lock:1:17: entry 1 (a/b) \"dependency\": `version` and `revision` are mutually exclusive");
   CHECK(format_error(one_line(R"({"repo-id": "a/b"})", kLock)) ==
         "kernels.lock:1:17: entry 1 (a/b) \"dependency\": either `version` or `revision` must be specified");
-  CHECK(format_error(one_line(R"({"version": 1})", kLock)) == "kernels.lock:1:17: entry 1 \"dependency\" has no \"repo-id\"");
+  CHECK(format_error(one_line(R"({"version": 1})", kLock)) ==
+        "kernels.lock:1:17: entry 1 \"dependency\" has no \"repo-id\"");
   CHECK(format_error(one_line(R"({"repo-id": 5, "version": 1})", kLock)) ==
         "kernels.lock:1:29: entry 1 \"dependency\": \"repo-id\" is a number, expected a string");
   CHECK(format_error(one_line(R"({"repo-id": "a/b", "revision": 3})", kLock)) ==
@@ -348,17 +351,21 @@ TEST_CASE("kernels-data: a version is a non-negative integer", "[lockfile][kerne
   auto version_error = [](const std::string& version) {
     return format_error(one_line(R"({"repo-id": "a/b", "version": )" + version + "}", kLock));
   };
-  CHECK(version_error("-1") == "kernels.lock:1:47: entry 1 (a/b) \"dependency\": \"version\" is -1, expected a "
-                               "non-negative integer");
-  CHECK(version_error("1.5") == "kernels.lock:1:47: entry 1 (a/b) \"dependency\": \"version\" is 1.5, expected a "
-                                "non-negative integer");
-  CHECK(version_error("\"1\"") == "kernels.lock:1:47: entry 1 (a/b) \"dependency\": \"version\" is a string, "
-                                  "expected a non-negative integer");
+  CHECK(version_error("-1") ==
+        "kernels.lock:1:47: entry 1 (a/b) \"dependency\": \"version\" is -1, expected a "
+        "non-negative integer");
+  CHECK(version_error("1.5") ==
+        "kernels.lock:1:47: entry 1 (a/b) \"dependency\": \"version\" is 1.5, expected a "
+        "non-negative integer");
+  CHECK(version_error("\"1\"") ==
+        "kernels.lock:1:47: entry 1 (a/b) \"dependency\": \"version\" is a string, "
+        "expected a non-negative integer");
   // serde_json reads these as floats (or -0 as -0.0), which a usize refuses.
   for (const char* v : {"1.0", "1e2", "-0", "18446744073709551616", "null", "true", "[1]"}) {
     INFO(v);
-    CHECK_THAT(version_error(v), Catch::StartsWith("kernels.lock:1:47: entry 1 (a/b) \"dependency\": \"version\" is ") &&
-                                     Catch::EndsWith(", expected a non-negative integer"));
+    CHECK_THAT(version_error(v),
+               Catch::StartsWith("kernels.lock:1:47: entry 1 (a/b) \"dependency\": \"version\" is ") &&
+                   Catch::EndsWith(", expected a non-negative integer"));
   }
 }
 
@@ -367,16 +374,21 @@ TEST_CASE("kernels-data: a commit is 40 or 64 hex digits", "[lockfile][kernels-d
     return format_error(one_line(kDep, R"({"commit": ")" + commit + "\"}"));
   };
   const std::string c39 = std::string(kC1).substr(0, 39);
-  CHECK(commit_error(c39) == "kernels.lock:1:70: entry 1 (a/b) \"lock\": \"commit\": Invalid git object id, expected "
-                             "40 or 64 hexadecimal digits: " + c39);
+  CHECK(commit_error(c39) ==
+        "kernels.lock:1:70: entry 1 (a/b) \"lock\": \"commit\": Invalid git object id, expected "
+        "40 or 64 hexadecimal digits: " +
+            c39);
   const std::string not_hex = "g123456789abcdef0123456789abcdef01234567";
-  CHECK(commit_error(not_hex) == "kernels.lock:1:70: entry 1 (a/b) \"lock\": \"commit\": Invalid git object id, "
-                                 "expected 40 or 64 hexadecimal digits: " + not_hex);
+  CHECK(commit_error(not_hex) ==
+        "kernels.lock:1:70: entry 1 (a/b) \"lock\": \"commit\": Invalid git object id, "
+        "expected 40 or 64 hexadecimal digits: " +
+            not_hex);
   const std::string c64 = std::string(kC1) + "0123456789abcdef01234567";
   for (const std::string& bad : {std::string(""), std::string("d0610aa"), std::string(kC1) + "0", c64 + "0",
                                  c64.substr(0, 63), c39 + " ", " " + c39}) {
     INFO(bad);
-    CHECK_THAT(commit_error(bad), Catch::Contains("Invalid git object id, expected 40 or 64 hexadecimal digits: " + bad));
+    CHECK_THAT(commit_error(bad),
+               Catch::Contains("Invalid git object id, expected 40 or 64 hexadecimal digits: " + bad));
   }
   CHECK(format_error(one_line(kDep, R"({"commit": 7})")) ==
         "kernels.lock:1:70: entry 1 (a/b) \"lock\": \"commit\" is a number, expected a string");
@@ -387,12 +399,18 @@ TEST_CASE("kernels-data: a commit is 40 or 64 hex digits", "[lockfile][kernels-d
 
 TEST_CASE("kernels-data: a dependency locked twice is refused", "[lockfile][kernels-data]") {
   std::string c = "{\"commit\": \"" + std::string(kC1) + "\"}";
-  CHECK(format_error("[{\"dependency\": {\"repo-id\": \"a/b\", \"version\": 2}, \"lock\": " + c + "},\n"
-                     " {\"dependency\": {\"repo-id\": \"a/b\", \"version\": 2}, \"lock\": " + c + "}]") ==
+  CHECK(format_error("[{\"dependency\": {\"repo-id\": \"a/b\", \"version\": 2}, \"lock\": " + c +
+                     "},\n"
+                     " {\"dependency\": {\"repo-id\": \"a/b\", \"version\": 2}, \"lock\": " +
+                     c + "}]") ==
         "kernels.lock:2:17: entry 2 (a/b) duplicate dependency: version 2 of a/b is already locked by entry 1");
-  CHECK(format_error("[{\"dependency\": {\"repo-id\": \"a/b\", \"revision\": \"main\"}, \"lock\": " + c + "},\n"
-                     " {\"dependency\": {\"repo-id\": \"a/c\", \"version\": 1}, \"lock\": " + c + "},\n"
-                     " {\"dependency\": {\"revision\": \"main\", \"repo-id\": \"a/b\"}, \"lock\": " + c + "}]") ==
+  CHECK(format_error("[{\"dependency\": {\"repo-id\": \"a/b\", \"revision\": \"main\"}, \"lock\": " + c +
+                     "},\n"
+                     " {\"dependency\": {\"repo-id\": \"a/c\", \"version\": 1}, \"lock\": " +
+                     c +
+                     "},\n"
+                     " {\"dependency\": {\"revision\": \"main\", \"repo-id\": \"a/b\"}, \"lock\": " +
+                     c + "}]") ==
         "kernels.lock:3:17: entry 3 (a/b) duplicate dependency: revision \"main\" of a/b is already locked by entry 1");
 }
 
@@ -407,14 +425,14 @@ TEST_CASE("kernels-data: the shape of the file and of its entries", "[lockfile][
   // Entry 1 decides the format; a later entry of neither shape is read as one of it.
   CHECK(format_error("[" + kEntry + ", 1]") ==
         "kernels.lock:1:116: entry 2 is a number, expected an object with \"dependency\" and \"lock\"");
-  CHECK(format_error("[" + kEntry + ", {}]") ==
-        "kernels.lock:1:116: entry 2 has no \"dependency\"");
+  CHECK(format_error("[" + kEntry + ", {}]") == "kernels.lock:1:116: entry 2 has no \"dependency\"");
 }
 
 TEST_CASE("kernels-data: entries of both formats in one file are refused", "[lockfile][kernels-data]") {
-  CHECK(format_error("[" + kEntry + R"(, {"repo_id": "c/d", "sha": "s", "variants": {}}])") ==
-        "kernels.lock:1:116: entry 2 (c/d) is a variant-hashes ({\"repo_id\", \"sha\", \"variants\"}) entry, but entry 1 "
-        "(a/b) is kernels-data ({\"dependency\", \"lock\"}); a kernels.lock holds entries of one format");
+  CHECK(
+      format_error("[" + kEntry + R"(, {"repo_id": "c/d", "sha": "s", "variants": {}}])") ==
+      "kernels.lock:1:116: entry 2 (c/d) is a variant-hashes ({\"repo_id\", \"sha\", \"variants\"}) entry, but entry 1 "
+      "(a/b) is kernels-data ({\"dependency\", \"lock\"}); a kernels.lock holds entries of one format");
   CHECK(format_error("[\n  {\"repo_id\": \"c/d\", \"sha\": \"s\", \"variants\": {}},\n  {\"dependency\": " + kDep +
                      ", \"lock\": " + kLock + "}\n]") ==
         "kernels.lock:3:3: entry 2 (a/b) is a kernels-data ({\"dependency\", \"lock\"}) entry, but entry 1 (c/d) is "
@@ -455,7 +473,8 @@ TEST_CASE("kernels-data: the writer refuses what the reader would", "[lockfile][
   auto r = serialize_lock(kernels_data({at_version("z/z", 1), neither}));
   REQUIRE_FALSE(r.ok());
   CHECK(r.error().message == "cannot write a kernels-data lock: entry 2 (a/b) has neither a version nor a revision");
-  CHECK(error_code(kernels_data({at_version("a/b", 1, "0123456789ABCDEF0123456789abcdef01234567")})) == ErrorCode::format);
+  CHECK(error_code(kernels_data({at_version("a/b", 1, "0123456789ABCDEF0123456789abcdef01234567")})) ==
+        ErrorCode::format);
   CHECK(error_code(kernels_data({at_version("a/b", 1, std::string(kC1).substr(0, 39))})) == ErrorCode::format);
   CHECK(error_code(kernels_data({at_version("a/b", 1, "")})) == ErrorCode::format);
   auto dup = serialize_lock(kernels_data({at_version("a/b", 2), at_version("a/c", 2), at_version("a/b", 2, kC2)}));

@@ -75,7 +75,8 @@ TEST_CASE("metadata.json: malformed JSON, BOM, depth and duplicate keys are pars
   CHECK(parse_metadata("{\"a\": \"" + std::string(100, '[') + "\\\"\"}", "m.json").ok());
   CHECK(error_of("{\"digest\": {\"algorithm\": \"sha256\", \"files\": {\"a\": \"x\", \"a\": \"y\"}}}") ==
         "m.json:1:56: the key \"a\" appears twice in one object");
-  CHECK(error_of("{\"digest\": null,\n \"digest\": {}}") == "m.json:2:2: the key \"digest\" appears twice in one object");
+  CHECK(error_of("{\"digest\": null,\n \"digest\": {}}") ==
+        "m.json:2:2: the key \"digest\" appears twice in one object");
   CHECK(parse_metadata(std::string(kMaxMetadataBytes + 1, ' '), "m.json").error().message.find("larger than") !=
         std::string::npos);
 }
@@ -97,10 +98,12 @@ TEST_CASE("metadata.json: wrongly shaped verify fields are format errors naming 
         "m.json:1:40: \"backend\".\"archs\" item 1 is a number, expected a string");
   CHECK(error_of(R"({"kernel-depends": [{"repo-id": "a/b", "version": 1, "revision": "x"}]})") ==
         "m.json:1:21: \"kernel-depends\" item 1 needs exactly one of \"version\" and \"revision\"");
-  CHECK(error_of(R"({"kernel-depends": [{"repo-id": "a/b", "version": "1"}]})") ==
-        "m.json:1:51: \"kernel-depends\" item 1: \"version\" is a string, expected a whole number (a version such as 1)");
-  CHECK(error_of(R"({"kernel-depends": [{"repo": "a/b"}]})") ==
-        "m.json:1:22: \"kernel-depends\" item 1 has an unknown key \"repo\" (expected repo-id and version or revision)");
+  CHECK(
+      error_of(R"({"kernel-depends": [{"repo-id": "a/b", "version": "1"}]})") ==
+      "m.json:1:51: \"kernel-depends\" item 1: \"version\" is a string, expected a whole number (a version such as 1)");
+  CHECK(
+      error_of(R"({"kernel-depends": [{"repo": "a/b"}]})") ==
+      "m.json:1:22: \"kernel-depends\" item 1 has an unknown key \"repo\" (expected repo-id and version or revision)");
 }
 
 TEST_CASE("metadata.json: read_metadata_bytes bounds the read", "[lockfile][metadata]") {

@@ -35,8 +35,8 @@ std::string syntax_error(const std::string& text) {
 }  // namespace
 
 TEST_CASE("kernels.lock files written by Python read and write back byte for byte", "[lockfile][reader]") {
-  for (const char* name : {"upstream-kernels/kernel_locking/kernels.lock",
-                           "upstream-kernels/layer_locking/kernels.lock"}) {
+  for (const char* name :
+       {"upstream-kernels/kernel_locking/kernels.lock", "upstream-kernels/layer_locking/kernels.lock"}) {
     INFO(name);
     auto bytes = read_file(data_path(name));
     REQUIRE(bytes.ok());
@@ -64,9 +64,9 @@ TEST_CASE("read_lock keeps the entries and variants of the upstream fixture in f
   CHECK(versions.repo_id == "kernels-test/versions");
   CHECK(versions.sha == "f609e51b856b3d874b0ae8445913e200f02c1735");
   REQUIRE(versions.variants.size() == 4);
-  CHECK(versions.variants[0] ==
-        VariantLock{"torch-cpu", "sha256-d9fced49c3beeb47ce5b996c28f760bec579cf444f9fe1040725686b13b1336e",
-                    "git_lfs_concat"});
+  CHECK(versions.variants[0] == VariantLock{"torch-cpu",
+                                            "sha256-d9fced49c3beeb47ce5b996c28f760bec579cf444f9fe1040725686b13b1336e",
+                                            "git_lfs_concat"});
   CHECK(versions.variants[3].name == "torch-xpu");
   CHECK(lock->find("kernels-test/versions") == &versions);
   CHECK(lock->find("nobody/else") == nullptr);
@@ -102,7 +102,8 @@ TEST_CASE("parse_lock: a duplicate key keeps its first place and its last value,
 
 TEST_CASE("parse_lock: malformed JSON is reported with line and column", "[lockfile][reader]") {
   // Columns counted by hand: the second ',' of line 3; the '}' where "tru" stops being a literal.
-  CHECK_THAT(syntax_error("[\n  {\n    \"repo_id\": \"a/b\",,\n"), Catch::StartsWith("kernels.lock:3:22: not valid JSON: "));
+  CHECK_THAT(syntax_error("[\n  {\n    \"repo_id\": \"a/b\",,\n"),
+             Catch::StartsWith("kernels.lock:3:22: not valid JSON: "));
   CHECK_THAT(syntax_error("[{\"repo_id\": tru}]"), Catch::StartsWith("kernels.lock:1:17: not valid JSON: "));
   CHECK_THAT(syntax_error("[]\n]"), Catch::StartsWith("kernels.lock:2:1: not valid JSON: "));
   CHECK(syntax_error("") == "kernels.lock:1:1: the file is empty, expected a JSON array");
@@ -113,7 +114,8 @@ TEST_CASE("parse_lock: malformed JSON is reported with line and column", "[lockf
 
 TEST_CASE("parse_lock: JSON of the wrong shape says what and where", "[lockfile][reader]") {
   // Columns counted by hand: they point at the value in question (at the key for an unknown key).
-  CHECK(format_error("\n  {}") == "kernels.lock:2:3: the file holds an object, expected a JSON array of locked kernels");
+  CHECK(format_error("\n  {}") ==
+        "kernels.lock:2:3: the file holds an object, expected a JSON array of locked kernels");
   CHECK(format_error("[1]") ==
         "kernels.lock:1:2: entry 1 is a number, expected an object with \"repo_id\", \"sha\" and \"variants\"");
   CHECK(format_error(R"([{"sha": "s", "variants": {}}])") == "kernels.lock:1:2: entry 1 has no \"repo_id\"");
@@ -127,11 +129,13 @@ TEST_CASE("parse_lock: JSON of the wrong shape says what and where", "[lockfile]
   CHECK(format_error(R"([{"repo_id": "a/b", "sha": "s", "variants": {"torch-cpu": "sha256-x"}}])") ==
         "kernels.lock:1:59: entry 1 (a/b) variant \"torch-cpu\" is a string, expected an object with \"hash\" and "
         "\"hash_type\"");
-  CHECK(format_error(R"([{"repo_id": "a/b", "sha": "s", "variants": {"torch-cpu": {"hash_type": "git_lfs_concat"}}}])") ==
-        "kernels.lock:1:59: entry 1 (a/b) variant \"torch-cpu\" has no \"hash\"");
-  CHECK(format_error(R"([{"repo_id": "a/b", "sha": "s", "variants": {"torch-cpu": {"hash": "h", "size": 3}}}])") ==
-        "kernels.lock:1:73: entry 1 (a/b) variant \"torch-cpu\" has an unknown key \"size\" (a variant has \"hash\" and "
-        "\"hash_type\")");
+  CHECK(
+      format_error(R"([{"repo_id": "a/b", "sha": "s", "variants": {"torch-cpu": {"hash_type": "git_lfs_concat"}}}])") ==
+      "kernels.lock:1:59: entry 1 (a/b) variant \"torch-cpu\" has no \"hash\"");
+  CHECK(
+      format_error(R"([{"repo_id": "a/b", "sha": "s", "variants": {"torch-cpu": {"hash": "h", "size": 3}}}])") ==
+      "kernels.lock:1:73: entry 1 (a/b) variant \"torch-cpu\" has an unknown key \"size\" (a variant has \"hash\" and "
+      "\"hash_type\")");
   CHECK(format_error(R"([{"repo_id": "a/b", "sha": "s", "variants": {"torch-cpu": {"hash": null}}}])") ==
         "kernels.lock:1:68: entry 1 (a/b) variant \"torch-cpu\": \"hash\" is null, expected a string");
 }
@@ -150,8 +154,9 @@ TEST_CASE("parse_lock: positions in a multi-line lock point at the offending val
         "\"hash_type\"");
   // A deeply nested value is refused where it passes the depth limit: the
   // "hash" array opens at column 68 at depth 5, so level 65 opens at column 128.
-  std::string deep = "[{\"repo_id\": \"a/b\", \"sha\": \"s\", \"variants\": {\"torch-cpu\": {\"hash\": " +
-                     std::string(10000, '[') + std::string(10000, ']') + "}}}]";
+  std::string deep =
+      "[{\"repo_id\": \"a/b\", \"sha\": \"s\", \"variants\": {\"torch-cpu\": {\"hash\": " + std::string(10000, '[') +
+      std::string(10000, ']') + "}}}]";
   auto r = parse_lock(deep, "kernels.lock");
   REQUIRE_FALSE(r.ok());
   CHECK(r.error().message == "kernels.lock:1:128: nested deeper than 64 levels; a kernels.lock is at most 5 deep");
@@ -159,8 +164,9 @@ TEST_CASE("parse_lock: positions in a multi-line lock point at the offending val
 
 TEST_CASE("parse_lock refuses the old per-file format and reads the kernels-data format", "[lockfile][reader]") {
   // F0 (hf-kernels, 2025-01) and F3 (kernels-data lock.rs), shapes from reference §1.3.
-  CHECK_THAT(format_error(R"([{"repo_id": "a/b", "sha": "s", "files": [{"filename": "build/torch-cpu/x", "blob_id": "b"}]}])"),
-             Catch::StartsWith("kernels.lock:1:2: entry 1 (a/b) uses the old per-file lock format of hf-kernels"));
+  CHECK_THAT(
+      format_error(R"([{"repo_id": "a/b", "sha": "s", "files": [{"filename": "build/torch-cpu/x", "blob_id": "b"}]}])"),
+      Catch::StartsWith("kernels.lock:1:2: entry 1 (a/b) uses the old per-file lock format of hf-kernels"));
   auto lock = parse_lock(R"([{"dependency": {"repo-id": "kernels-community/relu", "version": 1},
                                "lock": {"commit": "d649efb56fb249ac8f7a57fa1866728ad0c60e52"}}])",
                          "kernels.lock");
@@ -173,10 +179,11 @@ TEST_CASE("parse_lock refuses the old per-file format and reads the kernels-data
   CHECK_FALSE(lock->kernels[0].revision.has_value());
   CHECK(lock->kernels[0].variants.empty());
   // A kernels-data entry in a variant-hashes lock is named, not read.
-  CHECK(format_error(R"([{"repo_id": "a/b", "sha": "s", "variants": {}}, {"dependency": {"repo-id": "c/d", "version": 1},
+  CHECK(
+      format_error(R"([{"repo_id": "a/b", "sha": "s", "variants": {}}, {"dependency": {"repo-id": "c/d", "version": 1},
                           "lock": {"commit": "d649efb56fb249ac8f7a57fa1866728ad0c60e52"}}])") ==
-        "kernels.lock:1:50: entry 2 (c/d) is a kernels-data ({\"dependency\", \"lock\"}) entry, but entry 1 (a/b) is "
-        "variant-hashes ({\"repo_id\", \"sha\", \"variants\"}); a kernels.lock holds entries of one format");
+      "kernels.lock:1:50: entry 2 (c/d) is a kernels-data ({\"dependency\", \"lock\"}) entry, but entry 1 (a/b) is "
+      "variant-hashes ({\"repo_id\", \"sha\", \"variants\"}); a kernels.lock holds entries of one format");
   // Variant-hashes locks read as that format, [] included.
   CHECK(parse_lock("[]", "kernels.lock")->format == kernels::lockfile::LockFormat::VariantHashes);
   CHECK(read_lock(data_path("upstream-kernels/layer_locking/kernels.lock"))->format ==

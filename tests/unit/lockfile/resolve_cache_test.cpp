@@ -55,7 +55,8 @@ std::string metadata(const std::vector<std::pair<std::string, int>>& depends) {
             "\", \"version\": " + std::to_string(depends[i].second) + "}";
   }
   return "{\n  \"name\": \"k\",\n  \"version\": 1,\n  \"license\": \"apache-2.0\",\n  \"python-depends\": [],\n"
-         "  \"kernel-depends\": [" + deps + "],\n  \"backend\": {\"type\": \"cpu\"}\n}\n";
+         "  \"kernel-depends\": [" +
+         deps + "],\n  \"backend\": {\"type\": \"cpu\"}\n}\n";
 }
 
 // One commit of `repo` in the cache: its files as snapshot links, its
@@ -98,9 +99,8 @@ TEST_CASE("resolve_lock over a cache: version N is the head of vN, the hash is g
   CHECK(k.variants[0].hash ==
         kernels::test::fixture_lock_hash({{"__init__.py", "one", false}, {"_ops.so", "one-so", true}}));
   CHECK(r->kernels[0].newer_version == 2);
-  CHECK(r->notices ==
-        std::vector<Notice>{{Notice::Kind::NewerVersion,
-                             "You are using version 1 of 'org/relu', but version 2 is available."}});
+  CHECK(r->notices == std::vector<Notice>{{Notice::Kind::NewerVersion,
+                                           "You are using version 1 of 'org/relu', but version 2 is available."}});
 
   auto latest = resolve_lock(source, {version("org/relu", 2)});
   REQUIRE(latest.ok());
@@ -151,7 +151,9 @@ TEST_CASE("resolve_lock over a cache: kernels-data follows kernel-depends and re
   // a -> b; x -> y -> x.
   for (const auto& [repo, sha, depends] :
        std::vector<std::tuple<std::string, std::string, std::vector<std::pair<std::string, int>>>>{
-           {"dep/a", kOne, {{"dep/b", 1}}}, {"dep/b", kTwo, {}}, {"dep/x", kOne, {{"dep/y", 1}}},
+           {"dep/a", kOne, {{"dep/b", 1}}},
+           {"dep/b", kTwo, {}},
+           {"dep/x", kOne, {{"dep/y", 1}}},
            {"dep/y", kThree, {{"dep/x", 1}}}}) {
     add_commit(cache, repo, sha, with_depends(depends));
     cache.add_ref(repo, "v1", sha);
@@ -172,8 +174,7 @@ TEST_CASE("resolve_lock over a cache: kernels-data follows kernel-depends and re
   REQUIRE_FALSE(cycle.ok());
   CHECK(cycle.error().code == ErrorCode::cycle);
   CHECK(cycle.error().message.find("Cyclic kernel dependency detected: dep/x") == 0);
-  CHECK(cycle.error().message.find("dep/x (version 1) -> dep/y (version 1) -> dep/x (version 1)") !=
-        std::string::npos);
+  CHECK(cycle.error().message.find("dep/x (version 1) -> dep/y (version 1) -> dep/x (version 1)") != std::string::npos);
 }
 
 TEST_CASE("resolve_lock over a cache: what the cache lacks is named, and a pinned commit needs no refs",

@@ -12,8 +12,8 @@ using kernels::ErrorCode;
 using kernels::hub::HubClient;
 using kernels::lockfile::Dependency;
 using kernels::lockfile::Notice;
-using kernels::lockfile::ResolvedKernel;
 using kernels::lockfile::resolve_lock;
+using kernels::lockfile::ResolvedKernel;
 using kernels::lockfile::ResolveOptions;
 
 namespace {
@@ -58,8 +58,8 @@ TEST_CASE("resolve_lock: versions, tags and commits, in dependency order whateve
       ++calls;
       inside.fetch_sub(1);
     };
-    auto r = resolve_lock(client, {revision("kernels-test/relu", "v1.0"), revision("kernels-test/plain", "main")},
-                          options);
+    auto r =
+        resolve_lock(client, {revision("kernels-test/relu", "v1.0"), revision("kernels-test/plain", "main")}, options);
     REQUIRE(r.ok());
     CHECK(calls == 2);
     CHECK_FALSE(overlapped);
@@ -67,8 +67,8 @@ TEST_CASE("resolve_lock: versions, tags and commits, in dependency order whateve
     CHECK(r->lock.kernels[0].repo_id == "kernels-test/relu");
     CHECK(r->lock.kernels[0].sha == hub().relu_first);
     // Git's tree order (torch-cuda-x before torch-cuda), across pages of 3.
-    CHECK(names(r->lock.kernels[0]) == std::vector<std::string>{"torch-cpu", "torch-cuda-x", "torch-cuda",
-                                                                 "torch210-cxx11-cu128-x86_64-linux"});
+    CHECK(names(r->lock.kernels[0]) ==
+          std::vector<std::string>{"torch-cpu", "torch-cuda-x", "torch-cuda", "torch210-cxx11-cu128-x86_64-linux"});
     CHECK(r->lock.kernels[1].repo_id == "kernels-test/plain");
     CHECK(r->lock.kernels[1].variants.empty());
     CHECK(r->kernels[1].dependency.repo_id == "kernels-test/plain");
@@ -107,8 +107,8 @@ TEST_CASE("resolve_lock: a redirect is followed once and recorded", "[lockfile][
 
 TEST_CASE("resolve_lock: two dependencies ending at one repo are an error naming both", "[lockfile][resolve]") {
   HubClient client(kernels::hub_test::config_for(hub()));
-  auto r = resolve_lock(client, {version("kernels-test/relu", 2, "p:2"), version("kernels-test/moved", 2, "p:3")},
-                        jobs(4));
+  auto r =
+      resolve_lock(client, {version("kernels-test/relu", 2, "p:2"), version("kernels-test/moved", 2, "p:3")}, jobs(4));
   REQUIRE_FALSE(r.ok());
   CHECK(r.error().code == ErrorCode::duplicate);
   CHECK(r.error().message ==
@@ -145,8 +145,7 @@ TEST_CASE("git_lfs_concat_variants of a hub listing: LFS files count by their sh
       TreeEntry{false, v + "Relu/README.md", "fd9ab4d7bad5044d5460e3720002c507b7f39045", 7, std::nullopt},
       TreeEntry{false, v + "relu-extra/a.py", "2ae28399f5fda2dfb1b04405f4a3b4895f5fac1e", 5, std::nullopt},
       TreeEntry{false, "build/torch-cpu/__init__.py", "1cec5723464b586acbda5ab039a6248d38255033", 1, std::nullopt},
-      TreeEntry{false, "build/torch-cpu/relu/__init__.py", "c8bfb57eafb0455123d2d2720389b13805b3b16f", 1,
-                std::nullopt},
+      TreeEntry{false, "build/torch-cpu/relu/__init__.py", "c8bfb57eafb0455123d2d2720389b13805b3b16f", 1, std::nullopt},
   };
   auto r = kernels::lockfile::git_lfs_concat_variants(listing);
   REQUIRE(r.ok());

@@ -158,8 +158,9 @@ TEST_CASE("check_lock: stale locks explain themselves and nothing is written", "
   auto format_only = check_lock(spaced, one());
   REQUIRE(format_only.ok());
   CHECK_FALSE(format_only->current);
-  CHECK(render_check(*format_only, spaced) ==
-        std::vector<std::string>{spaced + " has the same contents, formatted differently from what kernels lock writes"});
+  CHECK(
+      render_check(*format_only, spaced) ==
+      std::vector<std::string>{spaced + " has the same contents, formatted differently from what kernels lock writes"});
 
   auto broken = dir.write("broken.lock", "{");
   auto unreadable = check_lock(broken, one());
@@ -168,7 +169,8 @@ TEST_CASE("check_lock: stale locks explain themselves and nothing is written", "
   REQUIRE(unreadable->unreadable);
   auto lines = render_check(*unreadable, broken);
   REQUIRE(lines.size() == 3);
-  CHECK_THAT(lines[0], Catch::StartsWith(broken + " cannot be read as a lock file: " + broken + ":1:2: not valid JSON"));
+  CHECK_THAT(lines[0],
+             Catch::StartsWith(broken + " cannot be read as a lock file: " + broken + ":1:2: not valid JSON"));
   CHECK(lines[1] == "kernels lock would write:");
   CHECK(lines[2] == "+ example-org/relu: new, at commit " + kSha);
 }

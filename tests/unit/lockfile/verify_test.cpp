@@ -10,8 +10,8 @@
 using namespace kernels::lockfile;
 using kernels::hub::HfCache;
 using kernels::hub::RepoType;
-using kernels::test::FixtureFile;
 using kernels::test::fixture_lock_hash;
+using kernels::test::FixtureFile;
 using kernels::test::HfCacheFixture;
 using kernels::test::with_metadata;
 namespace fs = std::filesystem;
@@ -117,8 +117,8 @@ TEST_CASE("verify: a tampered LFS blob is checked with SHA-256", "[lockfile][ver
   auto v = s.run().variants[0];
   REQUIRE_FALSE(v.lock_problems.empty());
   CHECK(v.lock_problems[0].path == "_relu.abi3.so");
-  CHECK(v.lock_problems[0].text.find("(SHA-256), the link names " + kernels::hub_emulator::sha256_hex(s.files[3].content)) !=
-        std::string::npos);
+  CHECK(v.lock_problems[0].text.find("(SHA-256), the link names " +
+                                     kernels::hub_emulator::sha256_hex(s.files[3].content)) != std::string::npos);
 }
 
 TEST_CASE("verify: a missing file and an extra file", "[lockfile][verify]") {
@@ -180,13 +180,15 @@ TEST_CASE("verify: invalid metadata.json fails the variant with the parser's pos
   CHECK(v.lock_problems.empty());
   CHECK(v.status == VariantReport::Status::Mismatch);
   CHECK(v.digest_status == VariantReport::DigestStatus::InvalidMetadata);
-  CHECK(v.digest_message == s.dir + "/metadata.json:1:26: unknown digest algorithm \"md5\" (expected sha256 or sha512)");
+  CHECK(v.digest_message ==
+        s.dir + "/metadata.json:1:26: unknown digest algorithm \"md5\" (expected sha256 or sha512)");
 }
 
 TEST_CASE("verify: without --all-variants only cached variants, an entry with none is missing", "[lockfile][verify]") {
   Setup s;
   s.lock.kernels[0].variants.push_back(VariantLock{"torch-cuda", "sha256-" + std::string(64, '0')});
-  s.lock.kernels.push_back(LockedKernel{"org/absent", kSha, {VariantLock{"torch-cpu", "sha256-" + std::string(64, '1')}}});
+  s.lock.kernels.push_back(
+      LockedKernel{"org/absent", kSha, {VariantLock{"torch-cpu", "sha256-" + std::string(64, '1')}}});
   auto r = s.run();
   REQUIRE(r.variants.size() == 2);
   CHECK(r.variants[0].status == VariantReport::Status::Ok);
@@ -210,8 +212,8 @@ TEST_CASE("verify: without --all-variants only cached variants, an entry with no
 
 TEST_CASE("verify: files huggingface_hub does not write fail the lock check", "[lockfile][verify]") {
   Setup s;
-  kernels::test::fixture_put(s.dir + "/planted.py", "import os\n");      // a regular file
-  fs::create_directory_symlink("/tmp", s.dir + "/dirlink");             // a directory link
+  kernels::test::fixture_put(s.dir + "/planted.py", "import os\n");       // a regular file
+  fs::create_directory_symlink("/tmp", s.dir + "/dirlink");               // a directory link
   fs::create_symlink("../../../../blobs/not-a-blob", s.dir + "/odd.py");  // not a blob name
   kernels::test::fixture_put(s.fixture.repo_dir(kRepo) + "/blobs/not-a-blob", "x");
   kernels::test::fixture_put(s.dir + "/__pycache__/x.cpython-312.pyc", "bytecode is ignored");
@@ -231,7 +233,8 @@ TEST_CASE("verify: lock entries that cannot name a cache path are refused", "[lo
   s.lock.kernels[0].sha = "../../../etc";
   auto r = verify_lock(s.lock, s.cache(), {});
   REQUIRE_FALSE(r.ok());
-  CHECK(r.error().message == "kernels.lock entry 1 (org/relu): \"sha\" is \"../../../etc\", expected 40 lowercase hex digits");
+  CHECK(r.error().message ==
+        "kernels.lock entry 1 (org/relu): \"sha\" is \"../../../etc\", expected 40 lowercase hex digits");
   s.lock.kernels[0].sha = kSha;
   s.lock.kernels[0].variants[0].name = "..";
   CHECK_FALSE(verify_lock(s.lock, s.cache(), {}).ok());
@@ -297,7 +300,8 @@ TEST_CASE("verify: default_variants keeps the cached variants in lock order", "[
   CHECK(default_variants(k, {}).empty());
 }
 
-TEST_CASE("verify: a hash type other than git_lfs_concat cannot be checked and fails the variant", "[lockfile][verify]") {
+TEST_CASE("verify: a hash type other than git_lfs_concat cannot be checked and fails the variant",
+          "[lockfile][verify]") {
   Setup s;
   s.lock.kernels[0].variants[0].hash_type = "nix_sri";
   auto v = s.run().variants[0];

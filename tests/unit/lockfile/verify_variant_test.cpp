@@ -95,7 +95,8 @@ TEST_CASE("verify_variant_dir: no bundle comes first, even with nothing else", "
   CHECK(dangling.check().kind == Kind::SignatureBundleMissing);
 }
 
-TEST_CASE("verify_variant_dir: an invalid bundle is found before a missing metadata.json", "[lockfile][verify_variant]") {
+TEST_CASE("verify_variant_dir: an invalid bundle is found before a missing metadata.json",
+          "[lockfile][verify_variant]") {
   Variant v(true, false);
   v.replace("metadata.json.sigstore", "not json");
   auto r = v.check();
@@ -116,7 +117,8 @@ TEST_CASE("verify_variant_dir: a bundle without metadata.json is MetadataMissing
   CHECK(std::string(verification_kind_name(r.kind)) == "metadata-missing");
 }
 
-TEST_CASE("verify_variant_dir: the signature is checked on the raw bytes before parsing", "[lockfile][verify_variant]") {
+TEST_CASE("verify_variant_dir: the signature is checked on the raw bytes before parsing",
+          "[lockfile][verify_variant]") {
   Variant v;
   // Signed bytes differ from the file by one space: the signature fails,
   // though the file would parse and its digest match.
@@ -155,9 +157,9 @@ TEST_CASE("verify_variant_dir: digest violations in kernels-data's order", "[loc
   auto r = v.check();
   REQUIRE(r.kind == Kind::DigestVerificationFailure);
   REQUIRE(r.violations.size() == 4);
-  CHECK(r.violations[0].text() == "File hash mismatch for _ops.py: expected: " +
-                                      kernels::test::fixture_digest_value("ops = 1\n") +
-                                      ", got: " + kernels::test::fixture_digest_value("ops = 2\n"));
+  CHECK(r.violations[0].text() ==
+        "File hash mismatch for _ops.py: expected: " + kernels::test::fixture_digest_value("ops = 1\n") +
+            ", got: " + kernels::test::fixture_digest_value("ops = 2\n"));
   CHECK(r.violations[1].text() == "Missing file: relu/__init__.py");
   CHECK(r.violations[2].text() == "Unknown file: aa_extra.py");
   CHECK(r.violations[3].text() == "Unknown file: zz_extra.py");
@@ -184,7 +186,8 @@ TEST_CASE("verify_variant_dir: SHA-512 digests", "[lockfile][verify_variant]") {
   CHECK(verify_variant_dir(dir, verifier).kind == Kind::Success);
 }
 
-TEST_CASE("verify_variant_dir: the real verifier refuses the stand-in bundle as invalid", "[lockfile][verify_variant]") {
+TEST_CASE("verify_variant_dir: the real verifier refuses the stand-in bundle as invalid",
+          "[lockfile][verify_variant]") {
   Variant v;
   auto root = kernels::sigstore::load_trusted_root("");
   REQUIRE(root.ok());
@@ -261,7 +264,7 @@ TEST_CASE("verify-signature filters: which kinds each one leaves out", "[lockfil
   CHECK(filtered_out(v(Kind::MetadataMissing), false, true));
   CHECK(filtered_out(v(Kind::DigestMissing), false, true));
   CHECK_FALSE(filtered_out(v(Kind::DigestMissing), true, false));
-  for (Kind k : {Kind::Success, Kind::SignatureBundleInvalid, Kind::SignatureVerificationFailure,
-                 Kind::MetadataInvalid, Kind::DigestVerificationFailure})
+  for (Kind k : {Kind::Success, Kind::SignatureBundleInvalid, Kind::SignatureVerificationFailure, Kind::MetadataInvalid,
+                 Kind::DigestVerificationFailure})
     CHECK_FALSE(filtered_out(v(k), true, true));
 }

@@ -34,13 +34,15 @@ TEST_CASE("serialize_lock writes the reference's 443-byte example exactly", "[lo
 TEST_CASE("serialize_lock: no kernels is [], a kernel without variants has {}", "[lockfile][writer]") {
   CHECK(*serialize_lock(Lock{}) == "[]");  // python3 -c 'import json; print(json.dumps([], indent=2))'
   Lock lock{{LockedKernel{"b/c", "d", {}}}};
-  CHECK(*serialize_lock(lock) == "[\n  {\n    \"repo_id\": \"b/c\",\n    \"sha\": \"d\",\n    \"variants\": {}\n  }\n]");
+  CHECK(*serialize_lock(lock) ==
+        "[\n  {\n    \"repo_id\": \"b/c\",\n    \"sha\": \"d\",\n    \"variants\": {}\n  }\n]");
 }
 
 TEST_CASE("serialize_lock escapes like Python's json.dumps(indent=2)", "[lockfile][writer]") {
   // Expected text printed by python3 (3.11):
   //   locks = [{"repo_id": "org/ünï", "sha": "q\"uote\\back\x7f",
-  //             "variants": {"torch-\u00e9\U0001F600": {"hash": "a\n\r\t\b\f\x01\x1f/", "hash_type": "git_lfs_concat"}}},
+  //             "variants": {"torch-\u00e9\U0001F600": {"hash": "a\n\r\t\b\f\x01\x1f/", "hash_type":
+  //             "git_lfs_concat"}}},
   //            {"repo_id": "b/c", "sha": "d", "variants": {}}]
   //   print(repr(json.dumps(locks, indent=2)))
   Lock lock{{LockedKernel{"org/\xC3\xBCn\xC3\xAF",
@@ -68,8 +70,8 @@ TEST_CASE("serialize_lock keeps the order it is given and writes hash_type as he
 
 TEST_CASE("serialize_lock refuses strings that are not UTF-8", "[lockfile][writer]") {
   for (std::string bad : {std::string("\xFF"), std::string("a\xC3"), std::string("\xC0\xAF"),  // truncated, overlong
-                          std::string("\xED\xA0\x80"),                                           // a surrogate
-                          std::string("\xF4\x90\x80\x80")}) {                                    // above U+10FFFF
+                          std::string("\xED\xA0\x80"),                                         // a surrogate
+                          std::string("\xF4\x90\x80\x80")}) {                                  // above U+10FFFF
     auto r = serialize_lock(Lock{{LockedKernel{"o/" + bad, "s", {}}}});
     REQUIRE_FALSE(r.ok());
     CHECK(r.error().code == ErrorCode::utf8);
@@ -100,8 +102,8 @@ TEST_CASE("python_json_string: edges of the ASCII and Unicode ranges", "[lockfil
   CHECK(*python_json_string("") == "\"\"");
   CHECK(*python_json_string(" ~") == "\" ~\"");
   CHECK(*python_json_string(std::string("\0", 1)) == "\"\\u0000\"");
-  CHECK(*python_json_string("\xC2\x80") == "\"\\u0080\"");                // U+0080
-  CHECK(*python_json_string("\xEF\xBF\xBF") == "\"\\uffff\"");            // U+FFFF
+  CHECK(*python_json_string("\xC2\x80") == "\"\\u0080\"");                 // U+0080
+  CHECK(*python_json_string("\xEF\xBF\xBF") == "\"\\uffff\"");             // U+FFFF
   CHECK(*python_json_string("\xF0\x90\x80\x80") == "\"\\ud800\\udc00\"");  // U+10000
   CHECK(*python_json_string("\xF4\x8F\xBF\xBF") == "\"\\udbff\\udfff\"");  // U+10FFFF
   CHECK(*python_json_string("/<>&'") == "\"/<>&'\"");

@@ -9,8 +9,8 @@ using namespace kernels::sigstore;
 using kernels::sigstore_test::conformance;
 
 TEST_CASE("bundle: the four accepted media types", "[sigstore][bundle]") {
-  const std::pair<const char*, int> cases[] = {{"happy-path-v0.1", 1}, {"happy-path-v0.2", 2},
-                                              {"happy-path-v0.3", 3}, {"happy-path-v0.3-new-mediaType", 3}};
+  const std::pair<const char*, int> cases[] = {
+      {"happy-path-v0.1", 1}, {"happy-path-v0.2", 2}, {"happy-path-v0.3", 3}, {"happy-path-v0.3-new-mediaType", 3}};
   for (auto [name, minor] : cases) {
     INFO(name);
     auto b = parse_bundle(conformance(name));

@@ -72,16 +72,16 @@ TEST_CASE("checkpoint: Rekor v2 Ed25519 key hints and ignored cosignatures", "[s
 TEST_CASE("checkpoint: malformed notes", "[sigstore][checkpoint]") {
   const std::string sig = "\xE2\x80\x94 log AAAAAAAA\n";
   const std::string root = "rs1YPY0ydAV0lxgfrq5pE4oRpUJwo3syeps5+eGUTDI=";
-  CHECK(!parse_checkpoint("origin\n10\n" + root + "\n").ok());                 // no blank line
-  CHECK(!parse_checkpoint("origin\n10\n" + root + "\n\n").ok());               // no signatures
-  CHECK(!parse_checkpoint("10\n" + root + "\n\n" + sig).ok());                 // missing origin
-  CHECK(!parse_checkpoint("origin\n" + root + "\n\n" + sig).ok());             // missing size
-  CHECK(!parse_checkpoint("origin\n10\n\n" + sig).ok());                       // missing root
-  CHECK(!parse_checkpoint("origin\n-1\n" + root + "\n\n" + sig).ok());         // bad size
-  CHECK(!parse_checkpoint("origin\n010\n" + root + "\n\n" + sig).ok());        // leading zero
+  CHECK(!parse_checkpoint("origin\n10\n" + root + "\n").ok());           // no blank line
+  CHECK(!parse_checkpoint("origin\n10\n" + root + "\n\n").ok());         // no signatures
+  CHECK(!parse_checkpoint("10\n" + root + "\n\n" + sig).ok());           // missing origin
+  CHECK(!parse_checkpoint("origin\n" + root + "\n\n" + sig).ok());       // missing size
+  CHECK(!parse_checkpoint("origin\n10\n\n" + sig).ok());                 // missing root
+  CHECK(!parse_checkpoint("origin\n-1\n" + root + "\n\n" + sig).ok());   // bad size
+  CHECK(!parse_checkpoint("origin\n010\n" + root + "\n\n" + sig).ok());  // leading zero
   CHECK(!parse_checkpoint("origin\n99999999999999999999999\n" + root + "\n\n" + sig).ok());
-  CHECK(!parse_checkpoint("origin\n10\nAAAA\n\n" + sig).ok());                 // root not 32 bytes
-  CHECK(!parse_checkpoint("origin\n10\n" + root + "\n\n- log AAAAAAAA\n").ok());  // ASCII dash
+  CHECK(!parse_checkpoint("origin\n10\nAAAA\n\n" + sig).ok());                           // root not 32 bytes
+  CHECK(!parse_checkpoint("origin\n10\n" + root + "\n\n- log AAAAAAAA\n").ok());         // ASCII dash
   CHECK(!parse_checkpoint("origin\n10\n" + root + "\n\n\xE2\x80\x94 log AAA=\n").ok());  // too short
   auto good = parse_checkpoint("origin\n10\n" + root + "\n\n" + sig);
   REQUIRE(good.ok());

@@ -7,9 +7,13 @@ using kernels::ErrorCode;
 using namespace kernels::sigstore;
 
 TEST_CASE("base64: RFC 4648 vectors both ways", "[sigstore][encoding]") {
-  const std::pair<const char*, const char*> vectors[] = {
-      {"", ""}, {"f", "Zg=="}, {"fo", "Zm8="}, {"foo", "Zm9v"}, {"foob", "Zm9vYg=="}, {"fooba", "Zm9vYmE="},
-      {"foobar", "Zm9vYmFy"}};
+  const std::pair<const char*, const char*> vectors[] = {{"", ""},
+                                                         {"f", "Zg=="},
+                                                         {"fo", "Zm8="},
+                                                         {"foo", "Zm9v"},
+                                                         {"foob", "Zm9vYg=="},
+                                                         {"fooba", "Zm9vYmE="},
+                                                         {"foobar", "Zm9vYmFy"}};
   for (auto [plain, encoded] : vectors) {
     CHECK(base64_encode(plain) == encoded);
     auto d = base64_decode(encoded);
@@ -23,12 +27,12 @@ TEST_CASE("base64: RFC 4648 vectors both ways", "[sigstore][encoding]") {
 
 TEST_CASE("base64: hostile input is an error, never garbage", "[sigstore][encoding]") {
   CHECK(base64_decode("INVALID!!!BASE64!!!ENCODING====").error().code == ErrorCode::encoding);
-  CHECK(!base64_decode("Zm9v Ym").ok());        // spaces (line breaks are skipped, as `base64` wraps)
+  CHECK(!base64_decode("Zm9v Ym").ok());  // spaces (line breaks are skipped, as `base64` wraps)
   CHECK(*base64_decode("Zm9v\r\nYmFy\n") == "foobar");
-  CHECK(!base64_decode("Z").ok());              // dangling character
-  CHECK(!base64_decode("Zm=v").ok());           // '=' inside
-  CHECK(!base64_decode("Zh==").ok());           // non-zero trailing bits
-  CHECK(!base64_decode("Zg===").ok());          // three pads
+  CHECK(!base64_decode("Z").ok());      // dangling character
+  CHECK(!base64_decode("Zm=v").ok());   // '=' inside
+  CHECK(!base64_decode("Zh==").ok());   // non-zero trailing bits
+  CHECK(!base64_decode("Zg===").ok());  // three pads
   std::string big(4000, 'A');
   auto limited = base64_decode(big, 100);
   REQUIRE(!limited.ok());
@@ -49,8 +53,8 @@ TEST_CASE("PEM: blocks, labels and malformed blocks", "[sigstore][encoding]") {
   REQUIRE(blocks->size() == 2);
   CHECK((*blocks)[0] == "one");
   CHECK((*blocks)[1] == "two");
-  CHECK(!pem_decode(two, "CERTIFICATE", 1).ok());  // block limit
-  CHECK(!pem_decode(two, "PUBLIC KEY").ok());      // no block of that label
+  CHECK(!pem_decode(two, "CERTIFICATE", 1).ok());                                 // block limit
+  CHECK(!pem_decode(two, "PUBLIC KEY").ok());                                     // no block of that label
   CHECK(!pem_decode("-----BEGIN CERTIFICATE-----\nAAAA\n", "CERTIFICATE").ok());  // unterminated
   CHECK(!pem_decode("-----BEGIN CERTIFICATE-----\nAAAA\n-----END PUBLIC KEY-----\n", "CERTIFICATE").ok());
   CHECK(!pem_decode("-----BEGIN CERTIFICATE-----\n!!!!\n-----END CERTIFICATE-----\n", "CERTIFICATE").ok());

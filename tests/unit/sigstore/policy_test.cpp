@@ -88,27 +88,26 @@ TEST_CASE("kernels default policy: a failure names the extension, its value and 
   auto s = check_policy(other_wf.get(), kernels_default_policy());
   REQUIRE(!s.ok());
   CHECK(s.error().code == ErrorCode::policy);
-  CHECK(s.error().message ==
-        "identity policy: build signer URI (1.3.6.1.4.1.57264.1.9) is \"" + kRepo +
-            "/.github/workflows/release.yaml@refs/heads/main\", expected one of \"" + kRepo +
-            "/.github/workflows/build.yaml@refs/heads/main\", \"" + kRepo +
-            "/.github/workflows/build-mac.yaml@refs/heads/main\", \"" + kRepo +
-            "/.github/workflows/build-windows.yaml@refs/heads/main\", \"" + kRepo +
-            "/.github/workflows/sign-old-builds.yaml@refs/heads/main\"");
+  CHECK(s.error().message == "identity policy: build signer URI (1.3.6.1.4.1.57264.1.9) is \"" + kRepo +
+                                 "/.github/workflows/release.yaml@refs/heads/main\", expected one of \"" + kRepo +
+                                 "/.github/workflows/build.yaml@refs/heads/main\", \"" + kRepo +
+                                 "/.github/workflows/build-mac.yaml@refs/heads/main\", \"" + kRepo +
+                                 "/.github/workflows/build-windows.yaml@refs/heads/main\", \"" + kRepo +
+                                 "/.github/workflows/sign-old-builds.yaml@refs/heads/main\"");
 
   auto fork = kernels_community("build.yaml");
   fork[kOidSourceRepositoryUri] = "https://github.com/someone/kernels-community";
   auto f = make_cert(fork, "x");
   CHECK(check_policy(f.get(), kernels_default_policy()).error().message ==
         "identity policy: source repository URI (1.3.6.1.4.1.57264.1.12) is "
-        "\"https://github.com/someone/kernels-community\", expected \"" + kRepo + "\"");
+        "\"https://github.com/someone/kernels-community\", expected \"" +
+            kRepo + "\"");
 
   auto v1_only = kernels_community("build.yaml");
   v1_only.erase(kOidIssuerV2);
   auto v = make_cert(v1_only, "x");
   CHECK(check_policy(v.get(), kernels_default_policy()).error().message ==
-        "identity policy: the certificate has no OIDC issuer v2 (1.3.6.1.4.1.57264.1.8), expected \"" + kIssuer +
-            "\"");
+        "identity policy: the certificate has no OIDC issuer v2 (1.3.6.1.4.1.57264.1.8), expected \"" + kIssuer + "\"");
 
   auto bad_issuer = kernels_community("build.yaml");
   bad_issuer[kOidIssuerV1] = "https://accounts.google.com";

@@ -38,7 +38,8 @@ const std::string kMetadata = "{\n  \"name\": \"relu\",\n  \"python-depends\": [
 
 }  // namespace
 
-TEST_CASE("test sigstore: its trusted root lists one CA chain, one Rekor log and one CT log", "[sigstore][test-signer]") {
+TEST_CASE("test sigstore: its trusted root lists one CA chain, one Rekor log and one CT log",
+          "[sigstore][test-signer]") {
   TrustedRoot root = root_of(signer());
   REQUIRE(root.tlogs.size() == 1);
   CHECK(root.tlogs[0].base_url == TestSigstore::kRekorUrl);
@@ -137,8 +138,9 @@ TEST_CASE("test sigstore: a wrong identity fails the policy, naming the extensio
   repo.source_repository_uri = "https://github.com/evil/kernels";
   auto r = verify_artifact(kMetadata, signer().sign(kMetadata, repo), kernels_default_policy(), root);
   REQUIRE(!r.ok());
-  CHECK(r.error().message.find("source repository URI (1.3.6.1.4.1.57264.1.12) is \"https://github.com/evil/kernels\"") !=
-        std::string::npos);
+  CHECK(
+      r.error().message.find("source repository URI (1.3.6.1.4.1.57264.1.12) is \"https://github.com/evil/kernels\"") !=
+      std::string::npos);
 
   Identity gitlab;
   gitlab.issuer = "https://gitlab.com";

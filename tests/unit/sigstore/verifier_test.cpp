@@ -50,7 +50,8 @@ TEST_CASE("verify_artifact: each failure names its step", "[sigstore][verifier]"
   REQUIRE(!other.ok());
   CHECK(other.error().message.find("transparency log: Rekor entry: the logged artifact digest") == 0);
 
-  auto kernels_policy = verify_artifact(artifact_a_txt(), conformance("happy-path-v0.3"), kernels_default_policy(), prod());
+  auto kernels_policy =
+      verify_artifact(artifact_a_txt(), conformance("happy-path-v0.3"), kernels_default_policy(), prod());
   REQUIRE(!kernels_policy.ok());
   CHECK(kernels_policy.error().code == ErrorCode::policy);
 
@@ -83,7 +84,8 @@ TEST_CASE("verify_artifact: managed keys", "[sigstore][verifier]") {
 TEST_CASE("verify_artifact: Rekor v2 with an RFC 3161 timestamp", "[sigstore][verifier]") {
   auto root = parse_trusted_root(conformance("rekor2-happy-path", "trusted_root.json"));
   REQUIRE(root.ok());
-  auto v = verify_artifact(artifact_a_txt(), conformance("rekor2-happy-path"), identity_policy(kBeacon, kIssuer), *root);
+  auto v =
+      verify_artifact(artifact_a_txt(), conformance("rekor2-happy-path"), identity_policy(kBeacon, kIssuer), *root);
   REQUIRE(v.ok());
   CHECK(v->entry_kind == "hashedrekord 0.0.2");
   REQUIRE(v->times.size() == 1);

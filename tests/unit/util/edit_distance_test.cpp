@@ -9,7 +9,7 @@ TEST_CASE("edit_distance counts insertions, deletions, substitutions and swaps",
   CHECK(edit_distance("", "") == 0);
   CHECK(edit_distance("version", "version") == 0);
   CHECK(edit_distance("", "abc") == 3);
-  CHECK(edit_distance("verison", "version") == 1);  // adjacent transposition
+  CHECK(edit_distance("verison", "version") == 1);   // adjacent transposition
   CHECK(edit_distance("revison", "revision") == 1);  // insertion
   CHECK(edit_distance("kitten", "sitting") == 3);
   CHECK(edit_distance("devic", "device") == 1);

@@ -5,10 +5,10 @@
 
 #include "util/error_code.hpp"
 
-using kernels::ErrorCode;
 using kernels::error_code_count;
 using kernels::error_code_meaning;
 using kernels::error_code_name;
+using kernels::ErrorCode;
 using kernels::find_error_code;
 
 TEST_CASE("error codes: every name is unique, printable and finds its code again", "[util][error_code]") {

@@ -21,7 +21,8 @@ TEST_CASE("escape_control makes C0 controls, DEL and ESC visible, keeps tab and 
 
 TEST_CASE("escape_control keeps valid UTF-8, escapes C1 controls and invalid bytes", "[util][terminal_text]") {
   CHECK(escape_control("caf\xc3\xa9 \xe2\x80\xa6 \xf0\x9f\x98\x80") == "caf\xc3\xa9 \xe2\x80\xa6 \xf0\x9f\x98\x80");
-  CHECK(escape_control("csi\xc2\x9b" "2J") == "csi\\u009b2J");   // U+009B, the 8-bit CSI
+  CHECK(escape_control("csi\xc2\x9b"
+                       "2J") == "csi\\u009b2J");                                  // U+009B, the 8-bit CSI
   CHECK(escape_control("\xc2\x80\xc2\x9f\xc2\xa0") == "\\u0080\\u009f\xc2\xa0");  // U+00A0 is no control
   CHECK(escape_control("lone \x9b byte") == "lone \\x9b byte");
   CHECK(escape_control("cut \xe2\x80") == "cut \\xe2\\x80");
@@ -54,7 +55,8 @@ TEST_CASE("one_line escapes newlines and tabs, trims, and cuts at a character bo
   CHECK(cut.substr(300) == "\xe2\x80\xa6");
 }
 
-TEST_CASE("redact replaces every secret, ignores short ones, and catches a secret one_line cut", "[util][terminal_text]") {
+TEST_CASE("redact replaces every secret, ignores short ones, and catches a secret one_line cut",
+          "[util][terminal_text]") {
   const std::string token = "hf_AbCdEfGhIjKlMnOpQrStUvWxYz012345";
   CHECK(redact("Authorization: Bearer " + token + " and again " + token + ".", {token}) ==
         "Authorization: Bearer hf_*** and again hf_***.");

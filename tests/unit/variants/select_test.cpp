@@ -143,7 +143,8 @@ TEST_CASE("variant selection: preferred and the kernels library's trace lines", 
   s.torch = Version{2, 12};
   s.cxx11_abi = true;
   s.backend = *parse_backend("cu130");
-  auto judged = judge_variants({{"torch-universal", {}}, {"torch212-cxx11-cu130-x86_64-linux", {}}, {"torch-cpu", {}}}, s);
+  auto judged =
+      judge_variants({{"torch-universal", {}}, {"torch212-cxx11-cu130-x86_64-linux", {}}, {"torch-cpu", {}}}, s);
   REQUIRE(preferred(judged) != nullptr);
   CHECK(preferred(judged)->name == "torch212-cxx11-cu130-x86_64-linux");
   CHECK(trace_line(judged[0]) == "torch212-cxx11-cu130-x86_64-linux compatible, preferred \xE2\x9C\x85");
