@@ -38,7 +38,9 @@ than its tolerance, 2 usage error, no CUDA device, driver too old, or built with
 
 The roof is the best of a 1 GiB cudaMemcpyAsync and a few streaming copy kernels (16-byte
 accesses, as the bundled kernels move bytes), all timed in the same run; copy% is against
-cudaMemcpyAsync alone, roof% against the best. See kernels-bench(1) for the method and the
+cudaMemcpyAsync alone, roof% against the best. size% is against the fastest copy kernel
+moving the same bytes as the row, timed the same way: what a copy reaches at that size, where
+a short kernel's ramp and drain count. See kernels-bench(1) for the method and the
 tolerances.)";
 
 struct Options {
@@ -93,12 +95,13 @@ void print_machine(const Machine& m) {
             << " GB/s, reached by " << m.roof_source() << "\n";
   std::cout << paint(t.color_stdout, Style::Bold, "launch") << "     empty kernel " << fmt("%.2f", m.launch_event_us)
             << " us between events, " << fmt("%.2f", m.launch_graph_us) << " us per launch in a CUDA graph\n";
-  std::cout << "Times per call from CUDA events, cold L2. GB/s, copy% and roof% use the per-launch time in a\n"
-               "CUDA graph where one was measured (shapes moving up to 256 MiB), else the event median.\n\n";
+  std::cout << "Times per call from CUDA events, cold L2. GB/s, copy%, roof% and size% use the per-launch time in\n"
+               "a CUDA graph where one was measured (shapes moving up to 256 MiB), else the event median;\n"
+               "size% is against the fastest copy kernel moving the row's bytes.\n\n";
   std::cout << pad("kernel", 16) << pad("dtype", 6) << pad("shape", 12) << pad("verified", 18)
             << pad("median us", 11, true) << pad("min us", 10, true) << pad("p90 us", 10, true)
             << pad("graph us", 10, true) << pad("GB/s", 8, true) << pad("copy%", 7, true) << pad("roof%", 7, true)
-            << pad("unfused us", 12, true) << pad("speedup", 9, true) << "\n";
+            << pad("size%", 7, true) << pad("unfused us", 12, true) << pad("speedup", 9, true) << "\n";
   std::cout.flush();
 }
 
@@ -115,6 +118,7 @@ void print_row(const BenchRow& r, double copy_gbps, double roof_gbps) {
             << pad(r.graph_us ? fmt("%.2f", *r.graph_us) : "-", 10, true) << pad(fmt("%.0f", r.gbps()), 8, true)
             << pad(copy_gbps > 0 ? fmt("%.1f", 100.0 * r.gbps() / copy_gbps) : "-", 7, true)
             << pad(roof_gbps > 0 ? fmt("%.1f", 100.0 * r.gbps() / roof_gbps) : "-", 7, true)
+            << pad(r.size_copy_gbps ? fmt("%.1f", r.percent_of_size_copy()) : "-", 7, true)
             << pad(fmt("%.2f", r.reference.median * 1000), 12, true) << pad(fmt("%.2fx", r.speedup()), 9, true) << "\n";
   std::cout.flush();
 }

@@ -57,6 +57,10 @@ nlohmann::json report_json(const BenchReport& rep) {
                                 {"timingResults", timing_json(r.reference)}}},
              {"speedup", r2(r.speedup())}};
     if (r.graph_us) row["graphUsPerLaunch"] = std::round(*r.graph_us * 1000.0) / 1000.0;
+    if (r.size_copy_gbps) {
+      row["sizeCopyGBps"] = r2(*r.size_copy_gbps);
+      row["percentOfSizeCopy"] = r2(r.percent_of_size_copy());
+    }
     results.push_back(std::move(row));
   }
   json machine{{"gpu", m.gpu},

@@ -25,6 +25,13 @@ std::string Machine::roof_source() const {
   return source;
 }
 
+int Machine::best_copy_kernel() const {
+  int best = -1;
+  for (int i = 0; i < int(copy_kernels.size()); ++i)
+    if (best < 0 || copy_kernels[size_t(i)].gbps > copy_kernels[size_t(best)].gbps) best = i;
+  return best;
+}
+
 bool BenchReport::all_verified() const {
   for (const BenchRow& r : rows)
     if (!r.verified) return false;

@@ -47,6 +47,8 @@ struct Machine {
   // The roof: the best of cudaMemcpyAsync and the copy kernels, and which one reached it.
   double roof_gbps() const;
   std::string roof_source() const;
+  // Index in copy_kernels of the fastest copy kernel; -1 when there is none.
+  int best_copy_kernel() const;
   double launch_event_us = 0;  // one empty kernel between two events (median)
   double launch_graph_us = 0;  // per empty kernel inside a CUDA graph
 };
@@ -67,6 +69,14 @@ struct BenchRow {
   Stats reference;                 // the unfused reference, measured the same way
   int reference_launches = 0;      // kernels the unfused reference launches per call
   int rotating_sets = 1;           // buffer sets rotated to keep L2 cold
+  // The fastest copy kernel of the calibration moving the same bytes as this
+  // row (half read, half written), in the same buffers, timed on the same
+  // basis as gbps(): what a streaming copy reaches at this size, ramp and
+  // drain included. Unset when not measured.
+  std::optional<double> size_copy_gbps;
+  double percent_of_size_copy() const {
+    return size_copy_gbps && *size_copy_gbps > 0 ? 100.0 * gbps() / *size_copy_gbps : 0;
+  }
   // Achieved bandwidth from the per-launch time in a CUDA graph where it was
   // measured (no launch overhead in it), else from the event median.
   double gbps() const {

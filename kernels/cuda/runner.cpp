@@ -313,10 +313,31 @@ Result<BenchRow> run_row(const Machine& m, const BenchPlan& plan, Op op, DType t
   if (kt.ok()) rt = time_calls(s, plan.warmup, plan.iterations, unfused);
   Result<double> gt = 0.0;
   if (kt.ok() && rt.ok() && graphed) gt = time_graph(s, int(std::clamp<uint64_t>(sets, 20, 1000)), 10, fused);
+  // The fastest copy kernel moving the same bytes through the same rotating
+  // sets (the first half of a set copied onto its second half), timed on
+  // the basis gbps() uses: the roof at this size.
+  const int copy_k = m.best_copy_kernel();
+  const uint64_t half = (row.bytes / 2) & ~uint64_t{15};
+  Result<double> ct = 0.0;
+  if (kt.ok() && rt.ok() && gt.ok() && copy_k >= 0 && half > 0) {
+    auto copy = [&](int i) {
+      char* sb = base + (uint64_t(i) % sets) * set_bytes;
+      return launch_copy_kernel(copy_k, sb, sb + half, half, s);
+    };
+    if (graphed) {
+      ct = time_graph(s, int(std::clamp<uint64_t>(sets, 20, 1000)), 10, copy);
+    } else {
+      auto times = time_calls(s, plan.warmup, plan.iterations, copy);
+      if (times.ok()) ct = summarize(*times).median * 1e3;
+      else ct = times.error();
+    }
+  }
   row.comparison = overlap ? checked.get() : check_now();
   if (!kt.ok()) return kt.error();
   if (!rt.ok()) return rt.error();
   if (!gt.ok()) return gt.error();
+  if (!ct.ok()) return ct.error();
+  if (*ct > 0) row.size_copy_gbps = double(2 * half) / (*ct * 1e-6) / 1e9;
   row.kernel = summarize(*kt);
   row.reference = summarize(*rt);
   row.reference_launches = ref_launches;

@@ -110,3 +110,18 @@ TEST_CASE("the roof is the best of cudaMemcpyAsync and the copy kernels, and say
   CHECK(svg.find("cudaMemcpyAsync 3000.0 GB/s") != std::string::npos);
   CHECK(svg.find("roof: copy kernel B 4000.0 GB/s") != std::string::npos);
 }
+
+TEST_CASE("a row measured against a copy of its own size says how close it came", "[kernels][json]") {
+  BenchReport rep = sample();
+  CHECK(rep.machine.best_copy_kernel() == -1);  // no copy kernel: nothing to compare at the row's size
+  rep.machine.copy_kernels = {{"copy kernel A", 2900}, {"copy kernel B", 4000}, {"copy kernel C", 3500}};
+  CHECK(rep.machine.best_copy_kernel() == 1);
+  rep.rows[0].size_copy_gbps = 6.25;  // the row moves 5 GB/s (graph basis): 80% of a same-size copy
+  CHECK(rep.rows[0].percent_of_size_copy() == 80.0);
+  CHECK(rep.rows[1].percent_of_size_copy() == 0.0);  // not measured
+  auto j = report_json(rep);
+  CHECK(j["results"][0]["sizeCopyGBps"] == 6.25);
+  CHECK(j["results"][0]["percentOfSizeCopy"] == 80.0);
+  CHECK_FALSE(j["results"][1].contains("sizeCopyGBps"));
+  CHECK_FALSE(j["results"][1].contains("percentOfSizeCopy"));
+}
