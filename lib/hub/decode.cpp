@@ -58,6 +58,9 @@ std::string string_field(const json& j, const char* key) {
   return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
+// A value from the file, as written (control characters escaped, long ones cut).
+std::string shown(const std::string& text) { return text.size() <= 80 ? escape_control(text) : one_line(text, 80); }
+
 }  // namespace
 
 Result<Refs> decode_refs(std::string_view body, const HubLimits& limits) {
@@ -157,33 +160,40 @@ std::string next_link(std::string_view link) {
 
 // kernel-status.toml is written by the repository's owner, not by us: it goes
 // through the project's depth-bounded TOML reader, and what it names is
-// checked before it becomes a repo id in a URL or in kernels.lock.
+// checked before it becomes a repo id in a URL or in kernels.lock. Every
+// error names the repo, then the file with the line:column of the value at
+// fault ("org/old: kernel-status.toml:2:15: ..."), as pyproject errors do; a
+// key that is missing has no position. Keys other than kind, destination and
+// revision are ignored, as the kernels library ignores them (status.py reads
+// the three with dict.get).
 Result<std::optional<Redirect>> parse_kernel_status(const std::string& text, const std::string& repo) {
-  std::string where = "kernel-status.toml of " + repo;
+  auto fail = [&repo](std::optional<toml::Pos> pos, const std::string& why) {
+    std::string where = repo + ": kernel-status.toml";
+    if (pos) where += ":" + std::to_string(pos->line) + ":" + std::to_string(pos->column);
+    return Error{ErrorCode::bad_status, where + ": " + why};
+  };
   auto parsed = toml::parse(text);
-  if (auto* err = std::get_if<toml::SyntaxError>(&parsed)) {
-    return Error{ErrorCode::bad_status, where + " is not valid TOML: line " + std::to_string(err->pos.line) +
-                                            ", column " + std::to_string(err->pos.column) + ": " +
-                                            one_line(err->message, 300)};
-  }
+  if (auto* err = std::get_if<toml::SyntaxError>(&parsed))
+    return fail(err->pos, "not valid TOML: " + one_line(err->message, 300));
   const toml::Value& data = std::get<toml::Value>(parsed);
   const toml::Value* kind = data.find("kind");
-  if (kind == nullptr) return Error{ErrorCode::bad_status, where + " has no \"kind\""};
-  if (!kind->is_string() || kind->text != "redirect")
-    return Error{ErrorCode::bad_status, where + ": kind must be \"redirect\""};
+  if (kind == nullptr) return fail(std::nullopt, "has no \"kind\"; a redirect says kind = \"redirect\"");
+  if (!kind->is_string()) return fail(kind->pos, "kind must be \"redirect\", not " + toml::type_name(kind->type));
+  if (kind->text != "redirect") return fail(kind->pos, "kind must be \"redirect\", not \"" + shown(kind->text) + "\"");
   const toml::Value* destination = data.find("destination");
-  if (destination == nullptr || !destination->is_string() || destination->text.empty()) {
-    return Error{ErrorCode::bad_status, where + ": a redirect needs a non-empty destination = \"org/name\""};
-  }
-  if (auto why = repo_id_problem(destination->text)) {
-    return Error{ErrorCode::bad_status, where + ": the destination is not a Hub repo id: " + describe(*why)};
-  }
+  if (destination == nullptr) return fail(std::nullopt, "a redirect needs destination = \"org/name\"");
+  if (!destination->is_string())
+    return fail(destination->pos,
+                "destination must be a string \"org/name\", not " + toml::type_name(destination->type));
+  if (destination->text.empty()) return fail(destination->pos, "destination is empty; write \"org/name\"");
+  if (auto why = repo_id_problem(destination->text))
+    return fail(destination->pos, "the destination is not a Hub repo id: " + describe(*why));
   Redirect r;
   r.destination = destination->text;
   if (const toml::Value* revision = data.find("revision")) {
-    if (!revision->is_string()) return Error{ErrorCode::bad_status, where + ": revision must be a string"};
-    if (auto why = revision_problem(revision->text))
-      return Error{ErrorCode::bad_status, where + ": the revision " + *why};
+    if (!revision->is_string())
+      return fail(revision->pos, "revision must be a string, not " + toml::type_name(revision->type));
+    if (auto why = revision_problem(revision->text)) return fail(revision->pos, "the revision " + *why);
     r.revision = revision->text;
   }
   return std::optional<Redirect>{r};

@@ -32,7 +32,9 @@ std::string next_link(std::string_view link_header);
 
 // kernel-status.toml, written by the repository's owner: a redirect, read
 // with the depth-bounded TOML reader, its destination checked as a repo id
-// and its revision as a git ref. Errors (code "bad-status") say what is wrong.
+// and its revision as a git ref. Errors (code "bad-status") say what is wrong
+// and where: "org/old: kernel-status.toml:2:15: the destination is not a Hub
+// repo id: ..." (line:column of the value; no position for a missing key).
 Result<std::optional<Redirect>> parse_kernel_status(const std::string& text, const std::string& repo);
 
 }  // namespace kernels::hub

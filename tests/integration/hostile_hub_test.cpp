@@ -92,7 +92,7 @@ TEST_CASE("hostile hub: a kernel-status.toml nested 20k deep is an error, not a 
   project.write("pyproject.toml", "[tool.kernels.dependencies]\n\"org/good\" = 1\n\"org/deep\" = 1\n");
   auto r = run_kernels({"lock", project.path()}, env_for(project));
   CHECK(r.exit_code == 2);
-  CHECK(r.err.find("kernel-status.toml of org/deep is not valid TOML") != std::string::npos);
+  CHECK(r.err.find("org/deep: kernel-status.toml:3:69: not valid TOML") != std::string::npos);
   check_untouched(project, lock);
   auto info = run_kernels({"info", "org/deep"}, env_for(project));
   CHECK(info.exit_code == 2);

@@ -36,6 +36,42 @@ TEST_CASE("kernel-status.toml: bad files are errors that say why", "[hub][status
   CHECK_FALSE(parse_kernel_status("destination = \"a/b\"\n", "org/old").ok());
 }
 
+TEST_CASE("kernel-status.toml: content errors name the line and column of the value at fault", "[hub][status]") {
+  auto message = [](const std::string& text) {
+    auto r = parse_kernel_status(text, "org/old");
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().code == ErrorCode::bad_status);
+    return r.error().message;
+  };
+  // Columns count code points from 1; the value's first character is the position.
+  CHECK(message("kind = \"archived\"\n") ==
+        "org/old: kernel-status.toml:1:8: kind must be \"redirect\", not \"archived\"");
+  CHECK(message("# moved\n\nkind   = 3\n") ==
+        "org/old: kernel-status.toml:3:10: kind must be \"redirect\", not integer");
+  CHECK(message("[kind]\nname = \"redirect\"\n") ==
+        "org/old: kernel-status.toml:1:1: kind must be \"redirect\", not table");
+  CHECK(message("kind = \"redirect\"\ndestination = \"\"\n") ==
+        "org/old: kernel-status.toml:2:15: destination is empty; write \"org/name\"");
+  CHECK(message("kind = \"redirect\"\n  destination = [\"a/b\"]\n") ==
+        "org/old: kernel-status.toml:2:17: destination must be a string \"org/name\", not array");
+  CHECK_THAT(message("kind = \"redirect\"\ndestination = \"evil/x/../k2\"\n"),
+             Catch::StartsWith("org/old: kernel-status.toml:2:15: the destination is not a Hub repo id: "));
+  CHECK(message("kind = \"redirect\"\ndestination = \"a/b\"\nrevision = 2\n") ==
+        "org/old: kernel-status.toml:3:12: revision must be a string, not integer");
+  CHECK_THAT(message("kind = \"redirect\"\ndestination = \"a/b\"\nrevision = \"../../x\"\n"),
+             Catch::StartsWith("org/old: kernel-status.toml:3:12: the revision "));
+  // The value's position, not the key's: a quoted key is longer than its name.
+  CHECK(message("kind = \"redirect\"\n\"destination\" = 'a'\n") ==
+        "org/old: kernel-status.toml:2:17: the destination is not a Hub repo id: it has no '/' (expected org/name)");
+  // A key that is missing has no position.
+  CHECK(message("destination = \"a/b\"\n") ==
+        "org/old: kernel-status.toml: has no \"kind\"; a redirect says kind = \"redirect\"");
+  CHECK(message("kind = \"redirect\"\n") == "org/old: kernel-status.toml: a redirect needs destination = \"org/name\"");
+  // A syntax error keeps its position, in the same form.
+  CHECK_THAT(message("kind = \"redirect\"\ndestination = "),
+             Catch::StartsWith("org/old: kernel-status.toml:2:15: not valid TOML: "));
+}
+
 TEST_CASE("kernel-status.toml: deep nesting is a clear error, not a crash", "[hub][status][limits]") {
   // Regression: 20k nested arrays crashed lock and info (toml11 recursed without a limit).
   std::string deep =
@@ -43,7 +79,7 @@ TEST_CASE("kernel-status.toml: deep nesting is a clear error, not a crash", "[hu
   auto r = parse_kernel_status(deep, "org/old");
   REQUIRE_FALSE(r.ok());
   CHECK(r.error().code == ErrorCode::bad_status);
-  CHECK_THAT(r.error().message, Catch::Contains("not valid TOML: line 3"));
+  CHECK_THAT(r.error().message, Catch::StartsWith("org/old: kernel-status.toml:3:69: not valid TOML: "));
 }
 
 TEST_CASE("kernel-status.toml: a destination or revision that is no Hub id is refused", "[hub][status][limits]") {
