@@ -7,6 +7,8 @@
 
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/format_option.hpp"
+#include "cli/json_output.hpp"
 #include "cli/report.hpp"
 #include "cli/term.hpp"
 #include "sigstore/crypto.hpp"
@@ -26,6 +28,7 @@ struct VerifyBundleOptions {
   std::string trusted_root;
   bool staging = false;
   std::string artifact;
+  std::string format = "human";
 };
 
 constexpr std::size_t kMaxArtifactBytes = 256u << 20;
@@ -40,6 +43,38 @@ std::optional<sigstore::Bytes> as_digest(const std::string& arg) {
   auto d = sigstore::hex_decode(arg.substr(7));
   if (!d.ok()) return std::nullopt;
   return *d;
+}
+
+// The --format json document (kernels-verify-bundle(1), JSON OUTPUT): the
+// outcome of a verification that ran, whichever way it went.
+nlohmann::ordered_json verify_bundle_json(const VerifyBundleOptions& o, const Result<sigstore::Verified>& verified) {
+  using ojson = nlohmann::ordered_json;
+  ojson doc = json_document();
+  doc["command"] = "verify-bundle";
+  doc["artifact"] = o.artifact;
+  doc["bundle"] = o.bundle;
+  doc["ok"] = verified.ok();
+  if (!verified.ok()) {
+    doc["error"] = {{"code", error_code_name(verified.error().code)}, {"message", verified.error().message}};
+    doc["signer"] = nullptr;
+    doc["times"] = ojson::array();
+    doc["log"] = nullptr;
+    return doc;
+  }
+  const sigstore::Verified& v = *verified;
+  doc["error"] = nullptr;
+  if (v.managed_key) {
+    doc["signer"] = {{"kind", "key"}, {"key", o.key}};
+  } else {
+    doc["signer"] = {{"kind", "certificate"},
+                     {"identity", v.subject_alternative_names.empty() ? "" : v.subject_alternative_names.front()},
+                     {"issuer", v.issuer}};
+  }
+  ojson times = ojson::array();
+  for (const auto& t : v.times) times.push_back({{"source", t.source}, {"time", sigstore::format_rfc3339(t.seconds)}});
+  doc["times"] = std::move(times);
+  doc["log"] = {{"url", v.log_url}, {"index", v.log_index}, {"entry_kind", v.entry_kind}};
+  return doc;
 }
 
 int run_verify_bundle(const VerifyBundleOptions& o) {
@@ -84,13 +119,16 @@ int run_verify_bundle(const VerifyBundleOptions& o) {
     }
     verified = sigstore::verify_artifact(*artifact, *bundle, policy, *root);
   }
+  // The bundle is what is being verified: whatever is wrong with it (a
+  // malformed certificate chain as much as a bad signature) fails the
+  // verification, exit 1, as the sigstore-conformance protocol expects.
+  // The reason goes to stderr with either format; json also carries it.
+  if (o.format == "json") print_json(verify_bundle_json(o, verified));
   if (!verified.ok()) {
-    // The bundle is what is being verified: whatever is wrong with it (a
-    // malformed certificate chain as much as a bad signature) fails the
-    // verification, exit 1, as the sigstore-conformance protocol expects.
     report_error("verify-bundle", verified.error());
     return kExitProblems;
   }
+  if (o.format == "json") return kExitOk;
   const auto& v = *verified;
   std::cout << "OK: " << o.artifact << "\n";
   if (!v.managed_key) {
@@ -124,6 +162,10 @@ void register_verify_bundle(CLI::App& app, int* exit_code) {
   cmd->add_option("--trusted-root", o->trusted_root,
                   "trusted_root.json to use instead of the shipped Sigstore production root");
   cmd->add_option("FILE_OR_DIGEST", o->artifact, "The signed file, or sha256:<64 hex digits>")->required();
+  add_format_option(
+      cmd, o->format, false,
+      "{version, command, artifact, bundle, ok, error: {code, message}, signer: {kind, identity, issuer | "
+      "key}, times: [{source, time}], log: {url, index, entry_kind}}");
   cmd->footer(
       "Checks, with no network: the bundle's Rekor entry (inclusion proof against a signed\n"
       "checkpoint, signed entry timestamp, hashedrekord body), RFC 3161 timestamps, the Fulcio\n"
@@ -137,6 +179,8 @@ void register_verify_bundle(CLI::App& app, int* exit_code) {
       "  kernels verify-bundle --bundle a.sigstore.json --key key.pub a.txt\n"
       "  kernels verify-bundle --bundle a.sigstore.json --key key.pub --trusted-root trusted_root.json \\\n"
       "    sha256:a0cfc71271d6e278e57cd332ff957c3f7043fdda354c4cbb190a30d56efa01bf\n\n"
+      "--format json prints one document on stdout instead, verified or not (the reason also in its\n"
+      "error member).\n"
       "Exit status: 0 verified, 1 not verified (the reason is printed), 2 usage or unreadable input.");
   cmd->callback([=] { *exit_code = run_verify_bundle(*o); });
 }

@@ -2,12 +2,15 @@
 // see its SOURCE), driven through `kernels verify-bundle` exactly as the
 // suite's CLI protocol does: once with the artifact file and once with its
 // `sha256:` digest, --key when the case has key.pub, --trusted-root when it
-// has trusted_root.json, identity/issuer from the case or the defaults.
+// has trusted_root.json, identity/issuer from the case or the defaults. Then
+// the output formats: the default (human) output that the protocol reads, and
+// the --format json document (kernels-verify-bundle(1), JSON OUTPUT).
 #include <catch2/catch.hpp>
 
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "sigstore/encoding.hpp"
@@ -16,6 +19,7 @@
 namespace fs = std::filesystem;
 using kernels::test::data_path;
 using kernels::test::run_kernels;
+using kernels::test::TempDir;
 
 namespace {
 
@@ -169,4 +173,120 @@ TEST_CASE("verify-bundle: the sigstore-conformance bundle-verify suite", "[cli][
   CHECK(passed == pass_cases);
   CHECK(failed == fail_cases);
   CHECK(dsse_refused == dsse);
+}
+
+// ---------------------------------------------------------------- --format
+
+namespace {
+
+// The arguments of a keyless case, for the default identity and issuer.
+std::vector<std::string> keyless_args(const std::string& case_name, const std::string& format) {
+  const fs::path root = data_path("sigstore-conformance");
+  std::vector<std::string> args{"verify-bundle"};
+  if (!format.empty()) args.insert(args.end(), {"--format", format});
+  args.insert(args.end(), {"--bundle", (root / case_name / "bundle.sigstore.json").string(), "--certificate-identity",
+                           kDefaultIdentity, "--certificate-oidc-issuer", kDefaultIssuer, (root / "a.txt").string()});
+  return args;
+}
+
+std::vector<std::string> member_names(const nlohmann::ordered_json& doc) {
+  std::vector<std::string> names;
+  for (const auto& item : doc.items()) names.push_back(item.key());
+  return names;
+}
+
+const std::vector<std::string> kMembers{"version", "command", "artifact", "bundle", "ok",
+                                        "error",   "signer",  "times",    "log"};
+
+}  // namespace
+
+TEST_CASE("verify-bundle: human output, the default, is the protocol's and --format human the same",
+          "[cli][verify-bundle]") {
+  const std::string a_txt = data_path("sigstore-conformance/a.txt");
+  auto r = run_kernels(keyless_args("happy-path-v0.3", ""));
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out == "OK: " + a_txt + "\n  signer: " + kDefaultIdentity + "\n  issuer: " + kDefaultIssuer +
+                     "\n  signed before: 2024-03-19T17:26:26Z (Rekor integrated time)\n"
+                     "  log: https://rekor.sigstore.dev entry 79571823 (hashedrekord 0.0.1)\n");
+  CHECK(r.err.empty());
+  auto human = run_kernels(keyless_args("happy-path-v0.3", "human"));
+  CHECK(human.exit_code == 0);
+  CHECK(human.out == r.out);
+  auto failed = run_kernels(keyless_args("signature-mismatch_fail", ""));
+  CHECK(failed.exit_code == 1);
+  CHECK(failed.out.empty());
+  CHECK_THAT(failed.err, Catch::StartsWith("error: kernels verify-bundle: transparency log: Rekor entry: "));
+}
+
+TEST_CASE("verify-bundle --format json: a keyless bundle that verifies", "[cli][verify-bundle][json]") {
+  auto r = run_kernels(keyless_args("happy-path-v0.3", "json"));
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.err.empty());
+  auto doc = nlohmann::ordered_json::parse(r.out);
+  CHECK(member_names(doc) == kMembers);
+  CHECK(doc["version"] == 1);
+  CHECK(doc["command"] == "verify-bundle");
+  CHECK(doc["artifact"] == data_path("sigstore-conformance/a.txt"));
+  CHECK(doc["bundle"] == data_path("sigstore-conformance/happy-path-v0.3/bundle.sigstore.json"));
+  CHECK(doc["ok"] == true);
+  CHECK(doc["error"].is_null());
+  CHECK(doc["signer"] ==
+        nlohmann::ordered_json({{"kind", "certificate"}, {"identity", kDefaultIdentity}, {"issuer", kDefaultIssuer}}));
+  CHECK(doc["times"] ==
+        nlohmann::ordered_json::parse(R"([{"source": "Rekor integrated time", "time": "2024-03-19T17:26:26Z"}])"));
+  CHECK(doc["log"] ==
+        nlohmann::ordered_json::parse(
+            R"({"url": "https://rekor.sigstore.dev", "index": 79571823, "entry_kind": "hashedrekord 0.0.1"})"));
+}
+
+TEST_CASE("verify-bundle --format json: a managed-key bundle with an RFC 3161 timestamp, by digest",
+          "[cli][verify-bundle][json]") {
+  const fs::path dir = data_path("sigstore-conformance/managed-key-happy-path");
+  const std::string digest = "sha256:" + kernels::sigstore::hex_encode(
+                                             kernels::sigstore::sha256(slurp(data_path("sigstore-conformance/a.txt"))));
+  auto r = run_kernels({"verify-bundle", "--bundle", (dir / "bundle.sigstore.json").string(), "--key",
+                        (dir / "key.pub").string(), "--format", "json", digest});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  auto doc = nlohmann::ordered_json::parse(r.out);
+  CHECK(member_names(doc) == kMembers);
+  CHECK(doc["artifact"] == digest);
+  CHECK(doc["signer"] == nlohmann::ordered_json({{"kind", "key"}, {"key", (dir / "key.pub").string()}}));
+  REQUIRE(doc["times"].size() == 2);
+  CHECK(doc["times"][0]["source"] == "Rekor integrated time");
+  CHECK(doc["times"][1]["source"] == "RFC 3161 timestamp");
+  CHECK(doc["times"][1]["time"] == "2025-12-18T17:04:39Z");
+  CHECK(doc["log"]["index"] == 771488337);
+}
+
+TEST_CASE("verify-bundle --format json: a bundle that does not verify is a document too, exit 1",
+          "[cli][verify-bundle][json]") {
+  auto r = run_kernels(keyless_args("signature-mismatch_fail", "json"));
+  CHECK(r.exit_code == 1);
+  auto doc = nlohmann::ordered_json::parse(r.out);
+  CHECK(member_names(doc) == kMembers);
+  CHECK(doc["ok"] == false);
+  CHECK(doc["error"]["code"] == "rekor_body");
+  CHECK_THAT(doc["error"]["message"].get<std::string>(), Catch::StartsWith("transparency log: Rekor entry: "));
+  CHECK(doc["signer"].is_null());
+  CHECK(doc["times"] == nlohmann::ordered_json::array());
+  CHECK(doc["log"].is_null());
+  // The reason is on stderr as well, as with human output.
+  CHECK(r.err == "error: kernels verify-bundle: " + doc["error"]["message"].get<std::string>() + "\n");
+}
+
+TEST_CASE("verify-bundle --format: an input error prints no document, a bad value says what is allowed",
+          "[cli][verify-bundle][json]") {
+  TempDir dir;
+  auto args = keyless_args("happy-path-v0.3", "json");
+  args[4] = dir.path() + "/missing.sigstore.json";  // --bundle's value
+  auto missing = run_kernels(args);
+  CHECK(missing.exit_code == 2);
+  CHECK(missing.out.empty());
+  CHECK_THAT(missing.err, Catch::Contains("missing.sigstore.json"));
+  auto bad = run_kernels(keyless_args("happy-path-v0.3", "xml"));
+  CHECK(bad.exit_code == 2);
+  CHECK(bad.out.empty());
+  CHECK_THAT(bad.err, Catch::Contains("human") && Catch::Contains("json"));
 }
