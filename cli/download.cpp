@@ -9,7 +9,6 @@
 #include <filesystem>
 #include <iomanip>
 #include <iostream>
-#include <mutex>
 #include <sstream>
 
 #include "cli/commands.hpp"
@@ -87,7 +86,7 @@ std::string human_bytes(double bytes) {
 std::string human_seconds(double s) {
   std::ostringstream out;
   if (s < 60) {
-    out << static_cast<int>(s + 0.5) << " s";
+    out << std::lround(s) << " s";
   } else if (s < 3600) {
     out << static_cast<int>(s / 60) << " min " << static_cast<int>(s) % 60 << " s";
   } else {
@@ -189,7 +188,6 @@ int run_download(const Options& o) {
     return report_error("download", system.error());
   }
   ProgressBar bar(term.stderr_is_tty && term.verbosity >= 0);
-  std::mutex print_mutex;
   lockfile::DownloadOptions options;
   options.jobs = o.jobs;
   options.choose = [&](const std::string& repo, const std::string& commit,

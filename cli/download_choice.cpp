@@ -9,6 +9,7 @@ std::vector<variants::Candidate> candidates_with_archs(const hub::HubClient& cli
                                                        const std::string& commit, const std::vector<std::string>& names,
                                                        const variants::System& system) {
   std::vector<variants::Candidate> out;
+  out.reserve(names.size());
   for (const auto& n : names) out.push_back({n, std::nullopt});
   if (system.gpus.empty() || system.backend.kind != variants::BackendKind::Cuda) return out;
   parallel_for(out.size(), 8, [&](std::size_t i) {

@@ -40,6 +40,7 @@ int run_versions(const std::string& repo, const HubOptions& hub_options, bool as
   // One tree listing per version, at most kListingJobs in flight: a repo
   // with 30k version branches once meant 30k threads.
   std::vector<VersionRow> rows;
+  rows.reserve(versions.size());
   for (const auto& [n, branch] : versions) rows.push_back(VersionRow{n, branch});
   parallel_for(rows.size(), kListingJobs, [&](std::size_t i) {
     rows[i].variants = hub::list_build_variants(**client, repo, rows[i].branch.target_commit);

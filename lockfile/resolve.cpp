@@ -282,6 +282,7 @@ Result<Resolution> resolve_lock(const hub::RepoSource& client, const std::vector
     // Resolve this level's kernels.
     // std::map nodes never move, and the workers touch only their own.
     std::vector<Node*> level;
+    level.reserve(frontier.size());
     for (const auto& key : frontier) level.push_back(&nodes[key]);
     std::vector<std::optional<Error>> errors;
     run_pool(

@@ -623,6 +623,7 @@ class Checker {
     }
     if (!cfg_.model_modules) return true;
     std::vector<std::string> children;
+    children.reserve(paths.size());
     for (const auto& p : paths) children.push_back(p.substr(p.rfind('.') + 1));
     if (!module_index_) module_index_.emplace(*cfg_.model_modules);
     FusionMatch m = module_index_->match(parent, children);

@@ -133,7 +133,7 @@ Result<std::vector<TreeEntry>> parse_tree_cache(std::string_view text, std::size
 
 HfCache::HfCache(std::vector<std::string> roots, RepoType preferred) : preferred_(preferred) {
   for (auto& r : roots) {
-    if (!r.empty() && std::find(roots_.begin(), roots_.end(), r) == roots_.end()) roots_.push_back(r);
+    if (!r.empty() && std::find(roots_.begin(), roots_.end(), r) == roots_.end()) roots_.push_back(std::move(r));
   }
 }
 
@@ -178,7 +178,8 @@ std::vector<GitRef> HfCache::branches(const std::string& repo) const {
     }
   }
   std::vector<GitRef> out;
-  for (auto& [name, ref] : found) out.push_back(ref);
+  out.reserve(found.size());
+  for (auto& [name, ref] : found) out.push_back(std::move(ref));
   return out;
 }
 

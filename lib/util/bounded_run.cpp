@@ -38,6 +38,7 @@ Result<BoundedRunResult> bounded_run(const std::vector<std::string>& argv, std::
   Fd status_write{status_fds[1]};
 
   std::vector<char*> args;
+  args.reserve(argv.size() + 1);
   for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
 

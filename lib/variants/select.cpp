@@ -182,6 +182,7 @@ std::vector<Judgement> judge_variants(const std::vector<Candidate>& candidates, 
     return std::tie(a.parsed, a.key, a.j.name) < std::tie(b.parsed, b.key, b.j.name);
   });
   std::vector<Judgement> out;
+  out.reserve(rows.size());
   for (auto& r : rows) out.push_back(std::move(r.j));
   if (!out.empty() && out.front().verdict == Verdict::Compatible) out.front().verdict = Verdict::Preferred;
   return out;

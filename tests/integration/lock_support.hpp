@@ -139,6 +139,7 @@ class LockHub {
 
   static std::vector<std::pair<std::string, std::string>> hashes(const std::vector<Variant>& variants) {
     std::vector<std::pair<std::string, std::string>> out;
+    out.reserve(variants.size());
     for (const auto& [name, files] : variants) out.emplace_back(name, expected_hash(files));
     return out;
   }

@@ -87,6 +87,7 @@ inline std::string fixture_lock_hash(std::vector<FixtureFile> files) {
 // digest does not cover).
 inline std::string fixture_metadata(const std::vector<FixtureFile>& files, const std::string& algorithm = "sha256") {
   std::vector<std::pair<std::string, std::string>> entries;
+  entries.reserve(files.size());
   for (const auto& f : files) entries.emplace_back(f.path, fixture_digest_value(f.content, algorithm));
   std::sort(entries.begin(), entries.end());
   std::string out =

@@ -19,7 +19,7 @@ Config load(const std::string& text) {
   return std::move(r.config);
 }
 
-Resolution resolve_ok(const Config& c, ResolveRequest req) {
+Resolution resolve_ok(const Config& c, const ResolveRequest& req) {
   auto r = resolve(c, req);
   REQUIRE(r.ok());
   return std::move(r.value());

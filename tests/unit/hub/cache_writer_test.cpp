@@ -37,7 +37,7 @@ TEST_CASE("check_repo_path refuses what could escape or confuse the snapshot", "
   CHECK(code_of(check_repo_path("build/torch-cpu/relu/__init__.py")) == "ok");
   CHECK(code_of(check_repo_path("build/torch-cpu/a file.py")) == "ok");
   CHECK(code_of(check_repo_path("..foo/bar..")) == "ok");  // dots inside names are fine
-  for (std::string bad :
+  for (const std::string& bad :
        {std::string(""), std::string("/etc/passwd"), std::string("build/../../x"), std::string("build/./x"),
         std::string("build//x"), std::string("build/x/"), std::string("build\\x"), std::string("build/\0x", 8),
         std::string(".."), "build/" + std::string(256, 'a')}) {

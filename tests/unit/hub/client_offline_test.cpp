@@ -403,6 +403,7 @@ TEST_CASE("cached_file: 8 threads on one file, and on different files, into one 
 
   std::vector<std::string> got(8);
   std::vector<std::thread> threads;
+  threads.reserve(8);
   const std::string same = "build/" + variants[0] + "/metadata.json";
   for (int t = 0; t < 8; ++t) {
     threads.emplace_back([&, t] {

@@ -295,6 +295,7 @@ TEST_CASE("many threads share one client, every request is counted", "[hub][clie
   auto before_hub = hub.emulator().request_count();
   std::atomic<int> failures{0};
   std::vector<std::thread> threads;
+  threads.reserve(8);
   for (int t = 0; t < 8; ++t) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < 10; ++i) {

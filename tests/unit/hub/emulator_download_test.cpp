@@ -185,7 +185,7 @@ TEST_CASE("download fixture: metadata.json per variant in serde's field order, d
     if (variant != "torch210-cxx11-cpu-x86_64-linux") expected_keys.push_back("digest");
     CHECK(keys == expected_keys);
     CHECK(meta["name"] == "relu");
-    CHECK(meta["kernel-depends"] == nlohmann::json::array());
+    CHECK(meta["kernel-depends"] == nlohmann::ordered_json::array());
     CHECK(served.body.substr(0, 4) == "{\n  ");  // two-space pretty printing
     if (!meta.contains("digest")) continue;
     CHECK(meta["digest"]["algorithm"] == "sha256");

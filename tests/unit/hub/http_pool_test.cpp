@@ -33,6 +33,7 @@ TEST_CASE("http: 16 threads x 60 requests share the client and get every body ri
       hub.emulator().lfs_endpoint() + "/lfs/kernels-test/relu/" + hub_emulator::sha256_hex(hub.lfs_content);
   std::atomic<int> good{0}, bad{0};
   std::vector<std::thread> threads;
+  threads.reserve(16);
   for (int t = 0; t < 16; ++t) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < 60; ++i) {

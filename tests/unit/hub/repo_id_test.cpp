@@ -18,7 +18,7 @@ std::optional<std::string> repo_id_problem(const std::string& id) {
 }  // namespace
 
 TEST_CASE("repo ids: what the Hub accepts passes", "[hub][repo_id]") {
-  for (std::string id :
+  for (const std::string& id :
        {std::string("kernels-community/relu"), std::string("a/b"), std::string("Org_1/name.v2"), std::string("0/0"),
         std::string("kernels-test/flash-attn3"), std::string(47, 'a') + "/" + std::string(48, 'b')}) {  // 96 characters
     INFO(id);

@@ -106,6 +106,7 @@ TEST_CASE("digest comparison: every violation kind, in kernels-data's order and 
   Digest actual{DigestAlgorithm::Sha512, {{"0.py", "Z="}, {"c.py", "C2="}, {"b.py", "B="}, {"e.py", "E="}}};
   auto v = compare_digests(expected, actual);
   std::vector<std::string> texts;
+  texts.reserve(v.size());
   for (const auto& x : v) texts.push_back(x.text());
   CHECK(texts == std::vector<std::string>{
                      "Algorithm mismatch: expected: SHA256, got: SHA512",

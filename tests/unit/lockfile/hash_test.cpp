@@ -22,6 +22,7 @@ TreeEntry dir(std::string path) { return TreeEntry{true, std::move(path), "0000"
 
 std::vector<std::string> names(const std::vector<VariantLock>& variants) {
   std::vector<std::string> out;
+  out.reserve(variants.size());
   for (const auto& v : variants) out.push_back(v.name);
   return out;
 }

@@ -203,8 +203,8 @@ TEST_CASE("serde_json_string: edges", "[lockfile][kernels-data]") {
   CHECK(*serde_json_string(std::string("\0", 1)) == "\"\\u0000\"");
   CHECK(*serde_json_string("\x0b\x0e\x1a") == "\"\\u000b\\u000e\\u001a\"");
   CHECK(*serde_json_string("\xC2\x80\xEF\xBF\xBF\xF4\x8F\xBF\xBF") == "\"\xC2\x80\xEF\xBF\xBF\xF4\x8F\xBF\xBF\"");
-  for (std::string bad : {std::string("\xFF"), std::string("a\xC3"), std::string("\xC0\xAF"),
-                          std::string("\xED\xA0\x80"), std::string("\xF4\x90\x80\x80")}) {
+  for (const std::string& bad : {std::string("\xFF"), std::string("a\xC3"), std::string("\xC0\xAF"),
+                                 std::string("\xED\xA0\x80"), std::string("\xF4\x90\x80\x80")}) {
     auto r = serde_json_string(bad);
     REQUIRE_FALSE(r.ok());
     CHECK(r.error().code == ErrorCode::utf8);

@@ -69,9 +69,10 @@ TEST_CASE("serialize_lock keeps the order it is given and writes hash_type as he
 }
 
 TEST_CASE("serialize_lock refuses strings that are not UTF-8", "[lockfile][writer]") {
-  for (std::string bad : {std::string("\xFF"), std::string("a\xC3"), std::string("\xC0\xAF"),  // truncated, overlong
-                          std::string("\xED\xA0\x80"),                                         // a surrogate
-                          std::string("\xF4\x90\x80\x80")}) {                                  // above U+10FFFF
+  for (const std::string& bad :
+       {std::string("\xFF"), std::string("a\xC3"), std::string("\xC0\xAF"),  // truncated, overlong
+        std::string("\xED\xA0\x80"),                                         // a surrogate
+        std::string("\xF4\x90\x80\x80")}) {                                  // above U+10FFFF
     auto r = serialize_lock(Lock{{LockedKernel{"o/" + bad, "s", {}}}});
     REQUIRE_FALSE(r.ok());
     CHECK(r.error().code == ErrorCode::utf8);
