@@ -372,7 +372,7 @@ Result<BenchReport> run_bench(const BenchPlan& plan, const BenchHooks& hooks) {
         auto row = run_row(rep.machine, plan, op, t, shape, s);
         if (!row.ok()) return row.error();
         if (hooks.row) hooks.row(*row);
-        rep.rows.push_back(std::move(*row));
+        rep.rows.push_back(*row);
       }
     }
   }

@@ -100,6 +100,7 @@ TEST_CASE("launches from several host threads at once stay correct", "[gpu]") {
   std::vector<Job> jobs{{DType::BF16, 8192}, {DType::BF16, 6144}, {DType::F16, 8192}, {DType::F16, 5120},
                         {DType::F32, 4096},  {DType::F32, 3072},  {DType::F32, 1024}, {DType::BF16, 2048}};
   std::vector<std::thread> threads;
+  threads.reserve(jobs.size());
   for (Job& job : jobs)
     threads.emplace_back([&job] {
       job.ok = job.passed = true;
