@@ -93,7 +93,7 @@ void remove_temporaries_on_signals() {
   }
 }
 
-Result<std::string> read_file(const std::string& path, std::size_t max_bytes) {
+Result<int> open_for_reading(const std::string& path, std::size_t max_bytes) {
   // O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused
   // below as not a regular file (on regular files the flag does nothing).
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
@@ -116,6 +116,19 @@ Result<std::string> read_file(const std::string& path, std::size_t max_bytes) {
     ::close(fd);
     return Error{ErrorCode::io, path + " is too large (" + std::to_string(st.st_size) + " bytes; the limit is " +
                                     std::to_string(max_bytes) + ")"};
+  }
+  return fd;
+}
+
+Result<std::string> read_file(const std::string& path, std::size_t max_bytes) {
+  auto opened = open_for_reading(path, max_bytes);
+  if (!opened.ok()) return opened.error();
+  const int fd = *opened;
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) {
+    int err = errno;
+    ::close(fd);
+    return io_error("cannot stat", path, err);
   }
   // Read to the end, not to st_size: files under /proc and /sys report 0
   // (or a guess) and hold more; a file growing while read stops at max_bytes.

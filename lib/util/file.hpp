@@ -13,6 +13,11 @@ namespace kernels {
 // missing, a directory, unreadable, or larger than `max_bytes`.
 Result<std::string> read_file(const std::string& path, std::size_t max_bytes = 64u << 20);
 
+// The same checks, then the open file descriptor (the caller closes it), for
+// a file read as a stream rather than whole (a 120 MB trees/<commit>.json).
+// `max_bytes` bounds the size the file reports.
+Result<int> open_for_reading(const std::string& path, std::size_t max_bytes);
+
 // Writes `contents` to `path` atomically: a temporary file in the same
 // directory, fsync, rename over the target, fsync of the directory. On any
 // failure the temporary is removed and the old file, if any, is untouched.
