@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "hub/hf_cache.hpp"
+#include "util/file.hpp"
 
 namespace kernels::hub {
 
@@ -324,7 +325,7 @@ Status CacheWriter::link(const std::string& commit, const std::string& path, con
   auto dir = open_dirs_at(snapshots_fd_.get(), parts, true, shown);
   if (!dir.ok()) return dir.error();
   std::string target = blob_link_target(path, etag);
-  std::string tmp = "." + name.substr(0, 200) + "." + random_hex8() + ".tmp";
+  std::string tmp = temporary_name(name.substr(0, 200));
   if (symlinkat(target.c_str(), dir->get(), tmp.c_str()) != 0)
     return io_error("create a link in", shown + "/" + commit, errno);
   if (renameat(dir->get(), tmp.c_str(), dir->get(), name.c_str()) != 0) {
@@ -345,7 +346,8 @@ namespace {
 // machine), since a record lost or emptied by a crash reads as absent or
 // unusable, and the offline answer then says so.
 Status write_file_at(int dir, const std::string& name, std::string_view bytes, const std::string& shown) {
-  std::string tmp = "." + name + "." + random_hex8() + ".tmp";
+  remove_dead_temporaries(dir, name);  // what a killed writer left
+  std::string tmp = temporary_name(name);
   int fd = openat(dir, tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
   if (fd < 0) return io_error("create", shown, errno);
   Fd f(fd);
@@ -542,7 +544,8 @@ Status CacheWriter::write_tree_listing(const std::string& commit, const TreeList
     }
   }
   // Written as write_file_at writes small records: a temporary beside it, then a rename.
-  std::string tmp = "." + name + "." + random_hex8() + ".tmp";
+  remove_dead_temporaries(trees->get(), name);
+  std::string tmp = temporary_name(name);
   int out = openat(trees->get(), tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
   if (out < 0) return io_error("create", shown, errno);
   Fd o(out);

@@ -30,4 +30,17 @@ Status write_file_atomic(const std::string& path, std::string_view contents);
 // (exit status 128 + N, as before). main() calls it once.
 void remove_temporaries_on_signals();
 
+// Temporaries are named ".<name>.tmp.<pid>-<random>" beside the file they
+// become. SIGKILL (or a power cut) ends a writer with no handler run, so
+// its temporary stays; the pid lets a later writer of the same file tell
+// such a leftover from a temporary being written now by another process.
+std::string temporary_name(std::string_view name);
+
+// Removes, in the directory open as `dir_fd`, the temporaries of `name`
+// whose process no longer exists (kill(pid, 0) says ESRCH): what a killed
+// writer left. A live process's temporaries, and names of any other form,
+// are left alone. Best effort; write_file_atomic calls it before writing.
+// (A pid is only meaningful on this machine and in this pid namespace.)
+void remove_dead_temporaries(int dir_fd, std::string_view name);
+
 }  // namespace kernels
