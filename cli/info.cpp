@@ -79,11 +79,11 @@ int run_info(const InfoArgs& args) {
   }
   if (!redirect.ok()) return fail(redirect.error());
 
-  std::vector<const hub::TreeEntry*> files;
+  std::size_t file_count = 0;
   std::uint64_t total = 0;
   for (const auto& e : *tree) {
     if (e.is_directory) continue;
-    files.push_back(&e);
+    ++file_count;
     if (__builtin_add_overflow(total, e.size, &total)) {
       return fail(Error{ErrorCode::bad_response, "the file sizes of " + args.repo + " add up to more than 2^64 bytes"});
     }
@@ -103,14 +103,16 @@ int run_info(const InfoArgs& args) {
                           ? ojson{{"destination", (*redirect)->destination}, {"revision", (*redirect)->revision}}
                           : ojson(nullptr);
     out["variants"] = variants;
-    out["files"] = ojson::array();
-    for (const auto* f : files) {
-      ojson item{{"path", f->path}, {"size", f->size}, {"oid", f->oid}};
-      if (f->lfs) item["lfs"] = ojson{{"oid", f->lfs->oid}, {"size", f->lfs->size}};
-      out["files"].push_back(item);
-    }
+    out["files"] = ojson::array();  // streamed below: a listing can have a million files
     out["total_size"] = total;
-    print_json(out);
+    print_json_streaming(out, "files", [&](const auto& emit) {
+      for (const auto& f : *tree) {
+        if (f.is_directory) continue;
+        ojson item{{"path", std::string(f.path)}, {"size", f.size}, {"oid", f.oid.str()}};
+        if (f.lfs) item["lfs"] = ojson{{"oid", f.lfs->oid.str()}, {"size", f.lfs->size}};
+        emit(item);
+      }
+    });
     return kExitOk;
   }
 
@@ -130,11 +132,12 @@ int run_info(const InfoArgs& args) {
                                  : std::string("-"))
             << "\n";
   std::cout << label("Variants:") << "   " << (variant_list.empty() ? "-" : variant_list) << "\n";
-  std::cout << label("Files:") << "      " << files.size() << " (" << human_size(total) << ")\n";
-  for (const auto* f : files) {
-    std::string size = std::to_string(f->size);
+  std::cout << label("Files:") << "      " << file_count << " (" << human_size(total) << ")\n";
+  for (const auto& f : *tree) {
+    if (f.is_directory) continue;
+    std::string size = std::to_string(f.size);
     std::cout << "  " << std::string(size.size() < 12 ? 12 - size.size() : 0, ' ') << size << "  "
-              << one_line(f->path, 4096) << (f->lfs ? paint(color, Style::Dim, "  (LFS)") : "") << "\n";
+              << one_line(f.path, 4096) << (f.lfs ? paint(color, Style::Dim, "  (LFS)") : "") << "\n";
   }
   return kExitOk;
 }

@@ -40,11 +40,11 @@ bool is_bytecode(std::string_view path) {
 }
 
 // "build/<variant>/<rest>" -> variant, or "" for anything else.
-std::string variant_of(const std::string& path) {
-  if (path.rfind("build/", 0) != 0) return {};
+std::string variant_of(std::string_view path) {
+  if (path.substr(0, 6) != "build/") return {};
   auto slash = path.find('/', 6);
-  if (slash == std::string::npos || slash == 6 || slash + 1 >= path.size()) return {};
-  return path.substr(6, slash - 6);
+  if (slash == std::string_view::npos || slash == 6 || slash + 1 >= path.size()) return {};
+  return std::string(path.substr(6, slash - 6));
 }
 
 // "bytes a-b/total" -> a, or -1.
@@ -74,10 +74,10 @@ struct BlobTask {
 };
 
 struct PlannedFile {
-  const hub::TreeEntry* entry;
-  std::string relpath;  // inside build/<variant>/
-  bool linked = false;  // already in the snapshot
-  long task = -1;       // index into the tasks, or -1 when the blob is present
+  hub::TreeEntryView entry;  // a view into PlannedEntry::listing
+  std::string relpath;       // inside build/<variant>/
+  bool linked = false;       // already in the snapshot
+  long task = -1;            // index into the tasks, or -1 when the blob is present
 };
 
 struct PlannedVariant {
@@ -90,7 +90,7 @@ struct PlannedVariant {
 struct PlannedEntry {
   const LockedKernel* kernel = nullptr;
   std::unique_ptr<hub::CacheWriter> writer;
-  std::vector<hub::TreeEntry> listing;
+  hub::TreeListing listing;
   std::vector<PlannedVariant> variants;
 };
 
@@ -296,22 +296,22 @@ void plan_entry(const hub::HubClient& client, const std::string& root, PlannedEn
     std::string prefix = "build/" + name + "/";
     std::vector<HashedFile> hashed;
     for (const auto& e : plan.listing) {
-      if (e.is_directory || e.path.rfind(prefix, 0) != 0 || is_bytecode(e.path)) continue;
+      if (e.is_directory || e.path.substr(0, prefix.size()) != prefix || is_bytecode(e.path)) continue;
       auto path_ok = hub::check_repo_path(e.path);
-      const std::string& etag = e.content_hash();
+      const std::string etag = e.content_hash().str();
       if (!path_ok.ok()) {
         fail(ErrorCode::bad_path, path_ok.error().message);
         pv.failed = true;
         continue;
       }
       if (!hub::is_blob_name(etag) || (e.lfs.has_value() != (etag.size() == 64))) {
-        fail(ErrorCode::bad_response, e.path + ": the listing's hash \"" + etag.substr(0, 80) + "\" is not a " +
-                                          (e.lfs ? "sha256" : "git blob id"));
+        fail(ErrorCode::bad_response, std::string(e.path) + ": the listing's hash \"" + etag.substr(0, 80) +
+                                          "\" is not a " + (e.lfs ? "sha256" : "git blob id"));
         pv.failed = true;
         continue;
       }
-      hashed.push_back(HashedFile{e.path.substr(prefix.size()), etag});
-      pv.files.push_back(PlannedFile{&e, e.path.substr(prefix.size())});
+      hashed.push_back(HashedFile{std::string(e.path.substr(prefix.size())), etag});
+      pv.files.push_back(PlannedFile{e, std::string(e.path.substr(prefix.size()))});
     }
     if (pv.failed) {
       report.errors.back().message += " (variant " + name + " not installed)";
@@ -344,9 +344,10 @@ void plan_entry(const hub::HubClient& client, const std::string& root, PlannedEn
       pv.expected = vl->hash;
     }
     for (auto& f : pv.files) {
-      const hub::TreeEntry& e = *f.entry;
-      const std::string& etag = e.content_hash();
-      if (plan.writer->has_link(k.sha, e.path, etag, e.size)) {
+      const hub::TreeEntryView& e = f.entry;
+      const std::string etag = e.content_hash().str();
+      const std::string path(e.path);
+      if (plan.writer->has_link(k.sha, path, etag, e.size)) {
         f.linked = true;
         ++report.files_skipped;
         continue;
@@ -359,7 +360,7 @@ void plan_entry(const hub::HubClient& client, const std::string& root, PlannedEn
         t.etag = etag;
         t.lfs = e.lfs.has_value();
         t.size = e.size;
-        t.path = e.path;
+        t.path = path;
         it = task_of.emplace(etag, tasks.size()).first;
         tasks.push_back(std::move(t));
       }
@@ -442,7 +443,7 @@ Result<DownloadReport> download_lock(const hub::HubClient& client, const std::st
           }
           verified.push_back(HashedFile{f.relpath, t.verified});
         } else {
-          verified.push_back(HashedFile{f.relpath, f.entry->content_hash()});  // the blob's name is its hash
+          verified.push_back(HashedFile{f.relpath, f.entry.content_hash().str()});  // the blob's name is its hash
         }
       }
       std::string where = plan.kernel->repo_id + "@" + short_sha(plan.kernel->sha);
@@ -462,7 +463,7 @@ Result<DownloadReport> download_lock(const hub::HubClient& client, const std::st
       bool link_failed = false;
       for (const auto& f : pv.files) {
         if (f.linked) continue;
-        auto st = plan.writer->link(plan.kernel->sha, f.entry->path, f.entry->content_hash());
+        auto st = plan.writer->link(plan.kernel->sha, std::string(f.entry.path), f.entry.content_hash().str());
         if (!st.ok()) {
           er.errors.push_back(Error{st.error().code, where + ": " + st.error().message});
           link_failed = true;

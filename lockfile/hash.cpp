@@ -74,61 +74,152 @@ Error hash_error(std::string message) { return Error{ErrorCode::hash, std::move(
 
 }  // namespace
 
+namespace {
+
+// SHA-256 over path ‖ raw_hash pairs, fed in hash order.
+class ConcatHasher {
+ public:
+  ConcatHasher() : ctx_(EVP_MD_CTX_new(), EVP_MD_CTX_free) {
+    ok_ = ctx_ && EVP_DigestInit_ex(ctx_.get(), EVP_sha256(), nullptr) == 1;
+  }
+  void add(std::string_view relpath, std::string_view raw) {
+    EVP_DigestUpdate(ctx_.get(), relpath.data(), relpath.size());
+    EVP_DigestUpdate(ctx_.get(), raw.data(), raw.size());
+  }
+  bool ok() const { return ok_; }
+  Result<std::string> finish() {
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int size = 0;
+    if (EVP_DigestFinal_ex(ctx_.get(), digest, &size) != 1) return hash_error("SHA-256 failed (OpenSSL)");
+    return "sha256-" + lower_hex(digest, size);
+  }
+
+ private:
+  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx_;
+  bool ok_ = false;
+};
+
+// A path with no empty and no "." component: its parts are its '/'-separated
+// pieces, so the variant and the path inside it are views of it.
+bool is_plain(std::string_view path) {
+  return path.find("//") == std::string_view::npos && path.back() != '/' &&
+         path.find("/./") == std::string_view::npos && !ends_with(path, "/.");
+}
+
+// The path inside the variant of a plain "build/<variant>[/rest]": rest, or "."
+// for a file directly under build/ (Python hashes Path() == ".").
+std::string_view plain_relpath(std::string_view path) {
+  const std::size_t slash = path.find('/', 6);
+  return slash == std::string_view::npos ? std::string_view(".") : path.substr(slash + 1);
+}
+
+// The raw bytes of an id: held raw by the listing, or hex text decoded.
+std::optional<std::string> raw_bytes(const hub::ObjectIdRef& id) {
+  if (id.is_raw()) return std::string(id.bytes());
+  return unhex(id.bytes());
+}
+
+// Python sorts (path_bytes, hex) tuples: by path, then by the hash's text.
+bool hex_less(const hub::ObjectIdRef& a, const hub::ObjectIdRef& b) {
+  if (a.is_raw() && b.is_raw() && a.bytes().size() == b.bytes().size()) return a.bytes() < b.bytes();
+  return a.str() < b.str();
+}
+
+}  // namespace
+
 Result<std::string> git_lfs_concat_hash(std::vector<HashedFile> files) {
   // Python sorts (path_bytes, hex) tuples: bytewise by path, then by hex.
   std::sort(files.begin(), files.end(), [](const HashedFile& a, const HashedFile& b) {
     if (a.relpath != b.relpath) return a.relpath < b.relpath;  // std::string compares as unsigned bytes
     return a.hex < b.hex;
   });
-  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
-  if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1)
-    return hash_error("cannot initialise SHA-256 (OpenSSL)");
+  ConcatHasher hasher;
+  if (!hasher.ok()) return hash_error("cannot initialise SHA-256 (OpenSSL)");
   for (const auto& f : files) {
     auto raw = unhex(f.hex);
     if (!raw) return hash_error("the hash of " + f.relpath + " is not hexadecimal: \"" + f.hex + "\"");
-    EVP_DigestUpdate(ctx.get(), f.relpath.data(), f.relpath.size());
-    EVP_DigestUpdate(ctx.get(), raw->data(), raw->size());
+    hasher.add(f.relpath, *raw);
   }
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int size = 0;
-  if (EVP_DigestFinal_ex(ctx.get(), digest, &size) != 1) return hash_error("SHA-256 failed (OpenSSL)");
-  return "sha256-" + lower_hex(digest, size);
+  return hasher.finish();
 }
 
-Result<std::vector<VariantLock>> git_lfs_concat_variants(const std::vector<hub::TreeEntry>& listing) {
-  std::vector<std::pair<std::string, std::vector<HashedFile>>> variants;  // first-appearance order
-  std::unordered_map<std::string, std::size_t> index;                     // name -> position in variants
-  for (const auto& entry : listing) {
+Result<std::vector<VariantLock>> git_lfs_concat_variants(const hub::TreeListing& listing) {
+  // One pass in listing order finds each hashed file's variant (numbered in
+  // first-appearance order) and every error, as the listing shows them. A
+  // file costs 8 bytes here, not a copy of its path and hash: its path
+  // inside the variant is read back from the listing when sorting (computed
+  // once, into `unusual`, for the rare path with empty or "." components).
+  std::vector<std::string> names;
+  std::unordered_map<std::string, std::uint32_t> index;  // name -> number
+  struct File {
+    std::uint32_t variant;
+    std::uint32_t entry;
+  };
+  std::vector<File> files;
+  std::unordered_map<std::uint32_t, std::string> unusual;  // entry -> its relpath
+  for (std::size_t i = 0; i < listing.size(); ++i) {
+    const hub::TreeEntryView entry = listing[i];
     if (entry.is_directory) continue;
-    const std::string& path = entry.path;
-    if (path.rfind("build/torch", 0) != 0) continue;
-    if (!entry.lfs && entry.oid.empty()) return hash_error(path + " has no git blob id in the tree listing");
+    const std::string_view path = entry.path;
+    if (path.substr(0, 11) != "build/torch") continue;
+    if (!entry.lfs && entry.oid.empty())
+      return hash_error(std::string(path) + " has no git blob id in the tree listing");
     if (ends_with(path, ".pyc") || has_pycache_component(path)) continue;
 
-    auto parts = path_parts(path);  // ("build", variant, ...): at least two, given the prefix
-    std::string relpath;
-    for (std::size_t i = 2; i < parts.size(); ++i) {
-      if (i > 2) relpath += '/';
-      relpath += parts[i];
+    std::string_view variant;
+    if (is_plain(path)) {
+      variant = path.substr(6, std::min(path.find('/', 6), path.size()) - 6);
+    } else {
+      auto parts = path_parts(path);  // ("build", variant, ...): at least two, given the prefix
+      std::string relpath;
+      for (std::size_t p = 2; p < parts.size(); ++p) {
+        if (p > 2) relpath += '/';
+        relpath += parts[p];
+      }
+      if (relpath.empty()) relpath = ".";  // a file directly under build/: Python hashes Path() == "."
+      variant = parts[1];
+      unusual.emplace(static_cast<std::uint32_t>(i), std::move(relpath));
     }
-    if (relpath.empty()) relpath = ".";  // a file directly under build/: Python hashes Path() == "."
 
-    const std::string& hex = entry.content_hash();
-    if (!unhex(hex))
-      return hash_error(path + ": " + (entry.lfs ? "LFS sha256" : "git blob id") + " is not hexadecimal: \"" + hex +
-                        "\"");
-
-    auto [it, added] = index.try_emplace(std::string(parts[1]), variants.size());
-    if (added) variants.emplace_back(it->first, std::vector<HashedFile>{});
-    variants[it->second].second.push_back(HashedFile{std::move(relpath), hex});
+    const hub::ObjectIdRef hash = entry.content_hash();
+    if (!raw_bytes(hash)) {
+      return hash_error(std::string(path) + ": " + (entry.lfs ? "LFS sha256" : "git blob id") +
+                        " is not hexadecimal: \"" + hash.str() + "\"");
+    }
+    auto found = index.find(std::string(variant));
+    if (found == index.end()) {
+      found = index.emplace(std::string(variant), static_cast<std::uint32_t>(names.size())).first;
+      names.emplace_back(variant);
+    }
+    files.push_back(File{found->second, static_cast<std::uint32_t>(i)});
   }
 
+  auto relpath = [&](std::uint32_t entry) -> std::string_view {
+    if (!unusual.empty()) {
+      auto it = unusual.find(entry);
+      if (it != unusual.end()) return it->second;
+    }
+    return plain_relpath(listing.path(entry));
+  };
+  // Python sorts each variant's (path_bytes, hex) tuples: by path, then by hex.
+  std::sort(files.begin(), files.end(), [&](const File& a, const File& b) {
+    if (a.variant != b.variant) return a.variant < b.variant;
+    const std::string_view pa = relpath(a.entry), pb = relpath(b.entry);
+    if (pa != pb) return pa < pb;
+    return hex_less(listing[a.entry].content_hash(), listing[b.entry].content_hash());
+  });
   std::vector<VariantLock> out;
-  out.reserve(variants.size());
-  for (auto& [name, files] : variants) {
-    auto hash = git_lfs_concat_hash(std::move(files));
+  out.reserve(names.size());
+  for (std::size_t start = 0; start < files.size();) {
+    ConcatHasher hasher;
+    if (!hasher.ok()) return hash_error("cannot initialise SHA-256 (OpenSSL)");
+    std::size_t end = start;
+    for (; end < files.size() && files[end].variant == files[start].variant; ++end)
+      hasher.add(relpath(files[end].entry), *raw_bytes(listing[files[end].entry].content_hash()));
+    auto hash = hasher.finish();
     if (!hash.ok()) return hash.error();
-    out.push_back(VariantLock{name, std::move(*hash), std::string(kGitLfsConcat)});
+    out.push_back(VariantLock{names[files[start].variant], std::move(*hash), std::string(kGitLfsConcat)});
+    start = end;
   }
   return out;
 }

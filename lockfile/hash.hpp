@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "hub/types.hpp"
+#include "hub/tree_listing.hpp"
 #include "lockfile/lock.hpp"
 #include "util/result.hpp"
 
@@ -31,11 +31,12 @@ struct HashedFile {
 // even number of hex digits.
 Result<std::string> git_lfs_concat_hash(std::vector<HashedFile> files);
 
-// The variants of one commit, from its recursive tree listing (hub::TreeEntry
-// as the Hub client or the HF cache gives it) in listing order: a variant appears where its first hashed file appears
-// (never sorted), hash_type "git_lfs_concat". Directories are ignored; a variant whose files are all excluded does not
-// appear. Error (code "hash") naming the path for a file under build/torch* without a usable hash. An LFS file counts
-// by its sha256 alone: the HF cache does not know the pointer's git id.
-Result<std::vector<VariantLock>> git_lfs_concat_variants(const std::vector<hub::TreeEntry>& listing);
+// The variants of one commit, from its recursive tree listing (as the Hub client or the HF cache gives it) in listing
+// order: a variant appears where its first hashed file appears (never sorted), hash_type "git_lfs_concat". Directories
+// are ignored; a variant whose files are all excluded does not appear. Error (code "hash") naming the path for a file
+// under build/torch* without a usable hash. An LFS file counts by its sha256 alone: the HF cache does not know the
+// pointer's git id. Works on the listing in place: 8 bytes a hashed file besides it (a million-file listing is
+// hashed without copying its paths or hashes).
+Result<std::vector<VariantLock>> git_lfs_concat_variants(const hub::TreeListing& listing);
 
 }  // namespace kernels::lockfile

@@ -19,21 +19,21 @@ namespace kernels::lockfile {
 namespace {
 
 // build/<variant>/metadata.json, the files whose kernel-depends are locked.
-bool is_variant_metadata(const hub::TreeEntry& e) {
-  if (e.is_directory || e.path.rfind("build/", 0) != 0) return false;
-  std::string rest = e.path.substr(6);
+bool is_variant_metadata(const hub::TreeEntryView& e) {
+  if (e.is_directory || e.path.substr(0, 6) != "build/") return false;
+  std::string_view rest = e.path.substr(6);
   auto slash = rest.find('/');
-  return slash != std::string::npos && slash > 0 && rest.substr(slash + 1) == "metadata.json";
+  return slash != std::string_view::npos && slash > 0 && rest.substr(slash + 1) == "metadata.json";
 }
 
-std::size_t count_variants(const std::vector<hub::TreeEntry>& listing) {
-  std::set<std::string> names;
+std::size_t count_variants(const hub::TreeListing& listing) {
+  std::set<std::string, std::less<>> names;
   for (const auto& e : listing) {
-    if (e.path.rfind("build/", 0) != 0) continue;
-    std::string rest = e.path.substr(6);
+    if (e.path.substr(0, 6) != "build/") continue;
+    std::string_view rest = e.path.substr(6);
     auto slash = rest.find('/');
-    if (slash != std::string::npos) names.insert(rest.substr(0, slash));
-    else if (e.is_directory) names.insert(rest);
+    std::string_view name = slash != std::string_view::npos ? rest.substr(0, slash) : rest;
+    if ((slash != std::string_view::npos || e.is_directory) && names.find(name) == names.end()) names.emplace(name);
   }
   return names.size();
 }
@@ -116,7 +116,7 @@ class Resolver {
       out.kernel.version = dep.version;
       out.kernel.revision = dep.revision;
       for (const auto& e : *listing)
-        if (is_variant_metadata(e)) metadata_paths.push_back(e.path);
+        if (is_variant_metadata(e)) metadata_paths.emplace_back(e.path);
     }
     return out;
   }
@@ -239,7 +239,7 @@ Result<std::vector<std::string>> kernel_depends_at(const hub::RepoSource& client
   std::set<std::string> seen;
   for (const auto& e : *listing) {
     if (!is_variant_metadata(e)) continue;
-    auto deps = resolver.depends(repo, commit, e.path);
+    auto deps = resolver.depends(repo, commit, std::string(e.path));
     if (!deps.ok()) return deps.error();
     for (const auto& d : *deps) {
       std::string key = dependency_key(d.repo_id, d.version, d.revision);

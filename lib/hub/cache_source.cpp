@@ -47,14 +47,14 @@ Result<RepoInfo> CacheSource::repo_info(const std::string& repo, const std::stri
   return info;
 }
 
-Result<std::vector<TreeEntry>> CacheSource::list_tree(const std::string& repo, const std::string& revision,
-                                                      const std::string& path_in_repo, bool recursive) const {
+Result<TreeListing> CacheSource::list_tree(const std::string& repo, const std::string& revision,
+                                           const std::string& path_in_repo, bool recursive) const {
   auto commit = cache_.resolve(repo, revision.empty() ? "main" : revision);
   if (!commit.ok()) return commit.error();
   auto files = cache_.snapshot_files(repo, *commit);
   if (!files.ok()) return files.error();
   std::string prefix = path_in_repo.empty() ? "" : path_in_repo + "/";
-  std::vector<TreeEntry> out;
+  TreeListing out;
   std::set<std::string> dirs;
   for (const auto& f : *files) {
     if (f.path.rfind(prefix, 0) != 0) continue;
@@ -63,24 +63,15 @@ Result<std::vector<TreeEntry>> CacheSource::list_tree(const std::string& repo, c
     for (auto slash = rest.find('/'); slash != std::string::npos; slash = rest.find('/', slash + 1)) {
       std::string dir = prefix + rest.substr(0, slash);
       if (!recursive && rest.find('/') != slash) break;
-      if (dirs.insert(dir).second) {
-        TreeEntry d;
-        d.is_directory = true;
-        d.path = dir;
-        out.push_back(d);
-      }
+      if (dirs.insert(dir).second) out.add(true, dir, "", 0);
       if (!recursive) break;
     }
     if (!recursive && rest.find('/') != std::string::npos) continue;
-    TreeEntry e;
-    e.path = f.path;
-    e.size = f.size;
     if (f.blob.size() == 64) {
-      e.lfs = LfsInfo{f.blob, f.size, 0};
+      out.add_lfs(false, f.path, "", f.size, f.blob, f.size, 0);
     } else {
-      e.oid = f.blob;
+      out.add(false, f.path, f.blob, f.size);
     }
-    out.push_back(std::move(e));
   }
   if (!prefix.empty() && out.empty()) {
     return Error{ErrorCode::offline, "Offline mode: folder " + path_in_repo + " is not in the cached snapshot of " +
@@ -114,7 +105,7 @@ Result<std::string> CacheSource::download(const std::string& repo, const std::st
                "Offline mode: " + path + " is not in the cached snapshot of " + repo + " at " + *commit};
 }
 
-Result<std::vector<TreeEntry>> CacheSource::list_commit_tree(const std::string& repo, const std::string& commit) const {
+Result<TreeListing> CacheSource::list_commit_tree(const std::string& repo, const std::string& commit) const {
   if (!is_commit_hash(commit)) {
     return Error{ErrorCode::usage,
                  "a complete listing of " + repo + " needs a 40-hex commit, not \"" + one_line(commit, 80) + "\""};

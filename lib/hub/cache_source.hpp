@@ -28,7 +28,7 @@ class CacheSource final : public RepoSource {
   // refs/<revision> (or a 40-hex revision with a snapshot); id and author from `repo`.
   Result<RepoInfo> repo_info(const std::string& repo, const std::string& revision) const override;
   // trees/<commit>.json; never what a snapshot happens to hold.
-  Result<std::vector<TreeEntry>> list_commit_tree(const std::string& repo, const std::string& commit) const override;
+  Result<TreeListing> list_commit_tree(const std::string& repo, const std::string& commit) const override;
   // The cached file parsed, a .no_exist marker as "no redirect", else "offline".
   Result<std::optional<Redirect>> kernel_status(const std::string& repo, const std::string& revision) const override;
   // snapshots/<commit>/<path>.
@@ -39,8 +39,8 @@ class CacheSource final : public RepoSource {
 
   // What a snapshot holds, as a listing: its files (blob ids, LFS sha256)
   // and the folders on the way, under `path_in_repo`, recursive or one level.
-  Result<std::vector<TreeEntry>> list_tree(const std::string& repo, const std::string& revision,
-                                           const std::string& path_in_repo, bool recursive) const;
+  Result<TreeListing> list_tree(const std::string& repo, const std::string& revision, const std::string& path_in_repo,
+                                bool recursive) const;
   // The snapshot's file: commit, blob name and size.
   Result<FileMetadata> file_metadata(const std::string& repo, const std::string& revision,
                                      const std::string& path) const;

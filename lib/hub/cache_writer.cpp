@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -15,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "hub/hf_cache.hpp"
+#include "util/file.hpp"
 
 namespace kernels::hub {
 
@@ -323,7 +325,7 @@ Status CacheWriter::link(const std::string& commit, const std::string& path, con
   auto dir = open_dirs_at(snapshots_fd_.get(), parts, true, shown);
   if (!dir.ok()) return dir.error();
   std::string target = blob_link_target(path, etag);
-  std::string tmp = "." + name.substr(0, 200) + "." + random_hex8() + ".tmp";
+  std::string tmp = temporary_name(name.substr(0, 200));
   if (symlinkat(target.c_str(), dir->get(), tmp.c_str()) != 0)
     return io_error("create a link in", shown + "/" + commit, errno);
   if (renameat(dir->get(), tmp.c_str(), dir->get(), name.c_str()) != 0) {
@@ -344,7 +346,8 @@ namespace {
 // machine), since a record lost or emptied by a crash reads as absent or
 // unusable, and the offline answer then says so.
 Status write_file_at(int dir, const std::string& name, std::string_view bytes, const std::string& shown) {
-  std::string tmp = "." + name + "." + random_hex8() + ".tmp";
+  remove_dead_temporaries(dir, name);  // what a killed writer left
+  std::string tmp = temporary_name(name);
   int fd = openat(dir, tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
   if (fd < 0) return io_error("create", shown, errno);
   Fd f(fd);
@@ -369,24 +372,77 @@ Status CacheWriter::tag_root() const {
                        root_ + "/CACHEDIR.TAG");
 }
 
-std::string tree_cache_json(const std::vector<TreeEntry>& listing) {
-  std::map<std::string, const TreeEntry*> files;  // bytewise = code point order, as Python's sorted()
-  for (const auto& e : listing)
-    if (!e.is_directory) files[e.path] = &e;
-  nlohmann::ordered_json doc;
-  doc["format_version"] = 1;
-  doc["files"] = nlohmann::ordered_json::object();
-  for (const auto& [path, e] : files) {
-    nlohmann::ordered_json info;
-    info["size"] = e->size;
-    info["blob_id"] = e->oid;
-    if (e->lfs) {
-      info["lfs_sha256"] = e->lfs->oid;
-      info["lfs_size"] = e->lfs->size;
-    }
-    doc["files"][path] = std::move(info);
+namespace {
+
+// A JSON string as nlohmann's dump(ensure_ascii = true, replace) writes it:
+// printable ASCII as is, anything else through nlohmann itself.
+void append_json_string(std::string& out, std::string_view s) {
+  bool plain = std::all_of(s.begin(), s.end(), [](char c) { return c >= 0x20 && c < 0x7f && c != '"' && c != '\\'; });
+  if (plain) {
+    out += '"';
+    out += s;
+    out += '"';
+  } else {
+    out += nlohmann::json(std::string(s)).dump(-1, ' ', true, nlohmann::json::error_handler_t::replace);
   }
-  return doc.dump(1, ' ', true, nlohmann::ordered_json::error_handler_t::replace);
+}
+
+void append_json_string(std::string& out, const ObjectIdRef& id) {
+  if (id.is_raw()) {
+    out += '"';
+    id.append_to(out);
+    out += '"';
+  } else {
+    append_json_string(out, id.bytes());
+  }
+}
+
+}  // namespace
+
+bool emit_tree_cache_json(const TreeListing& listing, const std::function<bool(std::string_view)>& sink) {
+  // Files sorted by path (bytewise = code point order, as Python's sorted());
+  // of a path listed twice, the last entry (as a dict keeps it).
+  std::vector<std::uint32_t> files;
+  for (std::size_t i = 0; i < listing.size(); ++i)
+    if (!listing[i].is_directory) files.push_back(static_cast<std::uint32_t>(i));
+  std::stable_sort(files.begin(), files.end(),
+                   [&](std::uint32_t a, std::uint32_t b) { return listing.path(a) < listing.path(b); });
+  std::string out = "{\n \"format_version\": 1,\n \"files\": {";
+  constexpr std::size_t kFlushAt = 64 * 1024;
+  bool first = true;
+  for (std::size_t k = 0; k < files.size(); ++k) {
+    if (k + 1 < files.size() && listing.path(files[k]) == listing.path(files[k + 1])) continue;
+    const TreeEntryView e = listing[files[k]];
+    out += first ? "\n  " : ",\n  ";
+    first = false;
+    append_json_string(out, e.path);
+    out += ": {\n   \"size\": ";
+    out += std::to_string(e.size);
+    out += ",\n   \"blob_id\": ";
+    append_json_string(out, e.oid);
+    if (e.lfs) {
+      out += ",\n   \"lfs_sha256\": ";
+      append_json_string(out, e.lfs->oid);
+      out += ",\n   \"lfs_size\": ";
+      out += std::to_string(e.lfs->size);
+    }
+    out += "\n  }";
+    if (out.size() >= kFlushAt) {
+      if (!sink(out)) return false;
+      out.clear();
+    }
+  }
+  out += first ? "}\n}" : "\n }\n}";
+  return sink(out);
+}
+
+std::string tree_cache_json(const TreeListing& listing) {
+  std::string out;
+  emit_tree_cache_json(listing, [&](std::string_view piece) {
+    out += piece;
+    return true;
+  });
+  return out;
 }
 
 Status CacheWriter::write_ref(const std::string& ref, const std::string& commit) const {
@@ -460,25 +516,50 @@ Status CacheWriter::store_blob(const std::string& etag, std::string_view bytes) 
   return ok_status();
 }
 
-Status CacheWriter::write_tree_listing(const std::string& commit, const std::vector<TreeEntry>& listing) const {
+Status CacheWriter::write_tree_listing(const std::string& commit, const TreeListing& listing) const {
   if (!is_commit_hash(commit))
     return Error{ErrorCode::bad_path, "refusing the commit \"" + commit.substr(0, 80) + "\": not 40 hex digits"};
   auto trees = open_dirs_at(repo_fd_.get(), {"trees"}, true, repo_dir_);
   if (!trees.ok()) return trees.error();
-  // A commit's files never change: a record already there with the same
-  // bytes is kept (every online lock would otherwise rewrite it).
-  std::string bytes = tree_cache_json(listing);
   std::string name = commit + ".json";
+  std::string shown = repo_dir_ + "/trees/" + name;
+  // A commit's files never change: a record already there with the same
+  // bytes is kept (every online lock would otherwise rewrite it). The bytes
+  // are compared as they are made, 64 KiB at a time: neither the new record
+  // (about 120 bytes a file) nor the old one is held whole.
   int fd = openat(trees->get(), name.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
   if (fd >= 0) {
     Fd f(fd);
     struct stat st {};
-    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size == static_cast<off_t>(bytes.size())) {
-      std::string old(bytes.size(), '\0');
-      if (::read(fd, old.data(), old.size()) == static_cast<ssize_t>(old.size()) && old == bytes) return ok_status();
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+      std::uint64_t offset = 0;
+      std::string old;
+      bool same = emit_tree_cache_json(listing, [&](std::string_view piece) {
+        old.resize(piece.size());
+        ssize_t n = pread(fd, old.data(), old.size(), static_cast<off_t>(offset));
+        offset += piece.size();
+        return n == static_cast<ssize_t>(piece.size()) && old == piece;
+      });
+      if (same && offset == static_cast<std::uint64_t>(st.st_size)) return ok_status();
     }
   }
-  return write_file_at(trees->get(), name, bytes, repo_dir_ + "/trees/" + name);
+  // Written as write_file_at writes small records: a temporary beside it, then a rename.
+  remove_dead_temporaries(trees->get(), name);
+  std::string tmp = temporary_name(name);
+  int out = openat(trees->get(), tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+  if (out < 0) return io_error("create", shown, errno);
+  Fd o(out);
+  Status written = ok_status();
+  emit_tree_cache_json(listing, [&](std::string_view piece) {
+    written = write_all(out, piece, shown);
+    return written.ok();
+  });
+  if (!written.ok() || renameat(trees->get(), tmp.c_str(), trees->get(), name.c_str()) != 0) {
+    int e = errno;
+    unlinkat(trees->get(), tmp.c_str(), 0);
+    return written.ok() ? io_error("create", shown, e) : written;
+  }
+  return ok_status();
 }
 
 }  // namespace kernels::hub

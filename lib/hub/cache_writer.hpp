@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "hub/config.hpp"
+#include "hub/tree_listing.hpp"
 #include "hub/types.hpp"
 #include "util/result.hpp"
 
@@ -42,8 +43,11 @@ Status check_repo_path(std::string_view path);
 // The bytes of trees/<commit>.json for a listing, as huggingface_hub's
 // _tree_cache writes them: json.dump(indent=1) of {"format_version": 1,
 // "files": {path: {size, blob_id[, lfs_sha256, lfs_size]}}}, files only,
-// sorted by path, non-ASCII escaped, no final newline.
-std::string tree_cache_json(const std::vector<TreeEntry>& listing);
+// sorted by path, non-ASCII escaped, no final newline. Emitted in pieces of
+// about 64 KiB to `sink` (which returns false to stop; so does the call);
+// tree_cache_json collects them.
+bool emit_tree_cache_json(const TreeListing& listing, const std::function<bool(std::string_view)>& sink);
+std::string tree_cache_json(const TreeListing& listing);
 
 // 40 (git sha1) or 64 (sha256) lowercase hex digits.
 bool is_blob_name(std::string_view etag);
@@ -153,8 +157,9 @@ class CacheWriter {
 
   // trees/<commit>.json: the listing of the repository at `commit` as
   // huggingface_hub (>= 1.22) caches it, which its offline snapshot_download
-  // at a commit needs (tree_cache_json). Written atomically.
-  Status write_tree_listing(const std::string& commit, const std::vector<TreeEntry>& listing) const;
+  // at a commit needs (tree_cache_json), streamed into a temporary and
+  // renamed; kept when the same bytes are already there.
+  Status write_tree_listing(const std::string& commit, const TreeListing& listing) const;
 
  private:
   std::string root_;

@@ -1,7 +1,6 @@
 #include "hub/client.hpp"
 
 #include <algorithm>
-#include <iterator>
 #include <memory>
 #include <random>
 #include <set>
@@ -191,14 +190,14 @@ Result<RepoInfo> HubClient::repo_info(const std::string& repo, const std::string
   return *info;
 }
 
-Result<std::vector<TreeEntry>> HubClient::list_tree(const std::string& repo, const std::string& revision,
-                                                    const std::string& path_in_repo, bool recursive) const {
+Result<TreeListing> HubClient::list_tree(const std::string& repo, const std::string& revision,
+                                         const std::string& path_in_repo, bool recursive) const {
   if (config_.offline) return offline_.list_tree(repo, revision, path_in_repo, recursive);
   ErrorContext context{config_.endpoint, repo, revision, path_in_repo, "GET", "", false, 1};
   std::string url = api_url(repo) + "/tree/" + percent_encode(revision.empty() ? "main" : revision, "") +
                     (path_in_repo.empty() ? "" : "/" + percent_encode(path_in_repo, "")) +
                     "?recursive=" + (recursive ? "true" : "false") + "&expand=false";
-  std::vector<TreeEntry> entries;
+  TreeListing entries;
   std::set<std::string> seen_urls;
   std::size_t pages = 0;
   while (!url.empty()) {
@@ -220,13 +219,8 @@ Result<std::vector<TreeEntry>> HubClient::list_tree(const std::string& repo, con
         e.message = "Folder " + path_in_repo + " not found in " + repo + " at revision " + revision;
       return e;
     }
-    auto page = decode_tree_page(r.body);
+    auto page = append_tree_page(r.body, entries, config_.limits.tree_entries);
     if (!page.ok()) return bad_response(context, page.error().message);
-    if (entries.size() + page->size() > config_.limits.tree_entries) {
-      return bad_response(context,
-                          "the tree has more than " + std::to_string(config_.limits.tree_entries) + " entries");
-    }
-    std::move(page->begin(), page->end(), std::back_inserter(entries));
     std::string next = next_link(r.header("link"));
     url = next.empty() ? "" : resolve_location(fetched->url, next);
     // Pages come from where the listing started, as redirects do: a next
@@ -364,7 +358,7 @@ Result<HttpResponse> HubClient::stream_file(const std::string& repo, const std::
   return bad_response(context, "more than " + std::to_string(kMaxRedirects) + " redirects");
 }
 
-Result<std::vector<TreeEntry>> HubClient::list_commit_tree(const std::string& repo, const std::string& commit) const {
+Result<TreeListing> HubClient::list_commit_tree(const std::string& repo, const std::string& commit) const {
   if (config_.offline || !is_commit_hash(commit)) return offline_.list_commit_tree(repo, commit);
   auto entries = list_tree(repo, commit, "", true);
   if (!entries.ok()) return entries;
@@ -474,7 +468,7 @@ Result<std::vector<std::string>> list_build_variants(const HubClient& client, co
   return build_variants_of(*tree);
 }
 
-std::vector<std::string> build_variants_of(const std::vector<TreeEntry>& listing) {
+std::vector<std::string> build_variants_of(const TreeListing& listing) {
   constexpr std::string_view kBuild = "build/";
   std::vector<std::string> folders;
   std::vector<std::string> from_files;
@@ -483,10 +477,14 @@ std::vector<std::string> build_variants_of(const std::vector<TreeEntry>& listing
     if (e.path.compare(0, kBuild.size(), kBuild) != 0) continue;
     const std::size_t end = e.path.find('/', kBuild.size());
     if (e.is_directory) {
-      if (end == std::string::npos && e.path.size() > kBuild.size()) folders.push_back(e.path.substr(kBuild.size()));
-    } else if (end != std::string::npos && end > kBuild.size()) {
-      std::string name = e.path.substr(kBuild.size(), end - kBuild.size());
-      if (seen.insert(name).second) from_files.push_back(std::move(name));
+      if (end == std::string_view::npos && e.path.size() > kBuild.size())
+        folders.emplace_back(e.path.substr(kBuild.size()));
+    } else if (end != std::string_view::npos && end > kBuild.size()) {
+      std::string_view name = e.path.substr(kBuild.size(), end - kBuild.size());
+      if (seen.find(name) == seen.end()) {
+        seen.emplace(name);
+        from_files.emplace_back(name);
+      }
     }
   }
   return folders.empty() ? from_files : folders;

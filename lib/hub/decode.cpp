@@ -103,40 +103,53 @@ Result<RepoInfo> decode_repo_info(std::string_view body) {
   return info;
 }
 
-Result<std::vector<TreeEntry>> decode_tree_page(std::string_view body) {
+Status append_tree_page(std::string_view body, TreeListing& listing, std::size_t max_entries) {
   auto parsed = parse_answer(body, "the tree page's entries");
   if (!parsed.ok()) return parsed.error();
   const json& j = *parsed;
   if (!j.is_array()) return bad("a tree page is not a JSON array");
-  std::vector<TreeEntry> entries;
-  entries.reserve(j.size());
+  if (listing.size() + j.size() > max_entries) {
+    return bad("the tree has more than " + std::to_string(max_entries) + " entries");
+  }
+  static const std::string kNone;
+  auto text = [](const json& item, const char* key) -> const std::string& {
+    auto it = item.find(key);
+    return it != item.end() && it->is_string() ? it->get_ref<const std::string&>() : kNone;
+  };
   for (const auto& item : j) {
     if (!item.is_object() || !item.contains("path") || !item["path"].is_string() || !item.contains("type")) {
       return bad("a tree entry lacks \"path\" or \"type\"");
     }
-    TreeEntry e;
-    e.path = item["path"].get<std::string>();
-    e.is_directory = item["type"] != "file";
-    e.oid = string_field(item, "oid");
-    if (!e.is_directory && (e.oid.empty() || !item.contains("size"))) {
-      return bad("the tree entry " + e.path + " lacks \"oid\" or \"size\"");
+    const std::string& path = item["path"].get_ref<const std::string&>();
+    const bool is_directory = item["type"] != "file";
+    const std::string& oid = text(item, "oid");
+    if (!is_directory && (oid.empty() || !item.contains("size"))) {
+      return bad("the tree entry " + path + " lacks \"oid\" or \"size\"");
     }
+    std::uint64_t size = 0;
     if (item.contains("size")) {
-      auto size = to_u64(item["size"]);
-      if (!size) return bad("the size of " + e.path + " is not a whole number >= 0");
-      e.size = *size;
+      auto parsed_size = to_u64(item["size"]);
+      if (!parsed_size) return bad("the size of " + path + " is not a whole number >= 0");
+      size = *parsed_size;
     }
     if (item.contains("lfs") && item["lfs"].is_object()) {
       const auto& l = item["lfs"];
-      if (!l.contains("oid") || !l["oid"].is_string()) return bad("the LFS entry " + e.path + " lacks \"oid\"");
-      auto size = to_u64(l.contains("size") ? l["size"] : json(0));
+      if (!l.contains("oid") || !l["oid"].is_string()) return bad("the LFS entry " + path + " lacks \"oid\"");
+      auto lfs_size = to_u64(l.contains("size") ? l["size"] : json(0));
       auto pointer_size = to_u64(l.contains("pointerSize") ? l["pointerSize"] : json(0));
-      if (!size || !pointer_size) return bad("the LFS sizes of " + e.path + " are not whole numbers >= 0");
-      e.lfs = LfsInfo{l["oid"].get<std::string>(), *size, *pointer_size};
+      if (!lfs_size || !pointer_size) return bad("the LFS sizes of " + path + " are not whole numbers >= 0");
+      listing.add_lfs(is_directory, path, oid, size, l["oid"].get_ref<const std::string&>(), *lfs_size, *pointer_size);
+    } else {
+      listing.add(is_directory, path, oid, size);
     }
-    entries.push_back(std::move(e));
   }
-  return entries;
+  return ok_status();
+}
+
+Result<TreeListing> decode_tree_page(std::string_view body) {
+  TreeListing listing;
+  if (auto st = append_tree_page(body, listing, SIZE_MAX); !st.ok()) return st.error();
+  return listing;
 }
 
 std::string next_link(std::string_view link) {

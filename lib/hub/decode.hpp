@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "hub/config.hpp"
+#include "hub/tree_listing.hpp"
 #include "hub/types.hpp"
 #include "util/result.hpp"
 
@@ -24,8 +25,15 @@ Result<Refs> decode_refs(std::string_view body, const HubLimits& limits);
 // GET /api/{type}s/{repo}[/revision/{rev}]: id, sha (required), author, lastModified, private, gated.
 Result<RepoInfo> decode_repo_info(std::string_view body);
 
-// One page of GET /api/{type}s/{repo}/tree/...: an array of {type, path, oid, size, lfs}.
-Result<std::vector<TreeEntry>> decode_tree_page(std::string_view body);
+// One page of GET /api/{type}s/{repo}/tree/...: an array of {type, path, oid, size, lfs},
+// appended to `listing` as it is decoded (a listing grows page by page; no page
+// is held once decoded). A page that would take the listing past
+// `max_entries` is refused before anything of it is added. On an error,
+// `listing` holds an unspecified part of the page: the caller drops it.
+Status append_tree_page(std::string_view body, TreeListing& listing, std::size_t max_entries);
+
+// One page on its own (tests, fuzzing).
+Result<TreeListing> decode_tree_page(std::string_view body);
 
 // The URL of rel="next" in a Link header, or "" when there is none.
 std::string next_link(std::string_view link_header);

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "hub/config.hpp"
+#include "hub/tree_listing.hpp"
 #include "hub/types.hpp"
 #include "util/result.hpp"
 
@@ -26,7 +27,7 @@ std::string repo_folder_name(const std::string& repo, RepoType type);
 
 bool is_commit_hash(const std::string& s);  // 40 lowercase hex
 
-// Most bytes of a trees/<commit>.json read (a listing of a million files is ~200 MB).
+// Most bytes of a trees/<commit>.json read (a listing of a million files is 120-200 MB).
 inline constexpr std::size_t kMaxTreeCacheBytes = std::size_t{256} << 20;
 
 // Parses trees/<commit>.json (huggingface_hub's _tree_cache, format_version
@@ -39,7 +40,10 @@ inline constexpr std::size_t kMaxTreeCacheBytes = std::size_t{256} << 20;
 // checked (check_repo_path), hashes lowercase hex, sizes whole numbers >= 0,
 // no path both a file and a folder. Errors (code "bad-cache") say why; an
 // unknown format_version is one (huggingface_hub ignores such files too).
-Result<std::vector<TreeEntry>> parse_tree_cache(std::string_view text, std::size_t max_entries);
+// Each file's JSON value is dropped once its entry is in the listing (the
+// whole document is never held as JSON); the folders' paths are prefixes of
+// their files' in the listing's arena.
+Result<TreeListing> parse_tree_cache(std::string_view text, std::size_t max_entries);
 
 struct CachedFile {
   std::string path;  // repo-relative
@@ -67,10 +71,10 @@ class HfCache {
   Result<std::vector<CachedFile>> snapshot_files(const std::string& repo, const std::string& commit) const;
 
   // trees/<commit>.json of the first folder that has a usable one, parsed
-  // (parse_tree_cache). Errors: code "absent" when no folder has one; code
-  // "bad-cache" naming the first unusable file and why, when none is usable.
-  Result<std::vector<TreeEntry>> tree_listing(const std::string& repo, const std::string& commit,
-                                              std::size_t max_entries) const;
+  // as parse_tree_cache does, streamed from the file. Errors: code "absent"
+  // when no folder has one; code "bad-cache" naming the first unusable file
+  // and why, when none is usable.
+  Result<TreeListing> tree_listing(const std::string& repo, const std::string& commit, std::size_t max_entries) const;
 
   // snapshots/<commit>/<path> of the first folder where it is a readable
   // file (a link into blobs/ that resolves, or a copy); nullopt when none,

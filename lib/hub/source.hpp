@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "hub/tree_listing.hpp"
 #include "hub/types.hpp"
 #include "util/result.hpp"
 
@@ -31,7 +32,7 @@ class RepoSource {
   virtual Result<RepoInfo> repo_info(const std::string& repo, const std::string& revision) const = 0;
 
   // Every entry of the repository at `commit` (40 hex), in git tree order.
-  virtual Result<std::vector<TreeEntry>> list_commit_tree(const std::string& repo, const std::string& commit) const = 0;
+  virtual Result<TreeListing> list_commit_tree(const std::string& repo, const std::string& commit) const = 0;
 
   // kernel-status.toml at `revision`: a redirect, or nullopt when there is none.
   virtual Result<std::optional<Redirect>> kernel_status(const std::string& repo, const std::string& revision) const = 0;

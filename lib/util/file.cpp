@@ -5,9 +5,12 @@
 #include <cerrno>
 #include <csignal>
 #include <cstring>
+#include <dirent.h>
 #include <fcntl.h>
 #include <filesystem>
 #include <random>
+#include <string_view>
+#include <vector>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -59,6 +62,11 @@ extern "C" void remove_temporaries_and_die(int sig) {
   ::raise(sig);
 }
 
+// ".<name>.tmp." + the writer's pid + "-": what temporary_name starts with.
+std::string temporary_prefix(std::string_view name) {
+  return "." + std::string(name) + ".tmp." + std::to_string(::getpid()) + "-";
+}
+
 // Replaces the last six characters of `name` (its XXXXXX) in place.
 void fill_random_suffix(std::string& name) {
   static constexpr char kAlphabet[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
@@ -84,6 +92,41 @@ std::filesystem::path write_target(const std::string& path) {
 
 }  // namespace
 
+std::string temporary_name(std::string_view name) {
+  std::string out = temporary_prefix(name) + "XXXXXX";
+  fill_random_suffix(out);
+  return out;
+}
+
+void remove_dead_temporaries(int dir_fd, std::string_view name) {
+  const std::string prefix = "." + std::string(name) + ".tmp.";
+  int fd = ::openat(dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return;
+  DIR* dir = ::fdopendir(fd);
+  if (dir == nullptr) {
+    ::close(fd);
+    return;
+  }
+  std::vector<std::string> dead;
+  while (const dirent* entry = ::readdir(dir)) {
+    std::string_view n(entry->d_name);
+    if (n.substr(0, prefix.size()) != prefix) continue;
+    std::string_view rest = n.substr(prefix.size());
+    const auto dash = rest.find('-');
+    if (dash == std::string_view::npos || dash == 0 || dash > 9) continue;
+    pid_t pid = 0;
+    bool digits = true;
+    for (char c : rest.substr(0, dash)) {
+      digits = digits && c >= '0' && c <= '9';
+      pid = pid * 10 + (c - '0');
+    }
+    if (!digits || pid <= 0 || pid == ::getpid()) continue;
+    if (::kill(pid, 0) != 0 && errno == ESRCH) dead.emplace_back(n);
+  }
+  for (const auto& n : dead) ::unlinkat(::dirfd(dir), n.c_str(), 0);
+  ::closedir(dir);
+}
+
 void remove_temporaries_on_signals() {
   for (int sig : {SIGINT, SIGTERM, SIGHUP}) {
     struct sigaction action {};
@@ -93,7 +136,7 @@ void remove_temporaries_on_signals() {
   }
 }
 
-Result<std::string> read_file(const std::string& path, std::size_t max_bytes) {
+Result<int> open_for_reading(const std::string& path, std::size_t max_bytes) {
   // O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused
   // below as not a regular file (on regular files the flag does nothing).
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
@@ -116,6 +159,19 @@ Result<std::string> read_file(const std::string& path, std::size_t max_bytes) {
     ::close(fd);
     return Error{ErrorCode::io, path + " is too large (" + std::to_string(st.st_size) + " bytes; the limit is " +
                                     std::to_string(max_bytes) + ")"};
+  }
+  return fd;
+}
+
+Result<std::string> read_file(const std::string& path, std::size_t max_bytes) {
+  auto opened = open_for_reading(path, max_bytes);
+  if (!opened.ok()) return opened.error();
+  const int fd = *opened;
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) {
+    int err = errno;
+    ::close(fd);
+    return io_error("cannot stat", path, err);
   }
   // Read to the end, not to st_size: files under /proc and /sys report 0
   // (or a guess) and hold more; a file growing while read stops at max_bytes.
@@ -149,9 +205,18 @@ Status write_file_atomic(const std::string& path, std::string_view contents) {
   namespace fs = std::filesystem;
   fs::path target = write_target(path);
   fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
+  // What a killed writer of this file left is removed first.
+  int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd >= 0) remove_dead_temporaries(dfd, target.filename().string());
+  struct DirFd {
+    int fd;
+    ~DirFd() {
+      if (fd >= 0) ::close(fd);
+    }
+  } dir_fd{dfd};
   // The name is registered for the signal handler before the file exists
   // (mkstemp would leave a window in which a signal strands it).
-  std::string tmpl = (dir / ("." + target.filename().string() + ".tmp.XXXXXX")).string();
+  std::string tmpl = (dir / (temporary_prefix(target.filename().string()) + "XXXXXX")).string();
   TempRegistration registered(tmpl.c_str());
   int fd = -1;
   for (int attempt = 0; attempt < 100 && fd < 0; ++attempt) {
@@ -190,11 +255,7 @@ Status write_file_atomic(const std::string& path, std::string_view contents) {
     ::unlink(tmpl.c_str());
     return io_error("cannot replace", path, err);
   }
-  int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dfd >= 0) {
-    ::fsync(dfd);
-    ::close(dfd);
-  }
+  if (dir_fd.fd >= 0) ::fsync(dir_fd.fd);
   return ok_status();
 }
 

@@ -13,6 +13,11 @@ namespace kernels {
 // missing, a directory, unreadable, or larger than `max_bytes`.
 Result<std::string> read_file(const std::string& path, std::size_t max_bytes = 64u << 20);
 
+// The same checks, then the open file descriptor (the caller closes it), for
+// a file read as a stream rather than whole (a 120 MB trees/<commit>.json).
+// `max_bytes` bounds the size the file reports.
+Result<int> open_for_reading(const std::string& path, std::size_t max_bytes);
+
 // Writes `contents` to `path` atomically: a temporary file in the same
 // directory, fsync, rename over the target, fsync of the directory. On any
 // failure the temporary is removed and the old file, if any, is untouched.
@@ -24,5 +29,18 @@ Status write_file_atomic(const std::string& path, std::string_view contents);
 // temporaries of writes in progress, then end the process by that signal
 // (exit status 128 + N, as before). main() calls it once.
 void remove_temporaries_on_signals();
+
+// Temporaries are named ".<name>.tmp.<pid>-<random>" beside the file they
+// become. SIGKILL (or a power cut) ends a writer with no handler run, so
+// its temporary stays; the pid lets a later writer of the same file tell
+// such a leftover from a temporary being written now by another process.
+std::string temporary_name(std::string_view name);
+
+// Removes, in the directory open as `dir_fd`, the temporaries of `name`
+// whose process no longer exists (kill(pid, 0) says ESRCH): what a killed
+// writer left. A live process's temporaries, and names of any other form,
+// are left alone. Best effort; write_file_atomic calls it before writing.
+// (A pid is only meaningful on this machine and in this pid namespace.)
+void remove_dead_temporaries(int dir_fd, std::string_view name);
 
 }  // namespace kernels

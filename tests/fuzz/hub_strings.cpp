@@ -58,7 +58,17 @@ void paths(std::string_view text, const std::vector<std::string_view>& parts) {
     if (part.size() % 2) e.lfs = hub::LfsInfo{e.path, e.size, 0};
     listing.push_back(std::move(e));
   }
-  (void)hub::tree_cache_json(listing);
+  // The compact listing gives back exactly what went in (ids of any text).
+  const hub::TreeListing compact = hub::TreeListing::from(listing);
+  require(compact.size() == listing.size(), "every entry is kept");
+  for (std::size_t i = 0; i < listing.size(); ++i) {
+    const hub::TreeEntry back = compact[i].to_entry();
+    require(back.path == listing[i].path && back.oid == listing[i].oid && back.size == listing[i].size &&
+                back.lfs.has_value() == listing[i].lfs.has_value() &&
+                (!back.lfs || (back.lfs->oid == listing[i].lfs->oid && back.lfs->size == listing[i].lfs->size)),
+            "an entry round-trips through the compact listing");
+  }
+  (void)hub::tree_cache_json(compact);
 }
 
 // A failed response whose headers and body come from the input.

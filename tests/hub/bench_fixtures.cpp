@@ -11,6 +11,13 @@
 // 200): mostly LFS .so files of random bytes, a few small .py files and a
 // metadata.json with a correct digest; PROJECT/pyproject.toml depends on
 // every repo at version 1.
+//
+// With --tree N it writes one repository, bench/tree, whose recursive listing
+// has exactly N entries (files and folders; scripts/bench-tree uses 1,000,000,
+// 1000 pages of the emulator's 1000): README.md, build/ and --variants build
+// variants (default 8), each build/<variant>/bench/dNNNN/ folders of up to 999
+// files fNNNNNN.py, every 100th file through LFS. One commit on main and v1;
+// PROJECT/pyproject.toml depends on it at version 1.
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
@@ -129,6 +136,46 @@ std::string write_download_set(const std::string& root, const DownloadSet& set) 
   return pyproject;
 }
 
+// The --tree mode (see the top of this file). Returns the pyproject.toml text.
+std::string write_tree_set(const std::string& root, long entries, int variants) {
+  const auto names = variant_names(variants);
+  const long fixed = 2 + 2 * static_cast<long>(names.size());  // README.md, build/; each variant and its bench/
+  if (entries < fixed + static_cast<long>(names.size()))
+    throw std::runtime_error("--tree needs at least " + std::to_string(fixed + static_cast<long>(names.size())) +
+                             " entries for " + std::to_string(names.size()) + " variants");
+  FixtureRepo repo(root, "bench/tree");
+  repo.write("README.md", "# bench/tree\n");
+  const long per_variant = (entries - fixed) / static_cast<long>(names.size());
+  long extra = (entries - fixed) % static_cast<long>(names.size());
+  long file = 0;
+  char buf[64];
+  for (const auto& v : names) {
+    long left = per_variant + (extra-- > 0 ? 1 : 0);  // entries under build/<v>/bench/
+    for (int d = 0; left > 0; ++d) {
+      if (left == 1) {  // no room for a folder and a file in it (git keeps no empty folders)
+        std::snprintf(buf, sizeof buf, "f%06ld.py", file);
+        repo.write("build/" + v + "/bench/" + buf, "# bench/tree " + std::to_string(file++) + "\n");
+        break;
+      }
+      --left;  // the folder dNNNN
+      std::snprintf(buf, sizeof buf, "d%04d/", d);
+      const std::string dir = "build/" + v + "/bench/" + buf;
+      for (int f = 0; f < 999 && left > 0; ++f, --left, ++file) {
+        std::snprintf(buf, sizeof buf, "f%06ld.py", file);
+        const std::string content = "# bench/tree " + std::to_string(file) + "\n";
+        if (file % 100 == 99)
+          repo.write_lfs(dir + buf,
+                         "\x7f"
+                         "ELF " +
+                             content);
+        else repo.write(dir + buf, content);
+      }
+    }
+  }
+  repo.branch("v1", repo.commit("main", "a tree of " + std::to_string(entries) + " entries"));
+  return "[project]\nname = \"bench-tree\"\nversion = \"0.1.0\"\n\n[tool.kernels.dependencies]\n\"bench/tree\" = 1\n";
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -150,14 +197,27 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 1 << 20));
   app.add_option("--variant", set.variant,
                  "With --download: the variant's name (default torch210-cxx11-cu128-x86_64-linux)");
+  long tree_entries = 0;
+  app.add_option("--tree", tree_entries,
+                 "Write one repository, bench/tree, of exactly N listing entries instead (--variants: default 8)")
+      ->check(CLI::Range(1L, 100000000L));
   app.footer(
       "Examples:\n"
       "  kernels-bench-fixtures --root /tmp/hub --project /tmp/proj\n"
+      "  kernels-bench-fixtures --tree 1000000 --root /tmp/hub --project /tmp/proj\n"
       "  kernels-bench-fixtures --download --root /tmp/hub --project /tmp/proj --mib 2048");
   CLI11_PARSE(app, argc, argv);
 
   try {
     std::filesystem::create_directories(project);
+    if (tree_entries > 0) {
+      auto start = std::chrono::steady_clock::now();
+      std::string pyproject = write_tree_set(root, tree_entries, app.count("--variants") != 0 ? variants : 8);
+      std::ofstream(project + "/pyproject.toml") << pyproject;
+      auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
+      std::cout << "kernels-bench-fixtures: bench/tree of " << tree_entries << " entries written in " << ms << " ms\n";
+      return 0;
+    }
     if (download) {
       auto start = std::chrono::steady_clock::now();
       if (app.count("--repos") != 0) set.repos = repos;

@@ -334,12 +334,18 @@ struct HubEmulator::Impl {
     }
     bool recursive = req.has_param("recursive") && truthy(req.get_param_value("recursive"));
     bool expand = req.has_param("expand") && truthy(req.get_param_value("expand"));
+    // The whole recursive listing is every entry: no selection (a million
+    // entries, a thousand pages, would otherwise be walked a thousand times).
+    const bool everything = prefix.empty() && recursive;
     std::vector<const StoredEntry*> selected;
-    for (const auto& e : *entries) {
+    for (std::size_t i = 0; !everything && i < entries->size(); ++i) {
+      const auto& e = (*entries)[i];
       if (e.path.rfind(prefix, 0) != 0) continue;
       if (!recursive && e.path.find('/', prefix.size()) != std::string::npos) continue;
       selected.push_back(&e);
     }
+    const std::size_t total = everything ? entries->size() : selected.size();
+    auto at = [&](std::size_t i) -> const StoredEntry& { return everything ? (*entries)[i] : *selected[i]; };
     std::size_t page = std::max<std::size_t>(
         1, expand ? std::min<std::size_t>(50, owner->options_.page_size) : owner->options_.page_size);
     std::size_t offset = 0;
@@ -351,15 +357,15 @@ struct HubEmulator::Impl {
       offset = std::stoull(c);
     }
     json items = json::array();
-    for (std::size_t i = offset; i < selected.size() && i < offset + page; ++i) {
-      json item = tree_item(*selected[i]);
+    for (std::size_t i = offset; i < total && i < offset + page; ++i) {
+      json item = tree_item(at(i));
       if (expand) {
-        auto last = s.last_commit(*commit, selected[i]->path);
+        auto last = s.last_commit(*commit, at(i).path);
         item["lastCommit"] = json{{"id", last.id}, {"title", last.title}, {"date", last.date}};
       }
       items.push_back(std::move(item));
     }
-    if (offset + page < selected.size()) {
+    if (offset + page < total) {
       std::string raw_path = req.target.substr(0, req.target.find('?'));
       std::string next = base_url(req) + raw_path + "?recursive=" + (recursive ? "true" : "false") +
                          "&expand=" + (expand ? "true" : "false") + "&cursor=" + std::to_string(offset + page);

@@ -65,6 +65,10 @@ std::vector<StoredRef> GitStore::refs() const {
 }
 
 std::optional<std::string> GitStore::resolve(const std::string& revision) const {
+  if (is_hex(revision, 40)) {  // a commit seen before: no git process (tree pages ask for it 1000 times)
+    std::lock_guard lock(mutex_);
+    if (commits_.count(revision)) return revision;
+  }
   auto refs_now = refs();
   for (bool tags : {false, true}) {
     for (const auto& r : refs_now) {
@@ -73,7 +77,11 @@ std::optional<std::string> GitStore::resolve(const std::string& revision) const 
   }
   if (is_hex(revision, 40)) {
     auto t = run_git(git_dir_, {"cat-file", "-t", revision});
-    if (t.status == 0 && t.out == "commit\n") return revision;
+    if (t.status == 0 && t.out == "commit\n") {
+      std::lock_guard lock(mutex_);
+      commits_.insert(revision);
+      return revision;
+    }
   }
   return std::nullopt;
 }

@@ -10,6 +10,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -56,6 +57,9 @@ class GitStore {
   // Branches, tags and pull requests (refs/pr/<N>), in git's order within each.
   std::vector<StoredRef> refs() const;
   // A branch, tag, full ref name (refs/pr/1 too) or full 40-hex commit → the commit.
+  // A 40-hex commit once resolved is remembered (a commit never goes away here):
+  // later calls answer without running git, and without looking for a ref of
+  // that name (git's "ambiguous refname" case, which no fixture makes).
   std::optional<std::string> resolve(const std::string& revision) const;
   std::shared_ptr<const std::vector<StoredEntry>> tree(const std::string& commit) const;
   std::optional<std::string> blob(const std::string& oid) const;
@@ -76,6 +80,7 @@ class GitStore {
   mutable std::mutex mutex_;
   mutable std::map<std::string, std::shared_ptr<const std::vector<StoredEntry>>> trees_;
   mutable std::map<std::string, LastCommit> last_commits_;  // key: commit + "\n" + path
+  mutable std::set<std::string> commits_;                   // 40-hex revisions resolved as commits
 };
 
 }  // namespace kernels::hub_emulator

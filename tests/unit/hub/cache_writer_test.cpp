@@ -167,20 +167,21 @@ TEST_CASE("cache writer: the cache root itself may be reached through a symlink"
 TEST_CASE("trees/<commit>.json has the bytes of huggingface_hub's json.dump(indent=1)", "[hub][cache_writer]") {
   // Written by hand from huggingface_hub's _tree_cache.py: files only,
   // sorted by path, lfs_* only for LFS files, \uXXXX for non-ASCII, no final newline.
-  std::vector<TreeEntry> listing(4);
-  listing[0].path = "build/torch-cpu/_ops.so";
-  listing[0].oid = std::string(40, 'b');
-  listing[0].size = 548123560;
-  listing[0].lfs = LfsInfo{std::string(64, 'c'), 548123560, 134};
-  listing[1].path = "build";
-  listing[1].is_directory = true;
-  listing[1].oid = std::string(40, 'd');
-  listing[2].path = "README.md";
-  listing[2].oid = std::string(40, 'a');
-  listing[2].size = 12;
-  listing[3].path = "caf\xc3\xa9.txt";
-  listing[3].oid = std::string(40, 'e');
-  listing[3].size = 0;
+  std::vector<TreeEntry> entries(4);
+  entries[0].path = "build/torch-cpu/_ops.so";
+  entries[0].oid = std::string(40, 'b');
+  entries[0].size = 548123560;
+  entries[0].lfs = LfsInfo{std::string(64, 'c'), 548123560, 134};
+  entries[1].path = "build";
+  entries[1].is_directory = true;
+  entries[1].oid = std::string(40, 'd');
+  entries[2].path = "README.md";
+  entries[2].oid = std::string(40, 'a');
+  entries[2].size = 12;
+  entries[3].path = "caf\xc3\xa9.txt";
+  entries[3].oid = std::string(40, 'e');
+  entries[3].size = 0;
+  const TreeListing listing = TreeListing::from(entries);
   std::string a(40, 'a'), b(40, 'b'), c(64, 'c'), e(40, 'e');
   std::string expected =
       "{\n \"format_version\": 1,\n \"files\": {\n"

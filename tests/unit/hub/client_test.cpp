@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <optional>
+
 #include <algorithm>
 #include <atomic>
 #include <filesystem>
@@ -20,11 +22,11 @@ hub_emulator::TestHub& shared_hub() {
   return hub;
 }
 
-const TreeEntry* find(const std::vector<TreeEntry>& entries, const std::string& path) {
+std::optional<TreeEntry> find(const TreeListing& entries, const std::string& path) {
   for (const auto& e : entries) {
-    if (e.path == path) return &e;
+    if (e.path == path) return e.to_entry();
   }
-  return nullptr;
+  return std::nullopt;
 }
 
 const std::string kLfsPath = "build/torch210-cxx11-cu128-x86_64-linux/relu/_relu.so";
@@ -97,8 +99,9 @@ TEST_CASE("tree oids and sizes equal git ls-tree, LFS oids equal sha256sum of th
     REQUIRE(tree.ok());
     auto git = hub_test::git_ls_tree(hub.git_dir("kernels-test/relu"), commit);
     std::size_t files = 0;
-    for (const auto& e : *tree) {
-      if (e.is_directory) continue;
+    for (const auto& view : *tree) {
+      if (view.is_directory) continue;
+      const TreeEntry e = view.to_entry();
       ++files;
       INFO(e.path);
       REQUIRE(git.count(e.path) == 1);
@@ -119,9 +122,9 @@ TEST_CASE("tree oids and sizes equal git ls-tree, LFS oids equal sha256sum of th
     CHECK(files == git.size());
   }
   auto first = client.list_tree("kernels-test/relu", hub.relu_first);
-  REQUIRE(find(*first, kLfsPath) != nullptr);
+  REQUIRE(find(*first, kLfsPath).has_value());
   CHECK(find(*first, kLfsPath)->lfs->oid == hub_emulator::sha256_hex(hub.lfs_content));
-  REQUIRE(find(*first, "build") != nullptr);
+  REQUIRE(find(*first, "build").has_value());
   CHECK(find(*first, "build")->is_directory);
 }
 
@@ -131,7 +134,7 @@ TEST_CASE("tree listings are in git's order: torch-cuda-x before torch-cuda", "[
   auto build = client.list_tree("kernels-test/relu", "v1", "build", false);
   REQUIRE(build.ok());
   std::vector<std::string> names;
-  for (const auto& e : *build) names.push_back(e.path);
+  for (const auto& e : *build) names.emplace_back(e.path);
   CHECK(names == std::vector<std::string>{"build/torch-cpu", "build/torch-cuda-x", "build/torch-cuda",
                                           "build/torch210-cxx11-cu128-x86_64-linux"});
 }
@@ -146,8 +149,8 @@ TEST_CASE("tree pagination follows Link rel=next until the last page", "[hub][cl
   auto pages = client.list_tree("kernels-test/relu", "main");
   REQUIRE(pages.ok());
   std::vector<std::string> a, b;
-  for (const auto& e : *whole) a.push_back(e.path + " " + e.oid);
-  for (const auto& e : *pages) b.push_back(e.path + " " + e.oid);
+  for (const auto& e : *whole) a.push_back(std::string(e.path) + " " + e.oid.str());
+  for (const auto& e : *pages) b.push_back(std::string(e.path) + " " + e.oid.str());
   CHECK(a == b);
   CHECK(paged.emulator().request_count() - before == (whole->size() + 1) / 2);
   auto log = paged.emulator().requests();

@@ -55,7 +55,7 @@ TEST_CASE("decode_*: deep, malformed and mistyped answers are bad-response error
 TEST_CASE("decode_tree_page: sizes must be whole numbers >= 0", "[hub][decode]") {
   auto file = [](const std::string& size) { return R"([{"type":"file","path":"a","oid":"x","size":)" + size + "}]"; };
   REQUIRE(decode_tree_page(file("12")).ok());
-  CHECK(decode_tree_page(file("12"))->front().size == 12u);
+  CHECK((*decode_tree_page(file("12")))[0].size == 12u);
   for (const char* bad : {"-1", "1.5", "\"12\"", "1e3"}) {
     auto r = decode_tree_page(file(bad));
     REQUIRE_FALSE(r.ok());

@@ -113,12 +113,12 @@ TEST_CASE("trees/<commit>.json parses into git tree order, folders before what t
   auto parsed = parse_tree_cache(text, 100);
   REQUIRE(parsed.ok());
   std::vector<std::string> paths;
-  for (const auto& e : *parsed) paths.push_back((e.is_directory ? "dir " : "") + e.path);
+  for (const auto& e : *parsed) paths.push_back((e.is_directory ? "dir " : "") + std::string(e.path));
   CHECK(paths == std::vector<std::string>{"README.md", "dir build", "dir build/torch-cuda-x",
                                           "dir build/torch-cuda-x/k", "build/torch-cuda-x/k/__init__.py",
                                           "dir build/torch-cuda", "dir build/torch-cuda/k",
                                           "build/torch-cuda/k/__init__.py", "build/torch-cuda/k/_k.so"});
-  const TreeEntry& so = parsed->back();
+  const TreeEntryView so = (*parsed)[parsed->size() - 1];
   CHECK(so.oid == std::string(40, 'd'));
   CHECK(so.size == 300);
   REQUIRE(so.lfs);

@@ -6,6 +6,7 @@ using kernels::ErrorCode;
 
 using kernels::hub::LfsInfo;
 using kernels::hub::TreeEntry;
+using kernels::hub::TreeListing;
 using kernels::lockfile::git_lfs_concat_hash;
 using kernels::lockfile::git_lfs_concat_variants;
 using kernels::lockfile::HashedFile;
@@ -92,7 +93,7 @@ TEST_CASE("git_lfs_concat variants: the 443-byte example's two variants from a l
       listing.push_back(file("build/torch-cuda/" + f.relpath, "76bddd3d3e4a0618b4d0da78a65441993fb3029f", f.hex));
     else listing.push_back(file("build/torch-cuda/" + f.relpath, f.hex));
   }
-  auto variants = git_lfs_concat_variants(listing);
+  auto variants = git_lfs_concat_variants(TreeListing::from(listing));
   REQUIRE(variants.ok());
   REQUIRE(variants->size() == 2);
   CHECK((*variants)[0] == VariantLock{"torch-cpu", kV1Hash, "git_lfs_concat"});
@@ -144,7 +145,7 @@ TEST_CASE("git_lfs_concat variants of a real git tree: order, exclusions, LFS, n
       dir("src"),
       file("src/torch.cpp", "85de9cf93344b897ee6b677d44c645d747f82b0c"),
   };
-  auto variants = git_lfs_concat_variants(listing);
+  auto variants = git_lfs_concat_variants(TreeListing::from(listing));
   REQUIRE(variants.ok());
   // First-appearance order, not sorted (sorting would put torch-cuda before torch-cuda-x);
   // torch-pyc has only bytecode and vanishes; tvm-ffi and README are not build/torch*.

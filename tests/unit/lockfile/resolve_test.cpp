@@ -147,7 +147,7 @@ TEST_CASE("git_lfs_concat_variants of a hub listing: LFS files count by their sh
       TreeEntry{false, "build/torch-cpu/__init__.py", "1cec5723464b586acbda5ab039a6248d38255033", 1, std::nullopt},
       TreeEntry{false, "build/torch-cpu/relu/__init__.py", "c8bfb57eafb0455123d2d2720389b13805b3b16f", 1, std::nullopt},
   };
-  auto r = kernels::lockfile::git_lfs_concat_variants(listing);
+  auto r = kernels::lockfile::git_lfs_concat_variants(kernels::hub::TreeListing::from(listing));
   REQUIRE(r.ok());
   REQUIRE(r->size() == 2);
   CHECK((*r)[0].name == "torch-cuda");

@@ -1,7 +1,9 @@
 #include <catch2/catch.hpp>
 
-#include <filesystem>
 #include <csignal>
+#include <filesystem>
+#include <set>
+#include <string>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -134,4 +136,26 @@ TEST_CASE("SIGTERM during write_file_atomic leaves no temporary behind", "[util]
     CHECK(e.path().filename() == "kernels.lock");
     CHECK(std::filesystem::file_size(e.path()) == (std::uintmax_t{768} << 20));
   }
+}
+
+TEST_CASE("a temporary left by a killed writer is removed by the next write; a live writer's is kept",
+          "[util][file][faults]") {
+  // SIGKILL runs no handler: the writer's .kernels.lock.tmp.<pid>-XXXXXX stays.
+  TempDir dir;
+  pid_t gone = ::fork();
+  REQUIRE(gone >= 0);
+  if (gone == 0) ::_exit(0);
+  int status = 0;
+  REQUIRE(::waitpid(gone, &status, 0) == gone);  // reaped: that pid is no process now
+  const std::string dead = ".kernels.lock.tmp." + std::to_string(gone) + "-abcdef";
+  const std::string live = ".kernels.lock.tmp." + std::to_string(::getppid()) + "-abcdef";
+  const std::string old_form = ".kernels.lock.tmp.abcdef";
+  const std::string other = ".other.lock.tmp." + std::to_string(gone) + "-abcdef";
+  for (const auto& name : {dead, live, old_form, other}) dir.write(name, "partial");
+  REQUIRE(write_file_atomic(dir.path() + "/kernels.lock", "new").ok());
+  std::set<std::string> left;
+  for (auto& e : std::filesystem::directory_iterator(dir.path())) left.insert(e.path().filename().string());
+  CHECK(left == std::set<std::string>{"kernels.lock", live, old_form, other});
+  // The names write_file_atomic makes carry this process's pid.
+  CHECK(kernels::temporary_name("kernels.lock").rfind(".kernels.lock.tmp." + std::to_string(::getpid()) + "-", 0) == 0);
 }
