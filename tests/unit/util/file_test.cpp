@@ -138,7 +138,7 @@ TEST_CASE("SIGTERM during write_file_atomic leaves no temporary behind", "[util]
   }
 }
 
-TEST_CASE("a temporary left by a killed writer is removed by the next write; a live writer's is kept",
+TEST_CASE("a temporary left by a killed writer is removed by the next write, and a live writer's is kept",
           "[util][file][faults]") {
   // SIGKILL runs no handler: the writer's .kernels.lock.tmp.<pid>-XXXXXX stays.
   TempDir dir;
