@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include <csignal>
+#include <chrono>
 #include <filesystem>
 #include <set>
 #include <string>
@@ -117,8 +118,11 @@ TEST_CASE("SIGTERM during write_file_atomic leaves no temporary behind", "[util]
     ::_exit(0);
   }
   // Wait until the temporary exists, then stop the writer.
+  // A deadline, not a count: under ThreadSanitizer on a loaded 2-core machine
+  // the child took over 10 s to fill its buffer and start writing.
   bool seen = false;
-  for (int i = 0; i < 20000 && !seen; ++i) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  while (!seen && std::chrono::steady_clock::now() < deadline) {
     for (auto& e : std::filesystem::directory_iterator(dir.path())) {
       if (e.path().filename().string().rfind(".kernels.lock.tmp.", 0) == 0) seen = true;
     }
