@@ -70,7 +70,7 @@ class Chunks {
   static std::pair<std::size_t, std::size_t> locate(std::size_t i) {
     if (i >= kGrowing) return {kDoublings + 1 + (i - kGrowing) / kMax, (i - kGrowing) % kMax};
     // Chunk k starts at kFirst * (2^k - 1).
-    const auto q = static_cast<unsigned long long>(i / kFirst + 1);
+    const unsigned long long q = i / kFirst + 1;  // size_t is 64 bits wherever __builtin_clzll serves
     const std::size_t k = static_cast<std::size_t>(63 - __builtin_clzll(q));
     return {k, i - kFirst * ((std::size_t{1} << k) - 1)};
   }
