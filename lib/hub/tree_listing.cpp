@@ -1,6 +1,7 @@
 #include "hub/tree_listing.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cstring>
 #include <utility>
 
@@ -70,8 +71,7 @@ class Chunks {
   static std::pair<std::size_t, std::size_t> locate(std::size_t i) {
     if (i >= kGrowing) return {kDoublings + 1 + (i - kGrowing) / kMax, (i - kGrowing) % kMax};
     // Chunk k starts at kFirst * (2^k - 1).
-    const unsigned long long q = i / kFirst + 1;  // size_t is 64 bits wherever __builtin_clzll serves
-    const std::size_t k = static_cast<std::size_t>(63 - __builtin_clzll(q));
+    const std::size_t k = static_cast<std::size_t>(std::bit_width(i / kFirst + 1)) - 1;
     return {k, i - kFirst * ((std::size_t{1} << k) - 1)};
   }
   std::vector<std::unique_ptr<T[]>> chunks_;

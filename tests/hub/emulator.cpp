@@ -174,28 +174,29 @@ struct OpenFile {
 // through a content provider, so that a large LFS object is never held in
 // memory (the range, if any, is already applied: start_body).
 // `flip_at` (when < size) has its byte inverted; after `cut_after` bytes of
-// this answer the connection is closed.
+// this answer the connection is closed; with `slow_ms`, 4 KiB go at a time,
+// slow_ms apart (a transfer held open for a test to act mid-way).
 using BodyReader = std::function<bool(std::uint64_t pos, std::size_t n, char* out)>;
 void provide_body(httplib::Response& res, std::uint64_t size, BodyReader read, std::uint64_t flip_at,
-                  std::uint64_t cut_after) {
-  res.set_content_provider(
-      static_cast<std::size_t>(size), "application/octet-stream",
-      [read = std::move(read), flip_at, cut_after](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
-        std::vector<char> buf(256 * 1024);
-        std::uint64_t sent = 0;
-        while (sent < length) {
-          std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(buf.size(), length - sent));
-          if (sent + n > cut_after) n = static_cast<std::size_t>(cut_after - sent);
-          if (n == 0) return false;  // the cut: httplib closes the connection
-          std::uint64_t pos = offset + sent;
-          if (!read(pos, n, buf.data())) return false;
-          if (flip_at >= pos && flip_at < pos + n)
-            buf[static_cast<std::size_t>(flip_at - pos)] ^= static_cast<char>(0xff);
-          if (!sink.write(buf.data(), n)) return false;
-          sent += n;
-        }
-        return true;
-      });
+                  std::uint64_t cut_after, int slow_ms = 0) {
+  auto provider = [read = std::move(read), flip_at, cut_after, slow_ms](std::size_t offset, std::size_t length,
+                                                                        httplib::DataSink& sink) {
+    std::vector<char> buf(slow_ms > 0 ? 4 * 1024 : 256 * 1024);
+    std::uint64_t sent = 0;
+    while (sent < length) {
+      if (slow_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(slow_ms));
+      std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(buf.size(), length - sent));
+      if (sent + n > cut_after) n = static_cast<std::size_t>(cut_after - sent);
+      if (n == 0) return false;  // the cut: httplib closes the connection
+      std::uint64_t pos = offset + sent;
+      if (!read(pos, n, buf.data())) return false;
+      if (flip_at >= pos && flip_at < pos + n) buf[static_cast<std::size_t>(flip_at - pos)] ^= static_cast<char>(0xff);
+      if (!sink.write(buf.data(), n)) return false;
+      sent += n;
+    }
+    return true;
+  };
+  res.set_content_provider(static_cast<std::size_t>(size), "application/octet-stream", std::move(provider));
 }
 
 constexpr std::uint64_t kNone = ~std::uint64_t{0};
@@ -554,6 +555,7 @@ struct HubEmulator::Impl {
           bool corrupt = get && !f.corrupt_target.empty() && req.target.find(f.corrupt_target) != std::string::npos;
           bool cut = get && !f.cut_target.empty() && req.target.find(f.cut_target) != std::string::npos &&
                      !cut_done.exchange(true);
+          bool slow = get && !f.slow_target.empty() && req.target.find(f.slow_target) != std::string::npos;
           // The flipped byte is the object's middle one, whichever range is asked for.
           std::uint64_t flip = corrupt && size / 2 >= range.offset ? size / 2 - range.offset : kNone;
           provide_body(
@@ -561,7 +563,7 @@ struct HubEmulator::Impl {
               [file, at = range.offset](std::uint64_t pos, std::size_t n, char* out) {
                 return ::pread(file->fd, out, n, static_cast<off_t>(at + pos)) == static_cast<ssize_t>(n);
               },
-              flip, cut ? f.cut_after_bytes : kNone);
+              flip, cut ? f.cut_after_bytes : kNone, slow ? f.slow_ms : 0);
         }
       }
     }

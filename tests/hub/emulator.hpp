@@ -68,6 +68,10 @@ struct Faults {
   // storage host, a listing that wanders off to another origin).
   std::string tree_next;
   int drip_ms = 0;  // JSON answers are sent one byte every drip_ms milliseconds
+  // LFS objects whose storage URL contains slow_target (an LFS sha256) are
+  // sent 4 KiB at a time, slow_ms apart: a download held mid-transfer.
+  std::string slow_target;
+  int slow_ms = 0;
 };
 
 struct LoggedRequest {

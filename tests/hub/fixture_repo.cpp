@@ -44,6 +44,15 @@ std::string git_blob_oid(const std::string& data) {
   return digest_hex(EVP_sha1(), "blob " + std::to_string(data.size()) + std::string(1, '\0'), data);
 }
 
+std::string binary(std::size_t size, unsigned seed) {
+  std::string out(size, '\0');
+  for (auto& c : out) {
+    seed = seed * 1664525u + 1013904223u;
+    c = static_cast<char>(seed >> 24);
+  }
+  return out;
+}
+
 std::string lfs_pointer(const std::string& sha256, std::uint64_t size) {
   return "version https://git-lfs.github.com/spec/v1\noid sha256:" + sha256 + "\nsize " + std::to_string(size) + "\n";
 }

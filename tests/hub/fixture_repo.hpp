@@ -25,6 +25,9 @@ std::string sha256_hex(const std::string& data);
 std::string git_blob_oid(const std::string& data);
 // The git-lfs pointer blob for content with this sha256 and size.
 std::string lfs_pointer(const std::string& sha256, std::uint64_t size);
+// `size` deterministic bytes (a linear congruential generator from `seed`),
+// standing in for a compiled extension.
+std::string binary(std::size_t size, unsigned seed);
 
 class FixtureRepo {
  public:

@@ -6,16 +6,6 @@ namespace kernels::hub_emulator {
 
 namespace {
 
-// Deterministic bytes standing in for a compiled extension.
-std::string binary(std::size_t size, unsigned seed) {
-  std::string out(size, '\0');
-  for (auto& c : out) {
-    seed = seed * 1664525u + 1013904223u;
-    c = static_cast<char>(seed >> 24);
-  }
-  return out;
-}
-
 // The files of case `n`: distinct per case, so that no case passes on
 // another's blobs. The .so goes through LFS as real builds do.
 std::vector<VariantFile> case_files(int n) {

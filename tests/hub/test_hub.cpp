@@ -16,16 +16,6 @@ std::string make_temp_dir() {
   return templ;
 }
 
-std::string binary(std::size_t size, unsigned seed) {
-  std::string out;
-  out.reserve(size);
-  for (std::size_t i = 0; i < size; ++i) {
-    seed = seed * 1664525u + 1013904223u;
-    out += static_cast<char>(seed >> 24);
-  }
-  return out;
-}
-
 // kernels-test/download (see test_hub.hpp).
 void write_download_repo(const std::string& root, TestHub& hub) {
   FixtureRepo repo(root, "kernels-test/download");

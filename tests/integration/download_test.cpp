@@ -39,15 +39,6 @@ struct File {
   std::string etag() const { return lfs ? he::sha256_hex(content) : he::git_blob_oid(content); }
 };
 
-std::string binary(std::size_t size, unsigned seed) {
-  std::string out(size, '\0');
-  for (auto& c : out) {
-    seed = seed * 1664525u + 1013904223u;
-    c = static_cast<char>(seed >> 24);
-  }
-  return out;
-}
-
 class DownloadHub {
  public:
   DownloadHub() {
@@ -56,7 +47,7 @@ class DownloadHub {
            {"build/torch-cpu/dl/layers/deep.py", "class Deep: pass\n"},
            {"build/torch-cpu/metadata.json", "{}\n"}};
     cuda = {{"build/torch-cuda/dl/__init__.py", "from ._ops import ops\n"},
-            {"build/torch-cuda/dl/_dl_cuda.abi3.so", binary(300000, 7), true}};
+            {"build/torch-cuda/dl/_dl_cuda.abi3.so", he::binary(300000, 7), true}};
     universal = {{"build/torch-universal/dl/__init__.py", "# universal\n"}};
     {
       he::FixtureRepo repo(scratch_.path(), "org/dl");

@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <stdexcept>
 #include <unistd.h>
 
@@ -17,9 +18,9 @@ ProcessResult run_process(const std::vector<std::string>& argv, const RunOptions
   return ProcessResult{c.status, std::move(c.out), std::move(c.err)};
 }
 
-ProcessResult run_kernels(const std::vector<std::string>& args, RunOptions options) {
-  std::vector<std::string> argv{KERNELS_BINARY};
-  argv.insert(argv.end(), args.begin(), args.end());
+std::string kernels_binary() { return KERNELS_BINARY; }
+
+RunOptions kernels_environment(RunOptions options) {
   if (!options.env.count("NO_COLOR")) options.env["NO_COLOR"] = "1";
   // A Python kernels package on the developer's PATH must not choose the
   // format of a new lock in a test; the tests that want it set this.
@@ -28,7 +29,48 @@ ProcessResult run_kernels(const std::vector<std::string>& args, RunOptions optio
                         "HF_HUB_OFFLINE", "KERNELS_CACHE", "HF_HUB_DISABLE_TELEMETRY"}) {
     if (!options.env.count(k)) options.unset_env.push_back(k);
   }
-  return run_process(argv, options);
+  return options;
+}
+
+ProcessResult run_kernels(const std::vector<std::string>& args, RunOptions options) {
+  std::vector<std::string> argv{KERNELS_BINARY};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return run_process(argv, kernels_environment(std::move(options)));
+}
+
+RunningKernels::RunningKernels(const std::vector<std::string>& args, RunOptions options) {
+  std::string tmpl = (std::filesystem::temp_directory_path() / "kernels-run-XXXXXX").string();
+  if (!::mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
+  dir_ = tmpl;
+  options = kernels_environment(std::move(options));
+  std::vector<std::string> argv{KERNELS_BINARY};
+  argv.insert(argv.end(), args.begin(), args.end());
+  std::vector<std::string> extra_env;
+  for (const auto& [k, v] : options.env) extra_env.push_back(k + "=" + v);
+  process_ = std::make_unique<Spawned>(argv, extra_env, options.unset_env, dir_ + "/out", dir_ + "/err");
+  if (!process_->started()) throw std::runtime_error("cannot start " + argv[0]);
+}
+
+RunningKernels::~RunningKernels() {
+  process_.reset();
+  std::error_code ec;
+  std::filesystem::remove_all(dir_, ec);
+}
+
+bool RunningKernels::running() { return process_->running(); }
+
+int RunningKernels::pid() const { return static_cast<int>(process_->pid()); }
+
+ProcessResult RunningKernels::kill(int sig) { return result(process_->kill_and_wait(sig)); }
+
+ProcessResult RunningKernels::wait() { return result(process_->wait()); }
+
+ProcessResult RunningKernels::result(int status) const {
+  auto slurp = [](const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  };
+  return ProcessResult{status, slurp(dir_ + "/out"), slurp(dir_ + "/err")};
 }
 
 TempDir::TempDir() {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,31 @@ ProcessResult run_process(const std::vector<std::string>& argv, const RunOptions
 // Runs the built `kernels` binary with `args`. NO_COLOR is set and HF_* are
 // cleared so that the developer's environment cannot leak into a test.
 ProcessResult run_kernels(const std::vector<std::string>& args, RunOptions options = {});
+
+// The path of the built `kernels`, and the options run_kernels runs it with
+// (for running it through a wrapper: unshare, a shell).
+std::string kernels_binary();
+RunOptions kernels_environment(RunOptions options);
+
+class Spawned;
+
+// The built `kernels` started without waiting for it, so that a test can
+// kill it mid-run (environment as run_kernels). Killed when destroyed.
+class RunningKernels {
+ public:
+  RunningKernels(const std::vector<std::string>& args, RunOptions options = {});
+  ~RunningKernels();
+  bool running();
+  int pid() const;
+  // Sends `sig` and waits: exit_code is 128 + sig when it died of it.
+  ProcessResult kill(int sig);
+  ProcessResult wait();
+
+ private:
+  ProcessResult result(int status) const;
+  std::string dir_;
+  std::unique_ptr<Spawned> process_;
+};
 
 // A fresh empty directory under the system temp dir, removed at destruction.
 class TempDir {

@@ -14,6 +14,45 @@
 extern char** environ;
 
 namespace kernels::test {
+namespace {
+
+// The inherited environment minus `unset_env`, plus `extra_env` ("NAME=value", replacing).
+std::vector<std::string> environment_with(const std::vector<std::string>& extra_env,
+                                          const std::vector<std::string>& unset_env) {
+  std::vector<std::string> env_strings;
+  for (char** e = environ; *e != nullptr; ++e) {
+    std::string entry(*e);
+    std::string name = entry.substr(0, entry.find('='));
+    bool replaced = false;
+    for (const auto& x : extra_env) replaced = replaced || x.compare(0, name.size() + 1, name + "=") == 0;
+    for (const auto& x : unset_env) replaced = replaced || x == name;
+    if (!replaced) env_strings.push_back(std::move(entry));
+  }
+  for (const auto& e : extra_env) env_strings.push_back(e);
+  return env_strings;
+}
+
+int status_of(int status) { return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status); }
+
+// argv and envp as posix_spawn takes them, pointing into strings held here.
+struct SpawnArgs {
+  SpawnArgs(const std::vector<std::string>& args, const std::vector<std::string>& extra_env,
+            const std::vector<std::string>& unset_env)
+      : arg_strings(args), env_strings(environment_with(extra_env, unset_env)) {
+    argv.reserve(arg_strings.size() + 1);
+    envp.reserve(env_strings.size() + 1);
+    for (auto& a : arg_strings) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    for (auto& e : env_strings) envp.push_back(e.data());
+    envp.push_back(nullptr);
+  }
+  SpawnArgs(const SpawnArgs&) = delete;
+  SpawnArgs& operator=(const SpawnArgs&) = delete;
+  std::vector<std::string> arg_strings, env_strings;
+  std::vector<char*> argv, envp;
+};
+
+}  // namespace
 
 Captured run_capture(const std::vector<std::string>& argv, const std::string& input,
                      const std::vector<std::string>& extra_env, const std::vector<std::string>& unset_env,
@@ -39,28 +78,9 @@ Captured run_capture(const std::vector<std::string>& argv, const std::string& in
 
   static std::once_flag ignore_sigpipe;
   std::call_once(ignore_sigpipe, [] { signal(SIGPIPE, SIG_IGN); });
-  std::vector<std::string> env_strings;
-  for (char** e = environ; *e != nullptr; ++e) {
-    std::string entry(*e);
-    std::string name = entry.substr(0, entry.find('='));
-    bool replaced = false;
-    for (const auto& x : extra_env) replaced = replaced || x.compare(0, name.size() + 1, name + "=") == 0;
-    for (const auto& x : unset_env) replaced = replaced || x == name;
-    if (!replaced) env_strings.push_back(std::move(entry));
-  }
-  for (const auto& e : extra_env) env_strings.push_back(e);
-  std::vector<char*> envp;
-  envp.reserve(env_strings.size() + 1);
-  for (auto& e : env_strings) envp.push_back(e.data());
-  envp.push_back(nullptr);
-  std::vector<std::string> args = argv;
-  std::vector<char*> cargv;
-  cargv.reserve(args.size() + 1);
-  for (auto& a : args) cargv.push_back(a.data());
-  cargv.push_back(nullptr);
-
+  SpawnArgs spawn(argv, extra_env, unset_env);
   pid_t pid = -1;
-  int rc = posix_spawnp(&pid, cargv[0], &actions, nullptr, cargv.data(), envp.data());
+  int rc = posix_spawnp(&pid, spawn.argv[0], &actions, nullptr, spawn.argv.data(), spawn.envp.data());
   posix_spawn_file_actions_destroy(&actions);
   close(in_pipe[0]);
   close(out_pipe[1]);
@@ -119,8 +139,53 @@ Captured run_capture(const std::vector<std::string>& argv, const std::string& in
   int status = 0;
   while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
-  result.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  result.status = status_of(status);
   return result;
+}
+
+Spawned::Spawned(const std::vector<std::string>& argv, const std::vector<std::string>& extra_env,
+                 const std::vector<std::string>& unset_env, const std::string& out_file, const std::string& err_file) {
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 1, out_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_addopen(&actions, 2, err_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  SpawnArgs spawn(argv, extra_env, unset_env);
+  if (posix_spawnp(&pid_, spawn.argv[0], &actions, nullptr, spawn.argv.data(), spawn.envp.data()) != 0) pid_ = -1;
+  posix_spawn_file_actions_destroy(&actions);
+}
+
+Spawned::~Spawned() {
+  if (pid_ > 0 && !reaped_) kill_and_wait(SIGKILL);
+}
+
+bool Spawned::running() {
+  if (pid_ <= 0 || reaped_) return false;
+  int status = 0;
+  pid_t r = waitpid(pid_, &status, WNOHANG);
+  if (r == pid_) {
+    reaped_ = true;
+    status_ = status_of(status);
+    return false;
+  }
+  return r == 0;
+}
+
+int Spawned::kill_and_wait(int sig) {
+  if (pid_ > 0 && !reaped_ && running()) ::kill(pid_, sig);
+  return wait();
+}
+
+int Spawned::wait() {
+  if (pid_ <= 0) return -1;
+  if (!reaped_) {
+    int status = 0;
+    while (waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+    }
+    reaped_ = true;
+    status_ = status_of(status);
+  }
+  return status_;
 }
 
 }  // namespace kernels::test
