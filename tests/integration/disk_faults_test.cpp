@@ -381,10 +381,9 @@ TEST_CASE("SIGKILL: kernels lock killed mid-transfer or at any moment leaves the
   write_pyproject(before.project(), "\"disk/base\" = 1\n\"disk/wide\" = 1\n");
 
   // An offline lock from whatever the killed run recorded: the new lock, or
-  // an error and nothing written; never another lock. (The error is not
-  // always "offline": with refs/main recorded and refs/v1 not yet, the
-  // cached refs say "Version 1 not found", as for any cache that saw main
-  // alone; see docs/RELIABILITY.md.)
+  // an error and nothing written; never another lock. (With refs/main
+  // recorded and refs/v1 not yet, the error says version 1 is not in the
+  // cache.)
   auto check_records = [&] {
     TempDir out;
     RunOptions offline = env_for(before.home());
@@ -395,6 +394,9 @@ TEST_CASE("SIGKILL: kernels lock killed mid-transfer or at any moment leaves the
       CHECK(read(out.path() + "/kernels.lock") == new_lock);
     } else {
       CHECK(contains(r.err, "error: kernels lock: "));
+      // A cache miss says so, never "not found".
+      CHECK((contains(r.err, "Offline mode: ") || contains(r.err, "cannot tell offline")));
+      CHECK_FALSE(contains(r.err, "not found"));
       CHECK_FALSE(fs::exists(out.path() + "/kernels.lock"));
     }
   };

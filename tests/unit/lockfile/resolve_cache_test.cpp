@@ -107,9 +107,13 @@ TEST_CASE("resolve_lock over a cache: version N is the head of vN, the hash is g
   CHECK(latest->lock.kernels[0].sha == kTwo);
   CHECK(latest->notices.empty());
 
+  // Offline, a version the cached refs lack is a cache miss, not proof that
+  // the repository has no such version.
   auto missing = resolve_lock(source, {version("org/relu", 3)});
   REQUIRE_FALSE(missing.ok());
-  CHECK(missing.error().code == ErrorCode::version_not_found);
+  CHECK(missing.error().code == ErrorCode::offline);
+  CHECK(missing.error().message.find("version 3 of org/relu is not in the cache (cached versions: 1, 2)") !=
+        std::string::npos);
 }
 
 TEST_CASE("resolve_lock over a cache: a redirect is followed once, and two roads to one repo are refused",
