@@ -326,6 +326,7 @@ Status CacheWriter::link(const std::string& commit, const std::string& path, con
   if (!dir.ok()) return dir.error();
   std::string target = blob_link_target(path, etag);
   std::string tmp = temporary_name(name.substr(0, 200));
+  TemporaryOnSignal on_signal(dir->get(), tmp.c_str());
   if (symlinkat(target.c_str(), dir->get(), tmp.c_str()) != 0)
     return io_error("create a link in", shown + "/" + commit, errno);
   if (renameat(dir->get(), tmp.c_str(), dir->get(), name.c_str()) != 0) {
@@ -348,6 +349,7 @@ namespace {
 Status write_file_at(int dir, const std::string& name, std::string_view bytes, const std::string& shown) {
   remove_dead_temporaries(dir, name);  // what a killed writer left
   std::string tmp = temporary_name(name);
+  TemporaryOnSignal on_signal(dir, tmp.c_str());
   int fd = openat(dir, tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
   if (fd < 0) return io_error("create", shown, errno);
   Fd f(fd);
@@ -546,6 +548,7 @@ Status CacheWriter::write_tree_listing(const std::string& commit, const TreeList
   // Written as write_file_at writes small records: a temporary beside it, then a rename.
   remove_dead_temporaries(trees->get(), name);
   std::string tmp = temporary_name(name);
+  TemporaryOnSignal on_signal(trees->get(), tmp.c_str());
   int out = openat(trees->get(), tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
   if (out < 0) return io_error("create", shown, errno);
   Fd o(out);

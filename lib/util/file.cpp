@@ -33,30 +33,14 @@ bool write_all(int fd, std::string_view data) {
   return true;
 }
 
-// Temporaries being written now, for the signal handler to remove. Slots
-// hold pointers to the path strings of live write_file_atomic() calls.
+// Temporaries being written now, for the signal handler to remove: each
+// slot points to a live TemporaryOnSignal.
 constexpr std::size_t kTempSlots = 64;
-std::atomic<const char*> g_temporaries[kTempSlots];
-
-struct TempRegistration {
-  std::atomic<const char*>* slot = nullptr;
-  explicit TempRegistration(const char* path) {
-    for (auto& s : g_temporaries) {
-      const char* expected = nullptr;
-      if (s.compare_exchange_strong(expected, path)) {
-        slot = &s;
-        return;
-      }
-    }
-  }
-  ~TempRegistration() {
-    if (slot != nullptr) slot->store(nullptr);
-  }
-};
+std::atomic<const TemporaryOnSignal*> g_temporaries[kTempSlots];
 
 extern "C" void remove_temporaries_and_die(int sig) {
   for (auto& s : g_temporaries) {
-    if (const char* p = s.load()) ::unlink(p);  // async-signal-safe
+    if (const TemporaryOnSignal* t = s.load()) t->unlink_now();
   }
   ::signal(sig, SIG_DFL);
   ::raise(sig);
@@ -91,6 +75,22 @@ std::filesystem::path write_target(const std::string& path) {
 }
 
 }  // namespace
+
+TemporaryOnSignal::TemporaryOnSignal(int dir_fd, const char* name) : dir_fd_(dir_fd), name_(name) {
+  for (auto& s : g_temporaries) {
+    const TemporaryOnSignal* expected = nullptr;
+    if (s.compare_exchange_strong(expected, this)) {
+      slot_ = &s;
+      return;
+    }
+  }
+}
+
+TemporaryOnSignal::~TemporaryOnSignal() {
+  if (slot_ != nullptr) static_cast<std::atomic<const TemporaryOnSignal*>*>(slot_)->store(nullptr);
+}
+
+void TemporaryOnSignal::unlink_now() const noexcept { ::unlinkat(dir_fd_, name_, 0); }
 
 std::string temporary_name(std::string_view name) {
   std::string out = temporary_prefix(name) + "XXXXXX";
@@ -217,7 +217,7 @@ Status write_file_atomic(const std::string& path, std::string_view contents) {
   // The name is registered for the signal handler before the file exists
   // (mkstemp would leave a window in which a signal strands it).
   std::string tmpl = (dir / (temporary_prefix(target.filename().string()) + "XXXXXX")).string();
-  TempRegistration registered(tmpl.c_str());
+  TemporaryOnSignal registered(AT_FDCWD, tmpl.c_str());
   int fd = -1;
   for (int attempt = 0; attempt < 100 && fd < 0; ++attempt) {
     fill_random_suffix(tmpl);

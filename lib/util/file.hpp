@@ -26,9 +26,31 @@ Result<int> open_for_reading(const std::string& path, std::size_t max_bytes);
 Status write_file_atomic(const std::string& path, std::string_view contents);
 
 // Installs handlers for SIGINT, SIGTERM and SIGHUP that remove the
-// temporaries of writes in progress, then end the process by that signal
-// (exit status 128 + N, as before). main() calls it once.
+// temporaries of writes in progress (write_file_atomic's, and those held by a
+// TemporaryOnSignal), then end the process by that signal (exit status
+// 128 + N, as before). main() calls it once.
 void remove_temporaries_on_signals();
+
+// While it lives, <dir_fd>/<name> is a temporary being written that the
+// signal handlers above remove. Register the name before creating the file,
+// and declare the registration after what owns `dir_fd`, so that it ends
+// first; `name` must stay valid (and in place) as long. At most 64 are held
+// at once; one more is not registered, and is left as after a SIGKILL (the
+// next write of the same file removes it).
+class TemporaryOnSignal {
+ public:
+  TemporaryOnSignal(int dir_fd, const char* name);
+  ~TemporaryOnSignal();
+  TemporaryOnSignal(const TemporaryOnSignal&) = delete;
+  TemporaryOnSignal& operator=(const TemporaryOnSignal&) = delete;
+  // What the handler calls: unlinkat, async-signal-safe.
+  void unlink_now() const noexcept;
+
+ private:
+  int dir_fd_;
+  const char* name_;
+  void* slot_ = nullptr;
+};
 
 // Temporaries are named ".<name>.tmp.<pid>-<random>" beside the file they
 // become. SIGKILL (or a power cut) ends a writer with no handler run, so

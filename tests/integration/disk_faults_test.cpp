@@ -455,3 +455,56 @@ TEST_CASE("SIGKILL: kernels lock killed mid-transfer or at any moment leaves the
   INFO(verify.out << verify.err);
   CHECK(verify.exit_code == 0);
 }
+
+TEST_CASE("SIGINT and SIGTERM: kernels lock and download interrupted at any moment leave no temporary behind",
+          "[cli][faults][kill]") {
+  TempDir dir, elsewhere;
+  Installed before(dir.path());
+  const std::string old_lock = read(before.project() + "/kernels.lock");
+  const std::string new_lock = lock_made_elsewhere("\"disk/base\" = 1\n\"disk/wide\" = 1\n", elsewhere.path());
+  write_pyproject(before.project(), "\"disk/base\" = 1\n\"disk/wide\" = 1\n");
+  // Unlike SIGKILL, these run the handler: no temporary of kernels.lock or of
+  // a cache record survives (an interrupted blob's .incomplete is kept to be
+  // resumed, as huggingface_hub keeps its own).
+  auto stray = [](const std::string& root) {
+    std::vector<std::string> out;
+    for (const auto& t : temporaries(root))
+      if (!contains(t, ".incomplete")) out.push_back(t);
+    return out;
+  };
+
+  emu::Faults latency;
+  latency.latency_ms = 15;
+  FaultScope scope(latency);
+  int interrupted = 0;
+  for (int sig : {SIGINT, SIGTERM}) {
+    for (int delay_ms : {30, 90, 160, 250, 380, 600}) {
+      INFO("signal " << sig << " after " << delay_ms << " ms");
+      REQUIRE(kernels::write_file_atomic(before.project() + "/kernels.lock", old_lock).ok());
+      RunningKernels lock({"lock", before.project()}, env_for(before.home()));
+      std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
+      auto r = lock.kill(sig);
+      CHECK((r.exit_code == 128 + sig || r.exit_code == 0));
+      if (r.exit_code != 0) ++interrupted;
+      const std::string now = read(before.project() + "/kernels.lock");
+      CHECK((now == old_lock || now == new_lock));
+      CHECK(stray(before.project()).empty());
+      CHECK(stray(before.home()).empty());
+    }
+  }
+  CHECK(interrupted > 0);  // the moments reach into the run, not only past its end
+
+  // download: interrupted while the variants of disk/wide arrive.
+  must(run_kernels({"lock", before.project()}, env_for(before.home())));
+  RunningKernels download({"download", before.project(), "--all-variants"}, env_for(before.home()));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  auto r = download.kill(SIGINT);
+  CHECK((r.exit_code == 128 + SIGINT || r.exit_code == 0));
+  CHECK(stray(before.home()).empty());
+  CHECK(read(before.project() + "/kernels.lock") == new_lock);
+  // The run after it completes, and the cache verifies.
+  must(run_kernels({"download", before.project(), "--all-variants"}, env_for(before.home())));
+  auto verify = run_kernels({"verify", before.project(), "--all-variants"}, env_for(before.home()));
+  INFO(verify.out << verify.err);
+  CHECK(verify.exit_code == 0);
+}

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <set>
 #include <string>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -140,6 +141,44 @@ TEST_CASE("SIGTERM during write_file_atomic leaves no temporary behind", "[util]
     CHECK(e.path().filename() == "kernels.lock");
     CHECK(std::filesystem::file_size(e.path()) == (std::uintmax_t{768} << 20));
   }
+}
+
+TEST_CASE("SIGINT removes a TemporaryOnSignal's file (a directory fd and a name), and not one released",
+          "[util][file][limits]") {
+  // The HF cache writer's records and snapshot links are written beside
+  // their names through directory fds; these registrations are what the
+  // handler removes.
+  TempDir dir;
+  int pipe_fds[2];
+  REQUIRE(::pipe(pipe_fds) == 0);
+  pid_t child = ::fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    kernels::remove_temporaries_on_signals();
+    int dfd = ::open(dir.path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    {
+      const std::string done = ".refs.tmp.released";
+      kernels::TemporaryOnSignal released(dfd, done.c_str());
+      ::close(::openat(dfd, done.c_str(), O_WRONLY | O_CREAT, 0644));
+    }
+    const std::string name = ".main.tmp.held";
+    kernels::TemporaryOnSignal held(dfd, name.c_str());
+    ::close(::openat(dfd, name.c_str(), O_WRONLY | O_CREAT, 0644));
+    (void)!::write(pipe_fds[1], "x", 1);
+    for (;;) ::pause();
+  }
+  ::close(pipe_fds[1]);
+  char c = 0;
+  REQUIRE(::read(pipe_fds[0], &c, 1) == 1);
+  ::close(pipe_fds[0]);
+  CHECK(std::filesystem::exists(dir.path() + "/.main.tmp.held"));
+  ::kill(child, SIGINT);
+  int status = 0;
+  REQUIRE(::waitpid(child, &status, 0) == child);
+  CHECK(WIFSIGNALED(status));
+  CHECK(WTERMSIG(status) == SIGINT);
+  CHECK_FALSE(std::filesystem::exists(dir.path() + "/.main.tmp.held"));
+  CHECK(std::filesystem::exists(dir.path() + "/.refs.tmp.released"));
 }
 
 TEST_CASE("a temporary left by a killed writer is removed by the next write, and a live writer's is kept",
