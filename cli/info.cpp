@@ -118,14 +118,13 @@ int run_info(const InfoArgs& args) {
 
   bool color = terminal().color_stdout;
   auto label = [&](const std::string& l) { return paint(color, Style::Bold, l); };
-  std::string version_list;
-  for (const auto& [n, ref] : versions) version_list += (version_list.empty() ? "" : ", ") + std::to_string(n);
+  const std::string listed_versions = hub::version_list(versions);
   std::string variant_list;
   for (const auto& v : variants) variant_list += (variant_list.empty() ? "" : ", ") + v;
   std::cout << label("Repository:") << " " << args.repo << "\n";
   std::cout << label("Revision:") << "   " << revision << "\n";
   std::cout << label("Commit:") << "     " << info->sha << "\n";
-  std::cout << label("Versions:") << "   " << (version_list.empty() ? "-" : version_list) << "\n";
+  std::cout << label("Versions:") << "   " << (listed_versions.empty() ? "-" : listed_versions) << "\n";
   std::cout << label("Redirect:") << "   "
             << (redirect_unknown ? std::string("unknown (offline, not in the cache)")
                 : *redirect      ? (*redirect)->destination + " (revision " + (*redirect)->revision + ")"

@@ -84,12 +84,11 @@ class Resolver {
       }
       int wanted = static_cast<int>(*dep.version);
       auto branch = hub::resolve_version(repo, *refs, wanted);
+      auto versions = hub::versions_from_refs(*refs);
       if (!branch.ok() && client_.offline()) {
         // Offline, the cached refs are only those some run recorded: a version
         // missing from them may well be on the Hub.
-        std::string cached;
-        for (const auto& [n, ref] : hub::versions_from_refs(*refs))
-          cached += (cached.empty() ? "" : ", ") + std::to_string(n);
+        std::string cached = hub::version_list(versions);
         return Error{ErrorCode::offline,
                      "Offline mode: version " + std::to_string(wanted) + " of " + repo +
                          " is not in the cache (cached versions: " + (cached.empty() ? "none" : cached) +
@@ -97,7 +96,6 @@ class Resolver {
                          "HF_HUB_OFFLINE / drop --offline"};
       }
       if (!branch.ok()) return branch.error();
-      auto versions = hub::versions_from_refs(*refs);
       for (const auto& [n, ref] : versions) out.branch_heads[n] = ref.target_commit;
       if (!versions.empty() && versions.rbegin()->first > wanted) out.newer_version = versions.rbegin()->first;
       commit = branch->target_commit;

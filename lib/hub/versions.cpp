@@ -21,6 +21,12 @@ std::map<int, GitRef> versions_from_refs(const Refs& refs) {
   return out;
 }
 
+std::string version_list(const std::map<int, GitRef>& versions) {
+  std::string list;
+  for (const auto& [n, ref] : versions) list += (list.empty() ? "" : ", ") + std::to_string(n);
+  return list;
+}
+
 Result<GitRef> resolve_version(const std::string& repo, const Refs& refs, int version) {
   auto versions = versions_from_refs(refs);
   auto it = versions.find(version);
@@ -29,10 +35,8 @@ Result<GitRef> resolve_version(const std::string& repo, const Refs& refs, int ve
     return Error{ErrorCode::version_not_found, "Version " + std::to_string(version) + " not found: repository " + repo +
                                                    " does not support kernel versions (it has no v<N> branches)"};
   }
-  std::string list;
-  for (const auto& [n, ref] : versions) list += (list.empty() ? "" : ", ") + std::to_string(n);
   return Error{ErrorCode::version_not_found,
-               "Version " + std::to_string(version) + " not found, available versions: " + list};
+               "Version " + std::to_string(version) + " not found, available versions: " + version_list(versions)};
 }
 
 }  // namespace kernels::hub

@@ -19,6 +19,9 @@ std::optional<int> version_of_branch(const std::string& name);
 // replaces an earlier one, as in Python.
 std::map<int, GitRef> versions_from_refs(const Refs& refs);
 
+// "1, 2, 10": the version numbers, ascending, for a message ("" for none).
+std::string version_list(const std::map<int, GitRef>& versions);
+
 // The branch of version N. Errors (code "VersionNotFound"):
 // "Version 3 not found, available versions: 1, 2" or, with none at all,
 // "Repository org/name does not support kernel versions".

@@ -87,7 +87,7 @@ TemporaryOnSignal::TemporaryOnSignal(int dir_fd, const char* name) : dir_fd_(dir
 }
 
 TemporaryOnSignal::~TemporaryOnSignal() {
-  if (slot_ != nullptr) static_cast<std::atomic<const TemporaryOnSignal*>*>(slot_)->store(nullptr);
+  if (slot_ != nullptr) slot_->store(nullptr);
 }
 
 void TemporaryOnSignal::unlink_now() const noexcept { ::unlinkat(dir_fd_, name_, 0); }

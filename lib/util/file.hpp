@@ -1,6 +1,7 @@
 // Reading files whole and writing them atomically.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -49,7 +50,7 @@ class TemporaryOnSignal {
  private:
   int dir_fd_;
   const char* name_;
-  void* slot_ = nullptr;
+  std::atomic<const TemporaryOnSignal*>* slot_ = nullptr;
 };
 
 // Temporaries are named ".<name>.tmp.<pid>-<random>" beside the file they

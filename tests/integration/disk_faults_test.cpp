@@ -37,6 +37,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// The project most cases move to: disk/wide's lock entry spans pages.
+constexpr const char* kBaseAndWide = "\"disk/base\" = 1\n\"disk/wide\" = 1\n";
+
 // disk/base: a small kernel, installed before each fault. disk/wide: 120
 // variants, so that its lock entry is larger than a few pages. disk/big: a
 // 1 MiB LFS file, larger than the room a full disk leaves.
@@ -222,6 +225,13 @@ struct Installed {
   }
 };
 
+// `kernels verify --all-variants` of `project` against the cache of `hf_home` passes.
+void check_verifies(const std::string& project, const std::string& hf_home) {
+  auto r = run_kernels({"verify", project, "--all-variants"}, env_for(hf_home));
+  INFO("kernels verify " << project << "\n" << r.out << r.err);
+  CHECK(r.exit_code == 0);
+}
+
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 template <typename Pred>
@@ -241,10 +251,10 @@ TEST_CASE("disk full: kernels lock whose kernels.lock fills the disk mid-write k
   TempDir seed, mount_parent;
   Installed before(seed.path());
   const std::string old_lock = read(before.project() + "/kernels.lock");
-  write_pyproject(before.project(), "\"disk/base\" = 1\n\"disk/wide\" = 1\n");
+  write_pyproject(before.project(), kBaseAndWide);
   // The lock this would write is larger than three pages, so that with one
   // page free the write fails part way, not at its first byte.
-  REQUIRE(lock_made_elsewhere("\"disk/base\" = 1\n\"disk/wide\" = 1\n", before.home()).size() > 3 * 4096);
+  REQUIRE(lock_made_elsewhere(kBaseAndWide, before.home()).size() > 3 * 4096);
 
   // The project on the small disk, the HF cache where it was.
   SmallDisk disk;
@@ -313,9 +323,7 @@ TEST_CASE("disk full: lock and download with the HF cache on a full disk fail cl
       CHECK_FALSE(bytes == disk_hub().big_so);
     }
     // What was installed before still verifies, from the copy the full disk left.
-    auto verify = run_kernels({"verify", disk.fs_path("project"), "--all-variants"}, env_for(disk.fs_path("home")));
-    INFO(verify.out << verify.err);
-    CHECK(verify.exit_code == 0);
+    check_verifies(disk.fs_path("project"), disk.fs_path("home"));
   }
 }
 
@@ -352,9 +360,7 @@ TEST_CASE("SIGKILL: kernels download killed mid-transfer, then a later run resum
   CHECK(kept < disk_hub().big_so.size());
   CHECK(read(next + "/kernels.lock") == next_lock);
   // What was installed before is intact.
-  auto verify_before = run_kernels({"verify", before.project(), "--all-variants"}, env_for(before.home()));
-  INFO(verify_before.out << verify_before.err);
-  CHECK(verify_before.exit_code == 0);
+  check_verifies(before.project(), before.home());
 
   // A later run takes the leftover over, asks for the rest (206), finishes.
   disk_hub().emulator->clear_log();
@@ -366,9 +372,7 @@ TEST_CASE("SIGKILL: kernels download killed mid-transfer, then a later run resum
     resumed = resumed || (r.server == "lfs" && r.method == "GET" && r.status == 206);
   CHECK(resumed);
   CHECK(temporaries(before.home()).empty());
-  auto verify = run_kernels({"verify", next, "--all-variants"}, env_for(before.home()));
-  INFO(verify.out << verify.err);
-  CHECK(verify.exit_code == 0);
+  check_verifies(next, before.home());
 }
 
 TEST_CASE("SIGKILL: kernels lock killed mid-transfer or at any moment leaves the old lock or the whole new one",
@@ -376,9 +380,9 @@ TEST_CASE("SIGKILL: kernels lock killed mid-transfer or at any moment leaves the
   TempDir dir, elsewhere;
   Installed before(dir.path());
   const std::string old_lock = read(before.project() + "/kernels.lock");
-  const std::string new_lock = lock_made_elsewhere("\"disk/base\" = 1\n\"disk/wide\" = 1\n", elsewhere.path());
+  const std::string new_lock = lock_made_elsewhere(kBaseAndWide, elsewhere.path());
   REQUIRE(new_lock != old_lock);
-  write_pyproject(before.project(), "\"disk/base\" = 1\n\"disk/wide\" = 1\n");
+  write_pyproject(before.project(), kBaseAndWide);
 
   // An offline lock from whatever the killed run recorded: the new lock, or
   // an error and nothing written; never another lock. (With refs/main
@@ -451,9 +455,7 @@ TEST_CASE("SIGKILL: kernels lock killed mid-transfer or at any moment leaves the
   CHECK(read(before.project() + "/kernels.lock") == new_lock);
   CHECK(temporaries(before.project()).empty());
   must(run_kernels({"download", before.project(), "--all-variants"}, env_for(before.home())));
-  auto verify = run_kernels({"verify", before.project(), "--all-variants"}, env_for(before.home()));
-  INFO(verify.out << verify.err);
-  CHECK(verify.exit_code == 0);
+  check_verifies(before.project(), before.home());
 }
 
 TEST_CASE("SIGINT and SIGTERM: kernels lock and download interrupted at any moment leave no temporary behind",
@@ -461,8 +463,8 @@ TEST_CASE("SIGINT and SIGTERM: kernels lock and download interrupted at any mome
   TempDir dir, elsewhere;
   Installed before(dir.path());
   const std::string old_lock = read(before.project() + "/kernels.lock");
-  const std::string new_lock = lock_made_elsewhere("\"disk/base\" = 1\n\"disk/wide\" = 1\n", elsewhere.path());
-  write_pyproject(before.project(), "\"disk/base\" = 1\n\"disk/wide\" = 1\n");
+  const std::string new_lock = lock_made_elsewhere(kBaseAndWide, elsewhere.path());
+  write_pyproject(before.project(), kBaseAndWide);
   // Unlike SIGKILL, these run the handler: no temporary of kernels.lock or of
   // a cache record survives (an interrupted blob's .incomplete is kept to be
   // resumed, as huggingface_hub keeps its own).
@@ -504,7 +506,5 @@ TEST_CASE("SIGINT and SIGTERM: kernels lock and download interrupted at any mome
   CHECK(read(before.project() + "/kernels.lock") == new_lock);
   // The run after it completes, and the cache verifies.
   must(run_kernels({"download", before.project(), "--all-variants"}, env_for(before.home())));
-  auto verify = run_kernels({"verify", before.project(), "--all-variants"}, env_for(before.home()));
-  INFO(verify.out << verify.err);
-  CHECK(verify.exit_code == 0);
+  check_verifies(before.project(), before.home());
 }
