@@ -39,11 +39,17 @@ constexpr std::size_t kTempSlots = 64;
 std::atomic<const TemporaryOnSignal*> g_temporaries[kTempSlots];
 
 extern "C" void remove_temporaries_and_die(int sig) {
+  // unlinkat fails (ENOENT) on a temporary already renamed into place; the
+  // interrupted code must not see errno change under it.
+  const int saved_errno = errno;
   for (auto& s : g_temporaries) {
     if (const TemporaryOnSignal* t = s.load()) t->unlink_now();
   }
   ::signal(sig, SIG_DFL);
+  // While this handler runs, `sig` is blocked: raise returns, and the signal
+  // kills the process once the handler does.
   ::raise(sig);
+  errno = saved_errno;
 }
 
 // ".<name>.tmp." + the writer's pid + "-": what temporary_name starts with.

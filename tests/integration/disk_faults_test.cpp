@@ -486,6 +486,7 @@ TEST_CASE("SIGINT and SIGTERM: kernels lock and download interrupted at any mome
       RunningKernels lock({"lock", before.project()}, env_for(before.home()));
       std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
       auto r = lock.kill(sig);
+      INFO("exit " << r.exit_code << ", stderr: " << r.err);
       CHECK((r.exit_code == 128 + sig || r.exit_code == 0));
       if (r.exit_code != 0) ++interrupted;
       const std::string now = read(before.project() + "/kernels.lock");
@@ -501,6 +502,7 @@ TEST_CASE("SIGINT and SIGTERM: kernels lock and download interrupted at any mome
   RunningKernels download({"download", before.project(), "--all-variants"}, env_for(before.home()));
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   auto r = download.kill(SIGINT);
+  INFO("exit " << r.exit_code << ", stderr: " << r.err);
   CHECK((r.exit_code == 128 + SIGINT || r.exit_code == 0));
   CHECK(stray(before.home()).empty());
   CHECK(read(before.project() + "/kernels.lock") == new_lock);
