@@ -324,6 +324,15 @@ Status CacheWriter::link(const std::string& commit, const std::string& path, con
   std::string shown = repo_dir_ + "/snapshots";
   auto dir = open_dirs_at(snapshots_fd_.get(), parts, true, shown);
   if (!dir.ok()) return dir.error();
+  bool first_here = false;
+  {
+    std::string folder;
+    for (const auto& p : parts) folder += p + "/";
+    std::lock_guard<std::mutex> lock(swept_mutex_);
+    first_here = swept_.insert(std::move(folder)).second;
+  }
+  // Once a folder, not once a file: a variant's files share a few folders.
+  if (first_here) remove_dead_temporaries(dir->get(), "");
   std::string target = blob_link_target(path, etag);
   std::string tmp = temporary_name(name.substr(0, 200));
   TemporaryOnSignal on_signal(dir->get(), tmp.c_str());

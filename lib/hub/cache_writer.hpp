@@ -23,6 +23,8 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -134,6 +136,8 @@ class CacheWriter {
 
   // snapshots/<commit>/<path> -> blob_link_target(path, etag), made
   // atomically (a symlink under a temporary name renamed over the path).
+  // The first link into a folder also removes the temporary links a killed
+  // writer left there (a dot-named file in a variant would change its hash).
   Status link(const std::string& commit, const std::string& path, const std::string& etag) const;
 
   // <root>/CACHEDIR.TAG (the Cache Directory Tagging signature) when absent.
@@ -165,6 +169,9 @@ class CacheWriter {
   std::string root_;
   std::string repo_dir_;
   Fd root_fd_, repo_fd_, blobs_fd_, snapshots_fd_, locks_fd_;
+  // Snapshot folders ("<commit>/<dir>") already swept of dead temporaries.
+  mutable std::mutex swept_mutex_;
+  mutable std::set<std::string> swept_;
 };
 
 }  // namespace kernels::hub

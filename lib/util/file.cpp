@@ -104,8 +104,36 @@ std::string temporary_name(std::string_view name) {
   return out;
 }
 
+namespace {
+
+// The writer's pid in `entry` when it is a temporary of `name` (of any name
+// when `name` is empty), as temporary_name makes them; 0 otherwise.
+pid_t temporary_writer(std::string_view entry, std::string_view name) {
+  constexpr std::string_view kTmp = ".tmp.";
+  std::size_t at = 0;
+  if (name.empty()) {
+    // ".<something>.tmp.<pid>-XXXXXX": the last ".tmp." past the leading dot.
+    at = entry.rfind(kTmp);
+    if (entry.size() < 2 || entry[0] != '.' || at == std::string_view::npos || at < 2) return 0;
+  } else {
+    if (entry.size() < name.size() + 1 || entry[0] != '.' || entry.substr(1, name.size()) != name) return 0;
+    at = 1 + name.size();
+    if (entry.substr(at, kTmp.size()) != kTmp) return 0;
+  }
+  std::string_view rest = entry.substr(at + kTmp.size());
+  const auto dash = rest.find('-');
+  if (dash == std::string_view::npos || dash == 0 || dash > 9 || rest.size() - dash - 1 != 6) return 0;
+  pid_t pid = 0;
+  for (char c : rest.substr(0, dash)) {
+    if (c < '0' || c > '9') return 0;
+    pid = pid * 10 + (c - '0');
+  }
+  return pid;
+}
+
+}  // namespace
+
 void remove_dead_temporaries(int dir_fd, std::string_view name) {
-  const std::string prefix = "." + std::string(name) + ".tmp.";
   int fd = ::openat(dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0) return;
   DIR* dir = ::fdopendir(fd);
@@ -116,17 +144,8 @@ void remove_dead_temporaries(int dir_fd, std::string_view name) {
   std::vector<std::string> dead;
   while (const dirent* entry = ::readdir(dir)) {
     std::string_view n(entry->d_name);
-    if (n.substr(0, prefix.size()) != prefix) continue;
-    std::string_view rest = n.substr(prefix.size());
-    const auto dash = rest.find('-');
-    if (dash == std::string_view::npos || dash == 0 || dash > 9) continue;
-    pid_t pid = 0;
-    bool digits = true;
-    for (char c : rest.substr(0, dash)) {
-      digits = digits && c >= '0' && c <= '9';
-      pid = pid * 10 + (c - '0');
-    }
-    if (!digits || pid <= 0 || pid == ::getpid()) continue;
+    const pid_t pid = temporary_writer(n, name);
+    if (pid <= 0 || pid == ::getpid()) continue;
     if (::kill(pid, 0) != 0 && errno == ESRCH) dead.emplace_back(n);
   }
   for (const auto& n : dead) ::unlinkat(::dirfd(dir), n.c_str(), 0);

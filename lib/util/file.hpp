@@ -60,10 +60,11 @@ class TemporaryOnSignal {
 std::string temporary_name(std::string_view name);
 
 // Removes, in the directory open as `dir_fd`, the temporaries of `name`
-// whose process no longer exists (kill(pid, 0) says ESRCH): what a killed
-// writer left. A live process's temporaries, and names of any other form,
-// are left alone. Best effort; write_file_atomic calls it before writing.
-// (A pid is only meaningful on this machine and in this pid namespace.)
+// (of every name when `name` is empty) whose process no longer exists
+// (kill(pid, 0) says ESRCH): what a killed writer left. A live process's
+// temporaries, and names of any other form, are left alone. Best effort;
+// write_file_atomic calls it before writing. (A pid is only meaningful on
+// this machine and in this pid namespace.)
 void remove_dead_temporaries(int dir_fd, std::string_view name);
 
 }  // namespace kernels

@@ -3,10 +3,12 @@
 #include <catch2/catch.hpp>
 
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
+#include <set>
 
 #include "hub/cache_writer.hpp"
 #include "tests/support/process.hpp"
@@ -80,6 +82,37 @@ TEST_CASE("cache writer: blob, link and lock in huggingface_hub's layout", "[hub
   CHECK(count_entries(repo + "/snapshots/" + kCommit + "/build/torch-cpu/x") == 1);  // no temporary link left
   REQUIRE((*w)->tag_root().ok());
   CHECK(read_file(root.path() + "/CACHEDIR.TAG")->rfind("Signature: 8a477f597d28d172789f06886806bc55\n", 0) == 0);
+}
+
+TEST_CASE("cache writer: the first link into a folder removes a killed writer's temporary links there",
+          "[hub][cache_writer][faults]") {
+  // SIGKILL between symlinkat and renameat leaves ".<file>.tmp.<pid>-XXXXXX"
+  // in the variant's folder, where it would change the variant's hash.
+  TempDir root;
+  auto w = CacheWriter::open(root.path(), "org/name", RepoType::Kernel);
+  REQUIRE(w.ok());
+  pid_t gone = ::fork();
+  REQUIRE(gone >= 0);
+  if (gone == 0) ::_exit(0);
+  int status = 0;
+  REQUIRE(::waitpid(gone, &status, 0) == gone);  // reaped: that pid is no process now
+  const std::string folder = root.path() + "/kernels--org--name/snapshots/" + kCommit + "/build/torch-cpu/x";
+  fs::create_directories(folder);
+  const std::string dead = ".ops.so.tmp." + std::to_string(gone) + "-abcdef";
+  const std::string live = ".ops.so.tmp." + std::to_string(::getppid()) + "-abcdef";
+  const std::string user = ".notes.tmp.txt";  // not a temporary's form
+  for (const auto& n : {dead, live, user}) fs::create_symlink("../../../../../blobs/" + kEtag, folder + "/" + n);
+  // One level up is another folder: swept when something is linked there.
+  const std::string above = root.path() + "/kernels--org--name/snapshots/" + kCommit + "/build/torch-cpu/" + dead;
+  fs::create_symlink("../../../../blobs/" + kEtag, above);
+
+  REQUIRE((*w)->link(kCommit, "build/torch-cpu/x/__init__.py", kEtag).ok());
+  std::set<std::string> left;
+  for (auto& e : fs::directory_iterator(folder)) left.insert(e.path().filename().string());
+  CHECK(left == std::set<std::string>{"__init__.py", live, user});
+  CHECK(fs::is_symlink(above));
+  REQUIRE((*w)->link(kCommit, "build/torch-cpu/metadata.json", kEtag).ok());
+  CHECK_FALSE(fs::is_symlink(above));
 }
 
 TEST_CASE("cache writer: a leftover .incomplete is taken over, other leftovers removed", "[hub][cache_writer]") {

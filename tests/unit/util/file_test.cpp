@@ -234,4 +234,17 @@ TEST_CASE("a temporary left by a killed writer is removed by the next write, and
   CHECK(left == std::set<std::string>{"kernels.lock", live, old_form, other});
   // The names write_file_atomic makes carry this process's pid.
   CHECK(kernels::temporary_name("kernels.lock").rfind(".kernels.lock.tmp." + std::to_string(::getpid()) + "-", 0) == 0);
+
+  // With no name, a dead writer's temporary of any file goes; other forms stay.
+  const std::string short_suffix = ".a.tmp." + std::to_string(gone) + "-abc";
+  const std::string no_dot = "b.tmp." + std::to_string(gone) + "-abcdef";
+  const std::string bare = ".tmp." + std::to_string(gone) + "-abcdef";
+  for (const auto& name : {short_suffix, no_dot, bare}) dir.write(name, "partial");
+  int dfd = ::open(dir.path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  REQUIRE(dfd >= 0);
+  kernels::remove_dead_temporaries(dfd, "");
+  ::close(dfd);
+  left.clear();
+  for (auto& e : std::filesystem::directory_iterator(dir.path())) left.insert(e.path().filename().string());
+  CHECK(left == std::set<std::string>{"kernels.lock", live, old_form, short_suffix, no_dot, bare});
 }
