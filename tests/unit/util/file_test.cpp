@@ -3,6 +3,7 @@
 #include <csignal>
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <set>
 #include <string>
 #include <fcntl.h>
@@ -143,19 +144,49 @@ TEST_CASE("SIGTERM during write_file_atomic leaves no temporary behind", "[util]
   }
 }
 
-TEST_CASE("SIGINT removes a TemporaryOnSignal's file (a directory fd and a name), and not one released",
-          "[util][file][limits]") {
-  // The HF cache writer's records and snapshot links are written beside
-  // their names through directory fds; these registrations are what the
-  // handler removes.
-  TempDir dir;
+namespace {
+
+// Forks a child that removes temporaries on SIGINT/SIGTERM and runs `body`
+// with a directory fd on `dir` and a `ready` to call once set up; `ready`
+// tells the parent and waits for a signal. Returns when the child waits.
+pid_t fork_awaiting_signal(const std::string& dir, const std::function<void(int, const std::function<void()>&)>& body) {
   int pipe_fds[2];
   REQUIRE(::pipe(pipe_fds) == 0);
   pid_t child = ::fork();
   REQUIRE(child >= 0);
   if (child == 0) {
     kernels::remove_temporaries_on_signals();
-    int dfd = ::open(dir.path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    body(dfd, [&] {
+      (void)!::write(pipe_fds[1], "x", 1);
+      for (;;) ::pause();
+    });
+    ::_exit(1);  // body returned without calling ready
+  }
+  ::close(pipe_fds[1]);
+  char c = 0;
+  REQUIRE(::read(pipe_fds[0], &c, 1) == 1);
+  ::close(pipe_fds[0]);
+  return child;
+}
+
+// Sends `sig` to `child` and returns its wait status.
+int signal_and_reap(pid_t child, int sig) {
+  ::kill(child, sig);
+  int status = 0;
+  REQUIRE(::waitpid(child, &status, 0) == child);
+  return status;
+}
+
+}  // namespace
+
+TEST_CASE("SIGINT removes a TemporaryOnSignal's file (a directory fd and a name), and not one released",
+          "[util][file][limits]") {
+  // The HF cache writer's records and snapshot links are written beside
+  // their names through directory fds; these registrations are what the
+  // handler removes.
+  TempDir dir;
+  pid_t child = fork_awaiting_signal(dir.path(), [](int dfd, const std::function<void()>& ready) {
     {
       const std::string done = ".refs.tmp.released";
       kernels::TemporaryOnSignal released(dfd, done.c_str());
@@ -164,17 +195,10 @@ TEST_CASE("SIGINT removes a TemporaryOnSignal's file (a directory fd and a name)
     const std::string name = ".main.tmp.held";
     kernels::TemporaryOnSignal held(dfd, name.c_str());
     ::close(::openat(dfd, name.c_str(), O_WRONLY | O_CREAT, 0644));
-    (void)!::write(pipe_fds[1], "x", 1);
-    for (;;) ::pause();
-  }
-  ::close(pipe_fds[1]);
-  char c = 0;
-  REQUIRE(::read(pipe_fds[0], &c, 1) == 1);
-  ::close(pipe_fds[0]);
+    ready();
+  });
   CHECK(std::filesystem::exists(dir.path() + "/.main.tmp.held"));
-  ::kill(child, SIGINT);
-  int status = 0;
-  REQUIRE(::waitpid(child, &status, 0) == child);
+  int status = signal_and_reap(child, SIGINT);
   CHECK(WIFSIGNALED(status));
   CHECK(WTERMSIG(status) == SIGINT);
   CHECK_FALSE(std::filesystem::exists(dir.path() + "/.main.tmp.held"));
@@ -190,25 +214,12 @@ TEST_CASE("the signal handler leaves errno as it found it, even when a temporary
   // SIGINT) when errno changed; the kernel gives no such warning, so this
   // fails in the TSan suite only.
   TempDir dir;
-  int pipe_fds[2];
-  REQUIRE(::pipe(pipe_fds) == 0);
-  pid_t child = ::fork();
-  REQUIRE(child >= 0);
-  if (child == 0) {
-    kernels::remove_temporaries_on_signals();
-    int dfd = ::open(dir.path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  pid_t child = fork_awaiting_signal(dir.path(), [](int dfd, const std::function<void()>& ready) {
     const std::string name = ".kernels.lock.tmp.renamed";
     kernels::TemporaryOnSignal gone(dfd, name.c_str());
-    (void)!::write(pipe_fds[1], "x", 1);
-    for (;;) ::pause();
-  }
-  ::close(pipe_fds[1]);
-  char c = 0;
-  REQUIRE(::read(pipe_fds[0], &c, 1) == 1);
-  ::close(pipe_fds[0]);
-  ::kill(child, SIGINT);
-  int status = 0;
-  REQUIRE(::waitpid(child, &status, 0) == child);
+    ready();
+  });
+  int status = signal_and_reap(child, SIGINT);
   INFO("exit status " << (WIFEXITED(status) ? WEXITSTATUS(status) : -1));
   CHECK(WIFSIGNALED(status));
   CHECK(WTERMSIG(status) == SIGINT);
