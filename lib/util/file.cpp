@@ -114,7 +114,7 @@ pid_t temporary_writer(std::string_view entry, std::string_view name) {
   if (name.empty()) {
     // ".<something>.tmp.<pid>-XXXXXX": the last ".tmp." past the leading dot.
     at = entry.rfind(kTmp);
-    if (entry.size() < 2 || entry[0] != '.' || at == std::string_view::npos || at < 2) return 0;
+    if (entry.empty() || entry[0] != '.' || at == std::string_view::npos || at < 2) return 0;
   } else {
     if (entry.size() < name.size() + 1 || entry[0] != '.' || entry.substr(1, name.size()) != name) return 0;
     at = 1 + name.size();
